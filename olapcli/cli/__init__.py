@@ -1,0 +1,138 @@
+"""The ``olap`` command line: parse, call the core, print. Nothing else here.
+
+Core modules are imported inside each command so that a command only pays
+for what it uses (``olap need add`` must start fast on a big cohort).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from olapcli import __version__
+from olapcli.cli import clicktext
+from olapcli.cli.common import State, err
+from olapcli.errors import ProblemsError, UserError
+from olapcli.i18n import _
+
+clicktext.install()
+
+
+class OlapGroup(TyperGroup):
+    """The one error handler around dispatch (exit 2 refusals, 3 bugs, 130 Ctrl-C)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ProblemsError as exc:
+            from olapcli import reporters
+            from olapcli.discover import find_root
+
+            root: Path | None
+            try:
+                root = find_root(ctx.obj.cohort if isinstance(ctx.obj, State) else None)
+            except UserError:
+                root = None
+            err.print(exc.message, markup=False)
+            if exc.problems:
+                err.print(reporters.text(exc.problems, root), markup=False)
+            raise typer.Exit(2) from None
+        except UserError as exc:
+            err.print(_("Error: {message}").format(message=exc.message), markup=False)
+            if exc.hint:
+                err.print("  → " + exc.hint, markup=False)
+            raise typer.Exit(2) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            err.print(_("Interrupted."))
+            raise typer.Exit(130) from None
+        except Exception:
+            if os.environ.get("OLAP_DEBUG"):
+                traceback.print_exc()
+            err.print(
+                _("Unexpected error, please report it (olap {version}).").format(
+                    version=__version__
+                ),
+                markup=False,
+            )
+            err.print(
+                "".join(traceback.format_exception_only(*sys.exc_info()[:2])).strip(),
+                markup=False,
+            )
+            raise typer.Exit(3) from None
+
+
+app = typer.Typer(
+    cls=OlapGroup,
+    name="olap",
+    help=_(
+        "olap — liaison tool for proactive work-study training: record the imminent "
+        "needs of each learner's company, evaluate the responses, prove the impact.\n\n"
+        "Example: olap -C sample-cohort validate"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"olap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    cohort: Path | None = typer.Option(
+        None,
+        "--cohort",
+        "-C",
+        help=_("Cohort folder (default: the nearest folder upward holding cohort.yaml)."),
+        show_default=False,
+    ),
+    lang: str = typer.Option(
+        "fr",
+        "--lang",
+        help=_("Language of messages: fr or en (also OLAP_LANG)."),
+        envvar="OLAP_LANG",
+        show_default=True,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help=_("Show the version.")
+    ),
+) -> None:
+    """Global options (the language is applied before parsing, see __main__)."""
+    from olapcli.i18n import language, set_language
+
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter(_("choose fr or en"), param_hint="--lang")
+    if lang != language():
+        set_language(lang)
+    ctx.obj = State(cohort=cohort)
+
+
+def _register() -> None:
+    from olapcli.cli import eval as eval_cmd
+    from olapcli.cli import init, learner, log, need, plan, validate
+
+    app.command("init", help=init.HELP)(init.init)
+    app.add_typer(learner.app, name="learner")
+    app.add_typer(need.app, name="need")
+    app.add_typer(eval_cmd.app, name="eval")
+    app.add_typer(plan.app, name="plan")
+    app.command("validate", help=validate.HELP)(validate.validate)
+    app.command("log", help=log.HELP)(log.log)
+
+
+_register()

@@ -1,0 +1,93 @@
+"""Click's and Typer's own messages, said through olap's catalog.
+
+Click and Typer translate with the process-wide gettext domain; olap instead
+routes their ``_`` to its own catalog, so ``--lang`` governs them too without
+touching the environment of child processes (git).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from olapcli.i18n import _, ngettext
+
+
+def _mark(message: str) -> str:
+    return message
+
+
+# Messages Click and Typer show most; listed so the catalog extractor sees them.
+MESSAGES = (
+    _mark("Usage:"),
+    _mark("Options"),
+    _mark("Arguments"),
+    _mark("Commands"),
+    _mark("Error"),
+    _mark("Aborted."),
+    _mark("Show this message and exit."),
+    _mark("[default: {}]"),
+    _mark("[required]"),
+    _mark("[env var: {}]"),
+    _mark("Try [blue]'{command_path} {help_option}'[/] for help."),
+    _mark("Try '{command} {option}' for help."),
+    _mark("Missing argument '{param_hint}'."),
+    _mark("Missing option '{param_hint}'."),
+    _mark("Missing parameter '{param_hint}'."),
+    _mark("Missing command."),
+    _mark("No such command {name!r}."),
+    _mark("No such option: {name}"),
+    _mark("Did you mean {possibility}?"),
+    _mark("Invalid value for {param_hint}: {message}"),
+    _mark("Invalid value: {message}"),
+    _mark("Got unexpected extra argument ({args})"),
+    _mark("Option {name!r} requires an argument."),
+    _mark("{value!r} is not one of {choices}."),
+    _mark("{value!r} is not a valid {number_type}."),
+    _mark("{value!r} is not a valid boolean."),
+    _mark("{value!r} is not a valid integer."),
+    _mark("Path {filename!r} does not exist."),
+    _mark("File {filename!r} does not exist."),
+    _mark("Install completion for the current shell."),
+    _mark("Show completion for the current shell, to copy it or customize the installation."),
+    _mark("Repeat for confirmation"),
+    _mark("Error: {e.message}"),
+    _mark("Error: The value you entered was invalid."),
+    _mark("Error: The two entered values do not match."),
+)
+
+_MODULES = (
+    "click.core",
+    "click.exceptions",
+    "click.parser",
+    "click.types",
+    "click.decorators",
+    "click.formatting",
+    "click.termui",
+    "typer.core",
+    "typer.rich_utils",
+    "typer.main",
+)
+
+
+def install() -> None:
+    """Route Click's and Typer's gettext calls to olap's catalog."""
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+    from typer import rich_utils
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    rich_utils.OPTIONS_PANEL_TITLE = _("Options")
+    rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
+    rich_utils.ERRORS_PANEL_TITLE = _("Error")
+    rich_utils.ABORTED_TEXT = _("Aborted.")
+    rich_utils.DEFAULT_STRING = _("[default: {}]")
+    rich_utils.REQUIRED_LONG_STRING = _("[required]")
+    rich_utils.ENVVAR_STRING = _("[env var: {}]")
+    rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")

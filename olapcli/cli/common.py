@@ -1,0 +1,75 @@
+"""What every command shares: the cohort root, consoles, prompts, exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from olapcli.errors import UserError
+from olapcli.i18n import _
+
+
+@dataclass
+class State:
+    """Global options, kept on the Typer context."""
+
+    cohort: Path | None = None
+
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def state(ctx: typer.Context) -> State:
+    """The global options of this invocation."""
+    root_ctx = ctx.find_root()
+    if not isinstance(root_ctx.obj, State):
+        root_ctx.obj = State()
+    return root_ctx.obj
+
+
+def root(ctx: typer.Context) -> Path:
+    """The cohort folder (``-C`` or discovered upward)."""
+    from olapcli.discover import find_root
+
+    return find_root(state(ctx).cohort)
+
+
+def interactive() -> bool:
+    """True when a person can answer questions (a terminal, not CI)."""
+    if os.environ.get("OLAP_NO_PROMPT") or os.environ.get("CI"):
+        return False
+    return sys.stdin.isatty()
+
+
+def refuse(message: str, hint: str | None = None) -> NoReturn:
+    """Stop with exit 2 and a message (no traceback)."""
+    raise UserError(message, hint)
+
+
+def parse_date_option(value: str | None, name: str) -> object:
+    """A date typed by the user, or a refusal naming the option."""
+    from olapcli.dates import parse_date
+
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError:
+        refuse(
+            _("Invalid date for {option}: « {value} ».").format(option=name, value=value),
+            _("write YYYY-MM-DD, DD/MM/YYYY, aujourd'hui, demain, a weekday or +3j"),
+        )
+
+
+def split_list(value: str | None) -> list[str]:
+    """``"a, b,c"`` → ``["a", "b", "c"]``."""
+    if not value:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]

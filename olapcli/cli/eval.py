@@ -1,0 +1,112 @@
+"""``olap eval add``: A, EC or R on a sub-activity, answering a need or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from olapcli.cli.common import err, interactive, out, parse_date_option, refuse, root, split_list
+from olapcli.i18n import _
+
+app = typer.Typer(help=_("Evaluations: A (autonomous), EC (in progress), R (resource for peers)."),
+                  no_args_is_help=True)
+
+
+def _walk_sheet(sheet: Any) -> list[int]:
+    from rich.prompt import Confirm
+
+    met = []
+    out.print(_("Evaluation sheet:"), style="bold")
+    for i, criterion in enumerate(sheet.criteria, 1):
+        if Confirm.ask(f"  {i}. {criterion}", default=False):
+            met.append(i)
+    return met
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    learner: str = typer.Argument(..., help=_("Learner id.")),
+    activity: str | None = typer.Option(None, "--activity", "-a", help=_("Sub-activity id (default: the need's).")),
+    level: str | None = typer.Option(None, "--level", "-l", help=_("A, EC or R.")),
+    by: str | None = typer.Option(None, "--by", "-b", help=_("Who evaluates: entreprise, formateur or alternant.")),
+    need: str | None = typer.Option(None, "--need", "-n", help=_("The need this answers (id or its beginning).")),
+    date: str | None = typer.Option(None, "--date", help=_("Date of the evaluation (default today).")),
+    sheet: bool = typer.Option(False, "--sheet", help=_("Walk the sub-activity's evaluation sheet and propose A or EC.")),
+    criteria: str | None = typer.Option(None, "--criteria", help=_("Criteria met, by number (e.g. 1,3), instead of walking the sheet.")),
+    comment: str | None = typer.Option(None, "--comment", help=_("A comment.")),
+    commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
+) -> None:
+    """Record an evaluation: A, EC or R.
+
+    Example: olap eval add lea-martin --need b20261121-3f9a --level A --by entreprise
+    """
+    from olapcli.dates import today
+    from olapcli.loader import learner_path, read_model, require_core
+    from olapcli.model import ACTORS, LEVELS, Learner
+    from olapcli.records import EvalInput, add_evaluation
+
+    folder = root(ctx)
+    _path, rel = learner_path(folder, learner)
+    core = require_core(folder)
+    acts = {a.id: a for g in core.referentiel.groups for a in g.activities}
+    if activity is None and need is not None:
+        current, _problems = read_model(folder, rel, Learner)
+        if current is not None:
+            match = [n for n in current.needs if n.id == need] or [
+                n for n in current.needs if n.id.startswith(need)]
+            if len(match) == 1:
+                activity = match[0].activity
+    missing = [n for n, v in (("--activity", activity), ("--by", by)) if not v]
+    if level is None and not sheet:
+        missing.append("--level")
+    if missing:
+        refuse(_("The evaluation cannot be recorded: missing {fields}.").format(
+            fields=", ".join(missing)))
+    assert activity is not None and by is not None
+    if activity not in acts:
+        refuse(_("Unknown activity « {id} ».").format(id=activity),
+               _("« olap qcm » lists the activities of the référentiel"))
+    if by not in ACTORS:
+        refuse(_("Unknown actor « {value} ».").format(value=by),
+               _("actors: entreprise, formateur, alternant"))
+    if level is not None and level.upper() not in LEVELS:
+        refuse(_("Unknown level « {value} ».").format(value=level), _("levels: A, EC, R"))
+    met: list[int] | None = None
+    if criteria is not None:
+        try:
+            met = sorted({int(c) for c in split_list(criteria)})
+        except ValueError:
+            refuse(_("--criteria takes numbers, e.g. 1,3."))
+    if sheet or met is not None:
+        act_sheet = acts[activity].sheet
+        if act_sheet is None:
+            refuse(_("Activity {id} has no evaluation sheet.").format(id=activity))
+        if met is None:
+            if not interactive():
+                refuse(_("--sheet asks questions: run it in a terminal, or give --criteria."))
+            met = _walk_sheet(act_sheet)
+        if any(not 1 <= c <= len(act_sheet.criteria) for c in met):
+            refuse(_("The sheet has criteria 1 to {n}.").format(n=len(act_sheet.criteria)))
+        proposed = "A" if len(met) >= act_sheet.required else "EC"
+        out.print(_("{met} of {n} criteria met ({req} needed for A): proposed level {level}.").format(
+            met=len(met), n=len(act_sheet.criteria), req=act_sheet.required, level=proposed),
+            markup=False)
+        if level is None:
+            level = proposed
+            if interactive():
+                from rich.prompt import Prompt
+
+                level = Prompt.ask(_("Level"), choices=list(LEVELS), default=proposed)
+        elif level.upper() != proposed:
+            err.print(_("Note: the level given ({given}) differs from the sheet's ({proposed}).").format(
+                given=level.upper(), proposed=proposed), markup=False)
+    assert level is not None
+    when = parse_date_option(date, "--date") if date else today()
+    inp = EvalInput(activity=activity, level=level.upper(), by=by, date=when,  # type: ignore[arg-type]
+                    need=need, criteria=met, comment=comment)
+    result = add_evaluation(folder, learner, inp, commit)
+    out.print(_("Evaluation recorded: {activity} = {level} ({by}, {date}).").format(
+        activity=result.activity, level=result.level, by=result.by, date=result.date),
+        style="bold green", markup=False)

@@ -1,0 +1,91 @@
+"""``olap init DIR [--sample]``: a new cohort repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from olapcli.cli.common import err, out, refuse
+from olapcli.i18n import _
+
+HELP = _(
+    "Create a new cohort repository: cohort.yaml, referentiel.yaml, subjects.yaml, "
+    "learners/, resources/, the JSON Schemas for editors, .gitignore, git init and a "
+    "first commit. With --sample, a complete example cohort to explore.\n\n"
+    "Example: olap init cap-cuisine-2026 --sample"
+)
+
+
+def sample_source() -> Path | None:
+    """The example cohort shipped with olap's sources."""
+    here = Path(__file__).resolve().parents[2] / "sample-cohort"
+    return here if (here / "cohort.yaml").is_file() else None
+
+
+def init(
+    directory: Path = typer.Argument(..., help=_("Folder to create (must be absent or empty).")),
+    sample: bool = typer.Option(False, "--sample", help=_("Start from the example cohort.")),
+) -> None:
+    import datetime as dt
+    import shutil
+
+    from olapcli import gitrepo, schemagen
+    from olapcli.dates import today
+    from olapcli.store import atomic_write
+
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        refuse(_("{path} already exists and is not empty.").format(path=directory),
+               _("choose a new folder name"))
+    templates = Path(__file__).resolve().parents[1] / "init"
+    source = sample_source() if sample else None
+    if sample and source is None:
+        refuse(_("The example cohort is not available in this installation."),
+               _("install olap from its source folder (pip install -e .)"))
+    created_dir = not directory.exists()
+    try:
+        if source is not None:
+            shutil.copytree(source, directory, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock"))
+        else:
+            directory.mkdir(parents=True, exist_ok=True)
+            start = today()
+            year_end = dt.date(start.year + 1, 6, 30)
+            values = {"start": start, "end": year_end, "p1_start": start + dt.timedelta(days=14),
+                      "p1_end": start + dt.timedelta(days=27)}
+            atomic_write(directory / "cohort.yaml",
+                         (templates / "cohort.yaml").read_text(encoding="utf-8").format(**values))
+            for name in ("referentiel.yaml", "subjects.yaml"):
+                shutil.copyfile(templates / name, directory / name)
+            for sub in ("learners", "resources/files"):
+                (directory / sub).mkdir(parents=True, exist_ok=True)
+                (directory / sub / ".gitkeep").touch()
+        shutil.copyfile(templates / "gitignore", directory / ".gitignore")
+        schemagen.write(directory / ".olap" / "schema")
+        gitrepo.init(directory)
+        _first_commit(directory)
+    except OSError as exc:
+        if created_dir:
+            shutil.rmtree(directory, ignore_errors=True)
+        refuse(_("Cannot create {path}: {detail}").format(path=directory, detail=exc))
+    out.print(_("Cohort created in {path}.").format(path=directory), style="bold green",
+              markup=False)
+    err.print(_("Next: edit cohort.yaml and referentiel.yaml, then « olap -C {path} validate ».")
+              .format(path=directory), markup=False)
+
+
+def _first_commit(directory: Path) -> None:
+    import git
+
+    repo = git.Repo(directory)
+    repo.git.add("-A")
+    reader = repo.config_reader()
+    has_identity = reader.has_option("user", "name") and reader.has_option("user", "email")
+    args = ["-m", _("New cohort created by olap")]
+    if has_identity:
+        repo.git.commit(*args)
+    else:
+        err.print(_("Git has no user.name/user.email: first commit made as « olap »."),
+                  markup=False)
+        repo.git.commit(*args, "--author", "olap <olap@localhost>",
+                        env={"GIT_COMMITTER_NAME": "olap", "GIT_COMMITTER_EMAIL": "olap@localhost"})

@@ -1,0 +1,56 @@
+"""``olap validate``: the CI entry point."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from olapcli.cli.common import err, out, root
+from olapcli.i18n import _
+
+HELP = _(
+    "Check the cohort: schema, references, dates and the fidelity lints of the method "
+    "(warnings; errors with --strict). Exit 0 when clean or warnings only, 1 on errors.\n\n"
+    "Example: olap validate --format github"
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def validate(
+    ctx: typer.Context,
+    strict: bool = typer.Option(False, "--strict", help=_("Fidelity warnings become errors.")),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help=_("Output format.")),
+    no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
+) -> None:
+    from olapcli import reporters
+    from olapcli.dates import today
+    from olapcli.validate import validate as run
+
+    folder = root(ctx)
+    problems = run(folder, today(), strict=strict, use_cache=not no_cache)
+    errors = sum(p.severity == "error" for p in problems)
+    if fmt is Format.text:
+        if problems:
+            out.print(reporters.text(problems, folder), markup=False)
+        summary = reporters.summary(problems)
+        if errors:
+            err.print(_("Validation failed: {summary}.").format(summary=summary), markup=False)
+        else:
+            err.print(_("Cohort valid: {summary}.").format(summary=summary), markup=False)
+    elif fmt is Format.json:
+        out.print(reporters.as_json(problems), markup=False)
+    else:
+        import os
+
+        prefix = os.path.relpath(folder) + "/" if folder != folder.cwd() else ""
+        prefix = "" if prefix.startswith("..") else prefix
+        if problems:
+            out.print(reporters.github(problems, folder, prefix), markup=False)
+    if errors:
+        raise typer.Exit(1)

@@ -1,0 +1,226 @@
+"""Loading a cohort folder into models, collecting problems, never raising on bad data.
+
+Read-only commands use the fast YAML path (:mod:`olapcli.yamlfast`); the
+positions of problems are recovered afterwards, reading only the files that
+have one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from olapcli import yamlfast
+from olapcli.errors import Problem, ProblemsError, UserError
+from olapcli.i18n import _
+from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
+from olapcli.schemaerrors import problems_from
+from olapcli.store import forbidden_problem, syntax_problem
+
+M = TypeVar("M", bound=Base)
+
+COHORT = "cohort.yaml"
+REFERENTIEL = "referentiel.yaml"
+SUBJECTS = "subjects.yaml"
+LEARNERS_DIR = "learners"
+RESOURCES_DIR = "resources"
+
+
+@dataclass
+class CohortData:
+    """Everything valid that was read from one cohort folder."""
+
+    root: Path
+    cohort: Cohort | None = None
+    referentiel: Referentiel | None = None
+    subjects: Subjects | None = None
+    resources: dict[str, tuple[str, ResourceFile]] = field(default_factory=dict)
+    learners: list[tuple[str, Learner]] = field(default_factory=list)
+
+    def activity_ids(self) -> set[str]:
+        """Ids of every sub-activity of the référentiel."""
+        if self.referentiel is None:
+            return set()
+        return {a.id for g in self.referentiel.groups for a in g.activities}
+
+
+def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of *raw*, or the problem saying where it is not UTF-8."""
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            Problem(
+                rel, line, col, "error", "encoding",
+                _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+                _("re-save the file as UTF-8 in your editor"),
+            )
+        ]
+
+
+def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
+    """Plain data of *text*, or the problems that prevent reading it."""
+    try:
+        return yamlfast.load(text), []
+    except yamlfast.Forbidden as exc:
+        return None, [forbidden_problem(rel, exc)]
+    except yaml.YAMLError as exc:
+        return None, [syntax_problem(rel, exc)]
+
+
+def validate_data(model: type[M], data: Any, rel: str) -> tuple[M | None, list[Problem]]:
+    """The model for *data*, or its schema problems (positions not yet set)."""
+    if data is None:
+        return None, [
+            Problem(rel, 1, 1, "error", "empty-file", _("the file is empty"),
+                    _("fill it in, or delete it"))
+        ]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, problems_from(rel, exc)
+
+
+def read_model(root: Path, rel: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Read one file into *model* by the fast path; problems carry positions."""
+    try:
+        raw = (root / rel).read_bytes()
+    except FileNotFoundError:
+        return None, [
+            Problem(rel, None, None, "error", "missing-file",
+                    _("the file {path} is missing").format(path=rel))
+        ]
+    except OSError as exc:
+        return None, [Problem(rel, None, None, "error", "unreadable", str(exc))]
+    text, problems = decode(raw, rel)
+    if text is None:
+        return None, problems
+    data, problems = parse(text, rel)
+    if problems:
+        return None, problems
+    obj, problems = validate_data(model, data, rel)
+    if problems:
+        problems = locate_in_text(text, problems)
+    return obj, problems
+
+
+def locate_in_text(text: str, problems: list[Problem]) -> list[Problem]:
+    """Set line and column of *problems* (all of one file) from their ``loc``."""
+    wanted = [p.loc for p in problems if p.line is None and p.loc]
+    if not wanted:
+        return problems
+    found = yamlfast.positions(text, wanted)
+    out = []
+    for p in problems:
+        if p.line is None and p.loc in found:
+            line, col = found[p.loc]
+            p = replace(p, line=line, col=col)
+        out.append(p)
+    return out
+
+
+def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:
+    """Set positions of problems found after loading (references, dates…)."""
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    order: list[Problem] = list(problems)
+    for p in order:
+        if p.line is None and p.loc:
+            by_file[p.path].append(p)
+    fixed: dict[int, Problem] = {}
+    for rel, group in by_file.items():
+        try:
+            text = (root / rel).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for before, after in zip(group, locate_in_text(text, group), strict=True):
+            fixed[id(before)] = after
+    return [fixed.get(id(p), p) for p in order]
+
+
+def learner_files(root: Path) -> list[str]:
+    """Relative paths of the learner files, sorted."""
+    folder = root / LEARNERS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"{LEARNERS_DIR}/{entry.name}"
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and not entry.name.startswith(".") and entry.is_file()
+    )
+
+
+def resource_files(root: Path) -> list[str]:
+    """Relative paths of the resource files, sorted."""
+    folder = root / RESOURCES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        f"{RESOURCES_DIR}/{entry.name}"
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and not entry.name.startswith(".") and entry.is_file()
+    )
+
+
+def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
+    """cohort.yaml, referentiel.yaml and subjects.yaml (if present)."""
+    data = CohortData(root)
+    problems: list[Problem] = []
+    data.cohort, found = read_model(root, COHORT, Cohort)
+    problems += found
+    data.referentiel, found = read_model(root, REFERENTIEL, Referentiel)
+    problems += found
+    if (root / SUBJECTS).exists():
+        data.subjects, found = read_model(root, SUBJECTS, Subjects)
+        problems += found
+    return data, problems
+
+
+def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
+    """The whole cohort, with every problem met on the way."""
+    data, problems = load_core(root)
+    for rel in resource_files(root):
+        obj, found = read_model(root, rel, ResourceFile)
+        problems += found
+        if obj is not None:
+            data.resources[obj.activity] = (rel, obj)
+    for rel in learner_files(root):
+        learner, found = read_model(root, rel, Learner)
+        problems += found
+        if learner is not None:
+            data.learners.append((rel, learner))
+    return data, problems
+
+
+def require_core(root: Path) -> CohortData:
+    """Core files for a write command; refused (exit 2) when they have errors."""
+    data, problems = load_core(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or data.cohort is None or data.referentiel is None:
+        raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
+    return data
+
+
+def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
+    """Absolute and relative path of a learner's file; refused if absent."""
+    rel = f"{LEARNERS_DIR}/{learner_id}.yaml"
+    path = root / rel
+    if "/" in learner_id or learner_id.startswith(".") or not path.is_file():
+        known = [Path(r).stem for r in learner_files(root)]
+        import difflib
+
+        close = difflib.get_close_matches(learner_id, known, n=3)
+        raise UserError(
+            _("Unknown learner « {id} ».").format(id=learner_id),
+            _("did you mean: {names}?").format(names=", ".join(close))
+            if close
+            else _("« olap learner list » shows the learners of this cohort"),
+        )
+    return path, rel

@@ -1,0 +1,319 @@
+"""The cohort repository format, as pydantic models.
+
+These models are the public contract of the YAML files (the JSON Schemas in
+``schema/`` are generated from them). Unknown keys are errors; types are strict
+so that a document means the same thing for every reader (``ar: no`` is not a
+boolean in YAML 1.2, and we do not guess it is). No I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _to_date(value: Any) -> Any:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("date_with_time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("date_invalid")
+
+
+def _unique(values: list[Any]) -> list[Any]:
+    if len(set(values)) != len(values):
+        raise ValueError("duplicate_value")
+    return values
+
+
+def _relative_path(value: str) -> str:
+    """A path inside the repository: relative, forward slashes, no ``..``."""
+    parts = value.split("/")
+    if not value or value.startswith("/") or "\\" in value or ":" in value or ".." in parts:
+        raise ValueError("path_outside")
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Actor = Literal["entreprise", "formateur", "alternant"]
+Level = Literal["A", "EC", "R"]
+ACTORS: tuple[str, ...] = ("entreprise", "formateur", "alternant")
+LEVELS: tuple[str, ...] = ("A", "EC", "R")
+RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
+
+
+class Base(BaseModel):
+    """Strict, closed, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+# --- cohort.yaml -------------------------------------------------------------
+
+
+class Formation(Base):
+    name: Text
+    level: Text
+    rncp: str | None = None
+    centre: str | None = None
+
+
+class Period(Base):
+    """One stay in the company: a period column of the grid."""
+
+    id: Id
+    start: Date
+    end: Date
+    label: str | None = None
+
+
+class Trainer(Base):
+    id: Id
+    first_name: Text
+    last_name: Text
+    email: EmailStr | None = None
+
+
+class Practice(Base):
+    """A column of the Annexe 7 table (qualité de l'alternance, théâtre…)."""
+
+    id: Id
+    label: Text
+
+
+class LabelPolicy(Base):
+    """Label « proactivité pour l'emploi » (SPEC §5)."""
+
+    min_needs: int = Field(default=1, ge=1)
+    columns: list[Id] | Literal["all"] = Field(default_factory=lambda: ["qualite"])
+    per: Literal["action", "year", "period"] = "action"
+    tolerance: float = Field(default=0.10, ge=0, le=1)
+
+
+class Policy(Base):
+    imminence_days: int = Field(default=21, ge=1)
+    label: LabelPolicy = Field(default_factory=LabelPolicy)
+
+
+class Notifications(Base):
+    sender: EmailStr | None = None
+
+
+class Cohort(Base):
+    """``cohort.yaml``: the training action and its calendar."""
+
+    formation: Formation
+    start: Date
+    end: Date
+    periods: list[Period] = Field(default_factory=list)
+    trainers: list[Trainer] = Field(default_factory=list)
+    practices: list[Practice] = Field(min_length=1)
+    policy: Policy = Field(default_factory=Policy)
+    notifications: Notifications | None = None
+
+
+# --- referentiel.yaml ---------------------------------------------------------
+
+
+class Sheet(Base):
+    """Evaluation sheet of a sub-activity: *required* criteria met give A."""
+
+    criteria: list[Text] = Field(min_length=1)
+    required: int = Field(ge=1)
+
+
+class Activity(Base):
+    """A sub-activity, worded so a company understands it."""
+
+    id: Id
+    title: Text
+    choices: list[Text] = Field(default_factory=list)
+    subjects: dict[Id, list[Id]] = Field(default_factory=dict)
+    sheet: Sheet | None = None
+
+
+class Group(Base):
+    id: Id
+    title: Text
+    question: Text
+    activities: list[Activity] = Field(min_length=1)
+
+
+class Referentiel(Base):
+    """``referentiel.yaml``: activity groups and sub-activities."""
+
+    groups: list[Group] = Field(min_length=1)
+
+
+# --- subjects.yaml ------------------------------------------------------------
+
+
+class Objective(Base):
+    id: Id
+    title: Text
+
+
+class Subject(Base):
+    id: Id
+    title: Text
+    objectives: list[Objective] = Field(default_factory=list)
+
+
+class Subjects(Base):
+    """``subjects.yaml``: the other subjects (matières) and their objectives."""
+
+    subjects: list[Subject] = Field(default_factory=list)
+
+
+# --- resources/<activity>.yaml ------------------------------------------------
+
+
+class Resource(Base):
+    title: Text
+    kind: Literal["video", "document", "exercise", "tutorial", "evaluation", "other"] = "other"
+    url: Url | None = None
+    file: Annotated[str, AfterValidator(_relative_path)] | None = None
+
+
+class ResourceFile(Base):
+    """``resources/<activity>.yaml``: shared resources of one sub-activity."""
+
+    activity: Id
+    resources: list[Resource] = Field(default_factory=list)
+
+
+# --- learners/<id>.yaml -------------------------------------------------------
+
+
+class Company(Base):
+    name: Text
+    siret: str | None = None
+    address: str | None = None
+    phone: str | None = None
+
+
+class Tutor(Base):
+    first_name: Text
+    last_name: Text
+    email: EmailStr | None = None
+    phone: str | None = None
+
+
+class Contract(Base):
+    type: Literal["apprentissage", "professionnalisation"]
+    start: Date
+    end: Date | None = None
+
+
+class PlanEntry(Base):
+    """AR: feasible in this company; AS: the company wishes to entrust it."""
+
+    ar: bool | None = None
+    as_: bool | None = Field(default=None, alias="as")
+    periods: list[Id] = Field(default_factory=list)
+
+
+class Steps(Base):
+    prepared: Date | None = None
+    applied: Date | None = None
+    valorised: Date | None = None
+    advantage: str | None = None
+
+
+class Need(Base):
+    """An imminent production need of the company (the « I » of the grid)."""
+
+    id: Id
+    activity: Id
+    practice: Id = "qualite"
+    marked_by: Annotated[list[Actor], AfterValidator(_unique)] = Field(min_length=1)
+    identified: Date
+    due: Date
+    detail: Text
+    company: str | None = None
+    resources: list[Text] = Field(default_factory=list)
+    steps: Steps | None = None
+
+
+class Evaluation(Base):
+    """A / EC / R on an activity, answering a need or not."""
+
+    id: Id
+    activity: Id
+    level: Level
+    date: Date
+    by: Actor
+    need: Id | None = None
+    criteria: list[Annotated[int, Field(ge=1)]] | None = None
+    comment: str | None = None
+
+
+class Outcomes(Base):
+    """Annexe 7 indicators. Every one is optional: unknown is not « no »."""
+
+    rupture: Date | None = None
+    exam: Literal["passed", "failed"] | None = None
+    placement: bool | None = None
+    absence_hours: float | None = Field(default=None, ge=0)
+    insertion_6m: bool | None = None
+    satisfaction_learner: int | None = Field(default=None, ge=1, le=5)
+    satisfaction_company: int | None = Field(default=None, ge=1, le=5)
+
+
+class Learner(Base):
+    """``learners/<id>.yaml``: one learner and everything recorded with them."""
+
+    id: Id
+    key: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{4,32}$")]
+    first_name: Text
+    last_name: Text
+    email: EmailStr | None = None
+    phone: str | None = None
+    status: Literal["contract", "searching"]
+    contract: Contract | None = None
+    company: Company | None = None
+    tutor: Tutor | None = None
+    trainers: list[Id] = Field(default_factory=list)
+    plan: dict[Id, PlanEntry] = Field(default_factory=dict)
+    needs: list[Need] = Field(default_factory=list)
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    outcomes: Outcomes = Field(default_factory=Outcomes)
+
+
+#: file kind -> model; the kind names the JSON Schema file too.
+MODELS: dict[str, type[Base]] = {
+    "cohort": Cohort,
+    "referentiel": Referentiel,
+    "subjects": Subjects,
+    "resources": ResourceFile,
+    "learner": Learner,
+}

@@ -1,0 +1,47 @@
+"""JSON Schemas of the file formats, generated from the models.
+
+``python -m olapcli.schemagen DIR…`` writes them; a test fails when the
+committed copies (``schema/`` and ``sample-cohort/.olap/schema/``) are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from olapcli.model import MODELS
+
+TITLES = {
+    "cohort": "olap — cohort.yaml",
+    "referentiel": "olap — referentiel.yaml",
+    "subjects": "olap — subjects.yaml",
+    "resources": "olap — resources/<activity>.yaml",
+    "learner": "olap — learners/<id>.yaml",
+}
+
+
+def schemas() -> dict[str, str]:
+    """file name -> JSON text, stable (sorted keys, final newline)."""
+    out = {}
+    for kind, model in MODELS.items():
+        schema = model.model_json_schema(by_alias=True, mode="validation")
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = TITLES[kind]
+        out[f"{kind}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2,
+                                                sort_keys=True) + "\n"
+    return out
+
+
+def write(folder: Path) -> None:
+    """Write every schema into *folder*."""
+    from olapcli.store import atomic_write
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        atomic_write(folder / name, text)
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or ["schema"]:
+        write(Path(arg))

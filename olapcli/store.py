@@ -1,0 +1,274 @@
+"""Round-trip YAML for writes: one edit changes only the intended lines.
+
+ruamel.yaml's round-trip mode keeps comments, key order and quoting; it is
+tuned here so that re-emitting an untouched document gives the same bytes
+(indentation detected from the file, no re-wrapping, ``null`` kept as
+written). Writes are atomic (temp file, fsync, rename) and made under a repo
+lock held from read to write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import io
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+
+from olapcli import yamlfast
+from olapcli.errors import Problem, ProblemsError, UserError
+from olapcli.i18n import _
+
+LOCK_TIMEOUT = 60.0
+
+
+@dataclass
+class Document:
+    """A YAML file loaded for editing."""
+
+    path: Path
+    rel: str
+    text: str
+    data: Any
+    indent: tuple[int, int, int]
+    null: str = "null"
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indentation used by *text*; default 2, 4, 2."""
+    mapping = sequence = offset = None
+    lines = text.splitlines()
+    for prev, line in zip(lines, lines[1:], strict=False):
+        stripped = prev.rstrip()
+        if not stripped.endswith(":") or stripped.lstrip().startswith("#"):
+            continue
+        parent = len(prev) - len(prev.lstrip(" "))
+        child = len(line) - len(line.lstrip(" "))
+        body = line.lstrip(" ")
+        if body.startswith("- ") and offset is None:
+            offset = child - parent
+            sequence = offset + 2
+        elif body and not body.startswith(("#", "-")) and child > parent and mapping is None:
+            mapping = child - parent
+        if mapping is not None and offset is not None:
+            break
+    mapping = mapping or 2
+    if offset is None:
+        offset, sequence = 2, 4
+    return mapping, sequence or offset + 2, offset
+
+
+_NULL_STYLE = re.compile(r":[ \t]+(~|null|Null|NULL)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def guess_null(text: str) -> str:
+    """How *text* spells null (``null`` unless it uses another spelling)."""
+    match = _NULL_STYLE.search(text)
+    return match.group(1) if match else "null"
+
+
+class _Representer(RoundTripRepresenter):
+    null_text = "null"
+
+    def represent_none(self, data: Any) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:null", self.null_text)
+
+
+_Representer.add_representer(type(None), _Representer.represent_none)
+
+
+def make_yaml(indent: tuple[int, int, int] = (2, 4, 2), null: str = "null") -> YAML:
+    """A round-trip YAML instance tuned for byte-stable saving."""
+    y = YAML(typ="rt")
+    y.Representer = _Representer
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    y.representer.null_text = null
+    return y
+
+
+def read_text(path: Path, rel: str) -> str:
+    """File text as UTF-8, or a refusal naming where the bad byte is."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(_("File not found: {path}").format(path=rel)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problem = Problem(
+            rel,
+            line,
+            col,
+            "error",
+            "encoding",
+            _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+            _("re-save the file as UTF-8 in your editor"),
+        )
+        raise ProblemsError(_("Cannot read {path}").format(path=rel), [problem]) from None
+
+
+def load(path: Path, rel: str) -> Document:
+    """Load *path* for editing; refuses bad YAML with file, line and column."""
+    text = read_text(path, rel)
+    try:
+        yamlfast.check_plain(text)
+    except yamlfast.Forbidden as exc:
+        raise ProblemsError(
+            _("Cannot read {path}").format(path=rel), [forbidden_problem(rel, exc)]
+        ) from None
+    except Exception:
+        pass  # syntax errors are reported below, by ruamel
+    indent = guess_indent(text)
+    try:
+        data = make_yaml(indent).load(text)
+    except MarkedYAMLError as exc:
+        raise ProblemsError(
+            _("Cannot read {path}").format(path=rel), [syntax_problem(rel, exc)]
+        ) from None
+    except Exception as exc:  # ruamel raises a few unmarked errors too
+        raise ProblemsError(
+            _("Cannot read {path}").format(path=rel),
+            [Problem(rel, None, None, "error", "yaml", str(exc))],
+        ) from None
+    return Document(path, rel, text, data, indent, guess_null(text))
+
+
+def forbidden_problem(rel: str, exc: yamlfast.Forbidden) -> Problem:
+    """The problem reported for an anchor, alias, tag or merge key."""
+    return Problem(
+        rel,
+        exc.line,
+        exc.col,
+        "error",
+        "yaml-construct",
+        _("anchors, aliases, tags and merge keys (&, *, !, <<) are not allowed in olap files"),
+        _("write the value out in full, or put the text in quotes"),
+    )
+
+
+def syntax_problem(rel: str, exc: Any) -> Problem:
+    """The problem for a YAML syntax error (ruamel or PyYAML), 1-based."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    what = getattr(exc, "problem", None) or str(exc)
+    if "duplicate key" in str(what) or "duplicate key" in str(exc):
+        return Problem(
+            rel, line, col, "error", "duplicate-key",
+            _("this key appears twice in the same block"),
+            _("keep only one of the two"),
+        )
+    return Problem(
+        rel, line, col, "error", "yaml",
+        _("invalid YAML: {what}").format(what=what),
+        _("check the indentation and the colons on this line and the one before"),
+    )
+
+
+def dump(doc: Document) -> str:
+    """The document's text as it would be saved."""
+    buf = io.StringIO()
+    make_yaml(doc.indent, doc.null).dump(doc.data, buf)
+    return buf.getvalue()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write *text* to *path* so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def save(doc: Document) -> bool:
+    """Save *doc* atomically if its text changed; True when written."""
+    text = dump(doc)
+    if text == doc.text:
+        return False
+    atomic_write(doc.path, text)
+    doc.text = text
+    return True
+
+
+def lock_path(root: Path) -> Path:
+    """Where the repo lock lives: inside ``.git`` when there is one."""
+    git = root / ".git"
+    return git / "olap.lock" if git.is_dir() else root / ".olap.lock"
+
+
+@contextlib.contextmanager
+def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the cohort's write lock (blocking, with a timeout)."""
+    path = lock_path(root)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise UserError(
+                        _("Another olap command is writing in this cohort."),
+                        _("wait for it to finish, then try again"),
+                    ) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)
+
+
+def new_map(items: dict[str, Any]) -> CommentedMap:
+    """A round-trip mapping holding *items* in order."""
+    cm = CommentedMap()
+    for key, value in items.items():
+        cm[key] = value
+    return cm
+
+
+def block_seq(parent: Any, key: str) -> CommentedSeq:
+    """``parent[key]`` as a block-style sequence, created if absent."""
+    seq = parent.get(key)
+    if not isinstance(seq, CommentedSeq):
+        seq = CommentedSeq()
+        parent[key] = seq
+    seq.fa.set_block_style()
+    return seq
+

@@ -1,0 +1,200 @@
+"""Fast, read-only YAML 1.2 loading for commands that do not write.
+
+PyYAML's C parser is several times faster than ruamel's round-trip loader,
+but resolves plain scalars by YAML 1.1 rules (``no`` is false, ``010`` is 8).
+The resolver here is built from ruamel.yaml's own YAML 1.2 table, so a file
+means the same thing on the fast path and on the round-trip (write) path; a
+property test holds the two together. Positions are recovered only for files
+that have a problem, by composing their node tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+import yaml.cyaml
+from ruamel.yaml import resolver as _ruamel_resolver
+
+from olapcli.errors import Loc
+
+from yaml.cyaml import CParser as _CParser
+
+
+class Resolver12(yaml.resolver.BaseResolver):
+    """Implicit scalar resolution of YAML 1.2, as ruamel.yaml does it."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+for _versions, _tag, _regexp, _first in _ruamel_resolver.implicit_resolvers:
+    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] in {"bool", "float", "int", "null", "timestamp"}:
+        Resolver12.add_implicit_resolver(_tag, _regexp, _first)
+
+
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A key present twice in one mapping (ruamel refuses it too)."""
+
+
+class Constructor12(yaml.constructor.SafeConstructor):
+    """SafeConstructor with YAML 1.2 integers and duplicate keys refused."""
+
+    def construct_yaml_int(self, node: Any) -> int:
+        value = str(self.construct_scalar(node)).replace("_", "")
+        sign = 1
+        if value[:1] in "+-":
+            sign = -1 if value[0] == "-" else 1
+            value = value[1:]
+        if value.startswith("0b"):
+            return sign * int(value[2:], 2)
+        if value.startswith("0x"):
+            return sign * int(value[2:], 16)
+        if value.startswith("0o"):
+            return sign * int(value[2:], 8)
+        return sign * int(value)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                duplicate = False
+            if duplicate:
+                raise DuplicateKey(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key) if _hashable(key) else None
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+Constructor12.add_constructor("tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
+
+
+class FastLoader(_CParser, Constructor12, Resolver12):  # type: ignore[misc]
+    """C parser + YAML 1.2 resolver + safe constructor."""
+
+    def __init__(self, stream: str) -> None:
+        _CParser.__init__(self, stream)
+        Constructor12.__init__(self)
+        Resolver12.__init__(self)
+
+
+class ComposeLoader(_CParser, Resolver12):  # type: ignore[misc]
+    """Builds the node tree (with positions) without constructing values."""
+
+    def __init__(self, stream: str) -> None:
+        _CParser.__init__(self, stream)
+        Resolver12.__init__(self)
+
+
+class Forbidden(Exception):
+    """An anchor, alias, explicit tag or merge key: refused in data files."""
+
+    def __init__(self, what: str, line: int, col: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.line = line
+        self.col = col
+
+
+_SUSPECT = re.compile(r"[&*!]|<<")
+
+
+def check_plain(text: str) -> None:
+    """Refuse anchors, aliases, explicit tags and merge keys.
+
+    Only files holding one of ``& * ! <<`` are scanned event by event, so the
+    common case costs one regex search.
+    """
+    if not _SUSPECT.search(text):
+        return
+    for event in yaml.parse(text, Loader=ComposeLoader):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise Forbidden("alias", mark.line + 1, mark.column + 1)
+        anchor = getattr(event, "anchor", None)
+        if anchor:
+            raise Forbidden("anchor", mark.line + 1, mark.column + 1)
+        tag = getattr(event, "tag", None)
+        if isinstance(event, yaml.ScalarEvent):
+            if tag and not event.implicit[0] and not event.implicit[1]:
+                raise Forbidden("tag", mark.line + 1, mark.column + 1)
+            if event.value == "<<" and not event.style:
+                raise Forbidden("merge", mark.line + 1, mark.column + 1)
+        elif tag and isinstance(event, yaml.CollectionStartEvent) and not event.implicit:
+            raise Forbidden("tag", mark.line + 1, mark.column + 1)
+
+
+def load(text: str) -> Any:
+    """Plain Python data of one YAML document (YAML 1.2 meaning).
+
+    Raises ``yaml.YAMLError`` (with marks) or :class:`Forbidden`.
+    """
+    check_plain(text)
+    loader = FastLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def positions(text: str, locs: Iterable[Loc]) -> dict[Loc, tuple[int, int]]:
+    """1-based (line, column) of each key path in *text*.
+
+    A path that stops existing part-way points at the deepest node found, so
+    a missing key points at the mapping that lacks it.
+    """
+    try:
+        root = yaml.compose(text, Loader=ComposeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[Loc, tuple[int, int]] = {}
+    for loc in locs:
+        node, mark, on_key = root, root.start_mark if root is not None else None, False
+        for part in loc:
+            if node is None:
+                break
+            nxt = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == str(part):
+                        nxt, key_mark = value_node, key_node.start_mark
+                        break
+                if nxt is None:
+                    on_key = False
+                    break
+                mark = key_mark
+                on_key = True
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    nxt = node.value[part]
+                    on_key = False
+                else:
+                    break
+            else:
+                break
+            node = nxt
+            if not on_key and node is not None:
+                mark = node.start_mark
+        if node is not None and on_key and not isinstance(
+            node, yaml.MappingNode | yaml.SequenceNode
+        ):
+            mark = node.start_mark  # a scalar value: point at the value itself
+        if mark is not None:
+            out[loc] = (mark.line + 1, mark.column + 1)
+    return out
