@@ -41,10 +41,15 @@ def _data_files(root: Path) -> list[str]:
     return names
 
 
+_CATALOGS = Path(__file__).parent / "locale"
+
+
 def content_key(root: Path, *options: str) -> str:
-    """Hash of every data file's bytes, plus *options*."""
+    """Hash of every data file's bytes, plus *options* and the message catalogs."""
     h = hashlib.blake2b(digest_size=20)
     h.update("\0".join((__version__, *options)).encode() + b"\0")
+    for mo in sorted(_CATALOGS.glob("*/LC_MESSAGES/*.mo")):
+        h.update(mo.read_bytes())
     for rel in _data_files(root):
         h.update(rel.encode() + b"\0")
         if rel.startswith("?"):

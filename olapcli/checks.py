@@ -123,7 +123,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
         if have_ref and value not in activities:
             yield _err(rel, loc, "unknown-activity",
                        _("the activity « {id} » is not in the référentiel").format(id=value),
-                       _("« olap qcm » lists the activities; write the id in quotes, e.g. \"3.2\""))
+                       _("referentiel.yaml lists the activities; write the id in quotes, e.g. \"3.2\""))
 
     if data.cohort and data.cohort.policy.label.columns != "all":
         for i, col in enumerate(data.cohort.policy.label.columns):
@@ -259,8 +259,8 @@ def check_new_needs_each_period(data: CohortData, ctx: Context) -> Iterator[Prob
                             _("no new need identified for the company period {id} "
                               "({start} – {end})").format(
                                   id=period.id, start=period.start, end=period.end),
-                            _("ask the company the multiple-choice questions again before "
-                              "each period (olap qcm)"))
+                            _("ask the company the multiple-choice questions of the référentiel "
+                              "again before each period"))
 
 
 def check_evaluated(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -288,8 +288,8 @@ def check_support(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 yield _warn(rel, ("needs", i, "activity"), "no-support",
                             _("activity {id} has no resource and no link to another subject").format(
                                 id=need.activity),
-                            _("add a resource (olap resource add) or link the activity to a "
-                              "subject in referentiel.yaml"))
+                            _("add a resource in resources/{id}.yaml or link the activity to a "
+                              "subject in referentiel.yaml").format(id=need.activity))
 
 
 def check_referentiel_shape(data: CohortData, ctx: Context) -> Iterator[Problem]:

@@ -9,6 +9,7 @@ refused, the file is put back as it was.
 from __future__ import annotations
 
 import contextlib
+import re
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from olapcli.yamlfast import Resolver12
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../.olap/schema/{kind}.schema.json\n"
 _RESOLVER = Resolver12()
+#: strings written unquoted; anything else is double-quoted, as in the sample files.
+_PLAIN = re.compile(r"^[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._/+-]*$")
 
 
 def plain(value: Any) -> Any:
@@ -56,7 +59,7 @@ def scalar(text: str) -> Any:
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if "\n" in text:
         return LiteralScalarString(text if text.endswith("\n") else text + "\n")
-    if tag != "tag:yaml.org,2002:str" or text != text.strip() or text[:1] in "&*!|>'\"%@`#,[]{}-?:":
+    if tag != "tag:yaml.org,2002:str" or not _PLAIN.match(text):
         return DoubleQuotedScalarString(text)
     return text
 
@@ -158,7 +161,7 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> Need:
             need_id = ids.record_id("b", inp.identified)
         entry = need_map(need_id, inp)
         need = Need.model_validate(plain(entry))
-        needs.append(entry)
+        store.append_item(needs, entry)
     return need
 
 
@@ -250,7 +253,7 @@ def add_evaluation(root: Path, learner_id: str, inp: EvalInput, commit: bool) ->
             items["comment"] = scalar(inp.comment)
         entry = store.new_map(items)
         result = Evaluation.model_validate(plain(entry))
-        evals.append(entry)
+        store.append_item(evals, entry)
     return result
 
 

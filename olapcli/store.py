@@ -10,6 +10,7 @@ lock held from read to write.
 from __future__ import annotations
 
 import contextlib
+import copy
 import errno
 import fcntl
 import io
@@ -261,6 +262,67 @@ def new_map(items: dict[str, Any]) -> CommentedMap:
     for key, value in items.items():
         cm[key] = value
     return cm
+
+
+def _last_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """Where ruamel keeps the comment that follows *node*'s last scalar."""
+    while True:
+        if isinstance(node, CommentedMap) and len(node):
+            key = list(node.keys())[-1]
+            value = node[key]
+            if isinstance(value, CommentedMap | CommentedSeq) and len(value):
+                node = value
+                continue
+            return node, key, 2
+        if isinstance(node, CommentedSeq) and len(node):
+            index = len(node) - 1
+            value = node[index]
+            if isinstance(value, CommentedMap | CommentedSeq) and len(value):
+                node = value
+                continue
+            return node, index, 0
+        return None
+
+
+def append_item(seq: CommentedSeq, item: Any) -> None:
+    """Append *item* to a block sequence, keeping comments where they belong.
+
+    ruamel hangs a full-line comment that precedes the next outer key (e.g.
+    ``# Indicateurs…`` above ``outcomes:``) on the last scalar of the last
+    item; appended as-is, the new item would land below that comment. Lines
+    indented less than the items move to after the new item.
+    """
+    slot = _last_slot(seq[-1]) if len(seq) else None
+    seq.append(item)
+    if slot is None:
+        return
+    container, key, pos = slot
+    entry = container.ca.items.get(key)
+    token = entry[pos] if entry and len(entry) > pos else None
+    if token is None or not isinstance(getattr(token, "value", None), str):
+        return
+    first, sep, rest = token.value.partition("\n")
+    if not rest:
+        return
+    item_col = getattr(getattr(seq[-2], "lc", None), "col", 0) or 0
+    lines = rest.splitlines(keepends=True)
+    cut = next(
+        (i for i, line in enumerate(lines)
+         if line.strip() and len(line) - len(line.lstrip(" ")) < item_col),
+        None,
+    )
+    if cut is None:
+        return
+    token.value = first + sep + "".join(lines[:cut])
+    target = _last_slot(item)
+    if target is None:
+        return
+    new_container, new_key, new_pos = target
+    moved = copy.copy(token)
+    moved.value = "\n" + "".join(lines[cut:])
+    slots: list[Any] = [None, None, None, None] if new_pos == 2 else [None, None]
+    slots[new_pos] = moved
+    new_container.ca.items[new_key] = slots
 
 
 def block_seq(parent: Any, key: str) -> CommentedSeq:

@@ -49,7 +49,7 @@ class OlapGroup(TyperGroup):
             if exc.hint:
                 err.print("  → " + exc.hint, markup=False)
             raise typer.Exit(2) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             err.print(_("Interrupted."))

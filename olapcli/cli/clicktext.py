@@ -16,6 +16,10 @@ def _mark(message: str) -> str:
     return message
 
 
+def _nmark(singular: str, plural: str) -> tuple[str, str]:
+    return singular, plural
+
+
 # Messages Click and Typer show most; listed so the catalog extractor sees them.
 MESSAGES = (
     _mark("Usage:"),
@@ -24,35 +28,43 @@ MESSAGES = (
     _mark("Commands"),
     _mark("Error"),
     _mark("Aborted."),
+    _mark("Aborted!"),
     _mark("Show this message and exit."),
     _mark("[default: {}]"),
     _mark("[required]"),
     _mark("[env var: {}]"),
     _mark("Try [blue]'{command_path} {help_option}'[/] for help."),
     _mark("Try '{command} {option}' for help."),
-    _mark("Missing argument '{param_hint}'."),
-    _mark("Missing option '{param_hint}'."),
-    _mark("Missing parameter '{param_hint}'."),
+    _mark("Error: {message}"),
+    _mark("Missing argument"),
+    _mark("Missing option"),
+    _mark("Missing parameter"),
+    _mark("Missing parameter: {param_name}"),
     _mark("Missing command."),
     _mark("No such command {name!r}."),
-    _mark("No such option: {name}"),
-    _mark("Did you mean {possibility}?"),
+    _mark("No such option {name!r}."),
     _mark("Invalid value for {param_hint}: {message}"),
     _mark("Invalid value: {message}"),
-    _mark("Got unexpected extra argument ({args})"),
-    _mark("Option {name!r} requires an argument."),
-    _mark("{value!r} is not one of {choices}."),
+    _mark("Option {name!r} does not take a value."),
     _mark("{value!r} is not a valid {number_type}."),
-    _mark("{value!r} is not a valid boolean."),
-    _mark("{value!r} is not a valid integer."),
-    _mark("Path {filename!r} does not exist."),
-    _mark("File {filename!r} does not exist."),
+    _mark("{value} is not in the range {range}."),
+    _mark("{value!r} is not a valid boolean. Recognized values: {states}"),
+    _mark("{name} {filename!r} does not exist."),
+    _mark("{name} {filename!r} is a directory."),
+    _mark("{name} {filename!r} is a file."),
+    _mark("file"),
+    _mark("directory"),
+    _mark("path"),
+    _mark("integer"),
     _mark("Install completion for the current shell."),
     _mark("Show completion for the current shell, to copy it or customize the installation."),
     _mark("Repeat for confirmation"),
-    _mark("Error: {e.message}"),
     _mark("Error: The value you entered was invalid."),
     _mark("Error: The two entered values do not match."),
+    _nmark("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    _nmark("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    _nmark("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    _nmark("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
 )
 
 _MODULES = (

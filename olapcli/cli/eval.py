@@ -24,7 +24,7 @@ def _walk_sheet(sheet: Any) -> list[int]:
     return met
 
 
-@app.command("add")
+@app.command("add", help=_('Record an evaluation: A, EC or R.\n\nExample: olap eval add lea-martin --need b20261121-3f9a --level A --by entreprise'))
 def add(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
@@ -38,10 +38,6 @@ def add(
     comment: str | None = typer.Option(None, "--comment", help=_("A comment.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    """Record an evaluation: A, EC or R.
-
-    Example: olap eval add lea-martin --need b20261121-3f9a --level A --by entreprise
-    """
     from olapcli.dates import today
     from olapcli.loader import learner_path, read_model, require_core
     from olapcli.model import ACTORS, LEVELS, Learner
@@ -59,7 +55,7 @@ def add(
             if len(match) == 1:
                 activity = match[0].activity
     missing = [n for n, v in (("--activity", activity), ("--by", by)) if not v]
-    if level is None and not sheet:
+    if level is None and not sheet and criteria is None:
         missing.append("--level")
     if missing:
         refuse(_("The evaluation cannot be recorded: missing {fields}.").format(
@@ -67,7 +63,7 @@ def add(
     assert activity is not None and by is not None
     if activity not in acts:
         refuse(_("Unknown activity « {id} ».").format(id=activity),
-               _("« olap qcm » lists the activities of the référentiel"))
+               _("referentiel.yaml lists the activities of the cohort"))
     if by not in ACTORS:
         refuse(_("Unknown actor « {value} ».").format(value=by),
                _("actors: entreprise, formateur, alternant"))

@@ -33,7 +33,7 @@ def _trainers_known(core: Any, wanted: list[str]) -> list[str]:
     return wanted
 
 
-@app.command("add")
+@app.command("add", help=_('Add a learner; the id is a readable slug of the name.\n\nExample: olap learner add --first-name Léa --last-name Martin --company "Le Bistrot" --trainer fdupont'))
 def add(
     ctx: typer.Context,
     first_name: str | None = typer.Option(None, "--first-name", help=_("First name.")),
@@ -50,10 +50,6 @@ def add(
     contract_end: str | None = typer.Option(None, "--contract-end", help=_("Contract end date.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new file.")),
 ) -> None:
-    """Add a learner; the id is a readable slug of the name.
-
-    Example: olap learner add --first-name Léa --last-name Martin --company "Le Bistrot" --trainer fdupont
-    """
     from rich.prompt import Prompt
 
     from olapcli.learners import NewLearner, create
@@ -84,15 +80,11 @@ def add(
               style="bold green", markup=False)
 
 
-@app.command("list")
+@app.command("list", help=_('List the learners with their open and overdue needs.\n\nExample: olap learner list --format json'))
 def list_(
     ctx: typer.Context,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
-    """List the learners with their open and overdue needs.
-
-    Example: olap learner list --format json
-    """
     import json
 
     from olapcli.cli.need import _load_learners
@@ -128,18 +120,13 @@ def list_(
     out.print(table)
 
 
-@app.command("import")
+@app.command("import", help=_('Import learners from a CSV or XLSX export; columns are found by their header name (Nom, Prénom, Email, Entreprise, Nom tuteur, Formateur…). Duplicates are refused.\n\nExample: olap learner import inscrits.xlsx --dry-run'))
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help=_("CSV or XLSX export of the centre's system.")),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would be created, write nothing.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new files.")),
 ) -> None:
-    """Import learners from a CSV or XLSX export; columns are found by their header name
-    (Nom, Prénom, Email, Entreprise, Nom tuteur, Formateur…). Duplicates are refused.
-
-    Example: olap learner import inscrits.xlsx --dry-run
-    """
     from rich.table import Table
 
     from olapcli.importer import learners_from

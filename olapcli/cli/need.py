@@ -157,7 +157,7 @@ def add(
         close = difflib.get_close_matches(activity, sorted(activities), n=3)
         refuse(_("Unknown activity « {id} ».").format(id=activity),
                _("did you mean: {ids}?").format(ids=", ".join(close)) if close
-               else _("« olap qcm » lists the activities of the référentiel"))
+               else _("referentiel.yaml lists the activities of the cohort"))
     if by is None:
         actors = _ask(_("Marked by (entreprise, formateur, alternant)"), _actors)
     else:
@@ -223,7 +223,7 @@ def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
     return found
 
 
-@app.command("list")
+@app.command("list", help=_('List needs: open, overdue, due soon.\n\nExample: olap need list --due-within 7'))
 def list_(
     ctx: typer.Context,
     learner: str | None = typer.Argument(None, help=_("Only this learner.")),
@@ -232,10 +232,6 @@ def list_(
     due_within: int | None = typer.Option(None, "--due-within", min=0, help=_("Only open needs due within N days.")),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
-    """List needs: open, overdue, due soon.
-
-    Example: olap need list --due-within 7
-    """
     import json
 
     from olapcli.dates import today
@@ -282,7 +278,7 @@ def list_(
     out.print(_("{n} need(s).").format(n=len(rows)), markup=False)
 
 
-@app.command("step")
+@app.command("step", help=_('Record a step of the cycle: prepared, applied, valorised, advantage.\n\nExample: olap need step lea-martin b20261121-3f9a --applied demain'))
 def step(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
@@ -293,10 +289,6 @@ def step(
     advantage: str | None = typer.Option(None, "--advantage", help=_("Advantage negotiated after valorisation.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    """Record a step of the cycle: prepared, applied, valorised, advantage.
-
-    Example: olap need step lea-martin b20261121-3f9a --applied demain
-    """
     from olapcli.records import step_need
 
     steps: dict[str, Any] = {}

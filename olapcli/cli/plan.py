@@ -11,7 +11,7 @@ app = typer.Typer(help=_("The learner's plan: which activities the company can (
                   no_args_is_help=True)
 
 
-@app.command("set")
+@app.command("set", help=_('Set AR / AS / planned periods of one activity.\n\nExample: olap plan set lea-martin 3.2 --ar --as --periods P2,P3'))
 def set_(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
@@ -21,10 +21,6 @@ def set_(
     periods: str | None = typer.Option(None, "--periods", help=_("Planned company periods, e.g. P1,P3.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    """Set AR / AS / planned periods of one activity.
-
-    Example: olap plan set lea-martin 3.2 --ar --as --periods P2,P3
-    """
     from olapcli.loader import learner_path, require_core
     from olapcli.records import set_plan
 
@@ -33,7 +29,7 @@ def set_(
     core = require_core(folder)
     if activity not in core.activity_ids():
         refuse(_("Unknown activity « {id} ».").format(id=activity),
-               _("« olap qcm » lists the activities of the référentiel"))
+               _("referentiel.yaml lists the activities of the cohort"))
     period_list = split_list(periods) if periods is not None else None
     known = {p.id for p in core.cohort.periods}
     for p in period_list or []:
