@@ -46,6 +46,7 @@ class Problem:
     message: str
     hint: str | None = None
     loc: Loc = field(default=(), compare=False)
+    on_key: bool = field(default=False, compare=False)
 
     def as_json(self) -> dict[str, object]:
         """The JSON form used by ``validate --format json``."""

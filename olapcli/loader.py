@@ -117,7 +117,8 @@ def locate_in_text(text: str, problems: list[Problem]) -> list[Problem]:
     wanted = [p.loc for p in problems if p.line is None and p.loc]
     if not wanted:
         return problems
-    found = yamlfast.positions(text, wanted)
+    keys = frozenset(p.loc for p in problems if p.on_key)
+    found = yamlfast.positions(text, wanted, keys)
     out = []
     for p in problems:
         if p.line is None and p.loc in found:

@@ -143,7 +143,7 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
             msg = _("« {field} » must be a date").format(field=field)
             hint = _("write the date as YYYY-MM-DD")
         elif kind == "value_error":
-            reason = str(ctx.get("error", ""))
+            reason = str(ctx.get("error") or ctx.get("reason") or "")
             if reason == "date_invalid":
                 code = "invalid-date"
                 msg = _("invalid date « {value} » in « {field} »").format(
@@ -162,6 +162,7 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
                 )
                 hint = _("use a relative path with forward slashes, without « .. »")
             elif "email" in reason.lower() or "@" in reason:
+                code = "invalid-email"
                 msg = _("invalid e-mail address « {value} »").format(value=_value(given))
             else:
                 msg = _("invalid value « {value} » in « {field} »").format(
@@ -171,7 +172,6 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
             msg = _("invalid value in « {field} »: {detail}").format(
                 field=field, detail=err.get("msg", kind)
             )
-        if kind == "value_error" and "email" in str(ctx.get("error", "")).lower():
-            code = "invalid-email"
-        out.append(Problem(rel, None, None, "error", code, msg, hint, loc))
+        out.append(Problem(rel, None, None, "error", code, msg, hint, loc,
+                           on_key=kind == "extra_forbidden"))
     return out

@@ -142,12 +142,31 @@ def load(path: Path, rel: str) -> Document:
         raise ProblemsError(
             _("Cannot read {path}").format(path=rel), [syntax_problem(rel, exc)]
         ) from None
-    except Exception as exc:  # ruamel raises a few unmarked errors too
+    except ValueError as exc:  # ruamel: an impossible date, without a position
         raise ProblemsError(
-            _("Cannot read {path}").format(path=rel),
-            [Problem(rel, None, None, "error", "yaml", str(exc))],
+            _("Cannot read {path}").format(path=rel), [impossible_date(rel, text, exc)]
         ) from None
     return Document(path, rel, text, data, indent, guess_null(text))
+
+
+_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w.-])")
+
+
+def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
+    """Where the first date that does not exist (2025-02-30) is in *text*."""
+    import datetime as dt
+
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _DATE.finditer(line.split("#", 1)[0]):
+            try:
+                dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return Problem(
+                    rel, number, match.start() + 1, "error", "invalid-date",
+                    _("invalid date « {value} »").format(value=match.group(0)),
+                    _("write the date as YYYY-MM-DD, e.g. 2026-03-02"),
+                )
+    return Problem(rel, None, None, "error", "yaml", str(exc))
 
 
 def forbidden_problem(rel: str, exc: yamlfast.Forbidden) -> Problem:

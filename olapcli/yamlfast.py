@@ -55,6 +55,13 @@ class Constructor12(yaml.constructor.SafeConstructor):
             return sign * int(value[2:], 8)
         return sign * int(value)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date; an impossible one (2025-13-29) stays text, for the schema to report."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return str(self.construct_scalar(node))
+
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
@@ -82,7 +89,11 @@ def _hashable(value: Any) -> bool:
     return True
 
 
+
 Constructor12.add_constructor("tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
+Constructor12.add_constructor(
+    "tag:yaml.org,2002:timestamp", Constructor12.construct_yaml_timestamp
+)
 
 
 class FastLoader(_CParser, Constructor12, Resolver12):  # type: ignore[misc]
@@ -153,11 +164,14 @@ def load(text: str) -> Any:
         loader.dispose()
 
 
-def positions(text: str, locs: Iterable[Loc]) -> dict[Loc, tuple[int, int]]:
+def positions(
+    text: str, locs: Iterable[Loc], keys: frozenset[Loc] = frozenset()
+) -> dict[Loc, tuple[int, int]]:
     """1-based (line, column) of each key path in *text*.
 
-    A path that stops existing part-way points at the deepest node found, so
-    a missing key points at the mapping that lacks it.
+    A path points at its value, or at the key itself when it is in *keys*
+    (an unknown key). A path that stops existing part-way points at the
+    deepest node found, so a missing key points at the mapping that lacks it.
     """
     try:
         root = yaml.compose(text, Loader=ComposeLoader)
@@ -191,7 +205,7 @@ def positions(text: str, locs: Iterable[Loc]) -> dict[Loc, tuple[int, int]]:
             node = nxt
             if not on_key and node is not None:
                 mark = node.start_mark
-        if node is not None and on_key and not isinstance(
+        if node is not None and on_key and loc not in keys and not isinstance(
             node, yaml.MappingNode | yaml.SequenceNode
         ):
             mark = node.start_mark  # a scalar value: point at the value itself

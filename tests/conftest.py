@@ -1,0 +1,152 @@
+"""Shared fixtures: real Git repositories, file snapshots, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample-cohort"
+TODAY = "2026-11-21"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Formatrice Test",
+    "GIT_AUTHOR_EMAIL": "formatrice@cfa.example",
+    "GIT_COMMITTER_NAME": "Formatrice Test",
+    "GIT_COMMITTER_EMAIL": "formatrice@cfa.example",
+    "GIT_AUTHOR_DATE": "2026-11-20T10:00:00+01:00",
+    "GIT_COMMITTER_DATE": "2026-11-20T10:00:00+01:00",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+@pytest.fixture(autouse=True)
+def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: French, a fixed today, no prompts, its own cache, pinned Git identity."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("OLAP_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("OLAP_TODAY", TODAY)
+    monkeypatch.setenv("OLAP_NO_PROMPT", "1")
+    monkeypatch.delenv("OLAP_LANG", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    from olapcli.i18n import set_language
+
+    set_language("fr")
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in *cwd*; its stdout."""
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+        env={**os.environ, **GIT_ENV},
+    ).stdout
+
+
+def make_repo(path: Path) -> Path:
+    """``git init`` + commit everything in *path*."""
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "cohorte initiale")
+    return path
+
+
+@pytest.fixture
+def cohort_repo(tmp_path: Path) -> Path:
+    """A copy of sample-cohort/ in a real Git repository."""
+    dest = tmp_path / "cohorte"
+    shutil.copytree(SAMPLE, dest)
+    return make_repo(dest)
+
+
+@pytest.fixture
+def cohort_dir(tmp_path: Path) -> Path:
+    """A copy of sample-cohort/ without Git."""
+    dest = tmp_path / "cohorte"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file's bytes under *root* (without .git internals)."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def olap() -> Callable[..., Result]:
+    """Run olap in-process (Typer's CliRunner, stdout and stderr kept apart)."""
+    from typer.testing import CliRunner
+
+    from olapcli.cli import app
+
+    def run(*args: str | Path, input: str | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def refused(olap: Callable[..., Result]) -> Callable[..., Result]:
+    """Run olap, assert it is refused (exit 2, no traceback) and every file is unchanged."""
+
+    def run(root: Path, *args: str | Path) -> Result:
+        before = snapshot(root)
+        result = olap(*args)
+        assert result.code == 2, result.output
+        assert "Traceback" not in result.output
+        assert snapshot(root) == before
+        return result
+
+    return run
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace *old* with *new* in a file, failing loudly if *old* is absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def build_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write small files ``{relative path: text}`` under a fresh folder."""
+
+    def build(files: dict[str, str]) -> Path:
+        root = tmp_path / "tree"
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    return build
+
+
+@pytest.fixture
+def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    yield lambda path: monkeypatch.chdir(path)
