@@ -43,6 +43,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
+    if isinstance(value, store.KeptNull):
+        return None
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int):

@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from olapcli import yamlfast
@@ -80,20 +81,102 @@ def guess_null(text: str) -> str:
     return match.group(1) if match else "null"
 
 
+class KeptInt(int):
+    """An integer that remembers how it was written (``+12``, ``-0``)."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> KeptInt:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+class KeptFloat(float):
+    """A float that remembers how it was written."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> KeptFloat:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+class KeptNull:
+    """A null that remembers its spelling (``null``, ``~``, nothing); read as None."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or isinstance(other, KeptNull)
+
+    def __hash__(self) -> int:
+        return hash(None)
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+class _Constructor(RoundTripConstructor):
+    """Numbers and nulls that ruamel would re-spell keep their source text."""
+
+    def construct_yaml_null(self, node: Any) -> Any:
+        return KeptNull(node.value)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        value = super().construct_yaml_int(node)
+        if type(value) is int and str(value) != node.value:
+            return KeptInt(value, node.value)
+        if node.value.startswith(("-0", "+")) and type(value) is not int:
+            return KeptInt(int(value), node.value)  # ScalarInt loses the sign of -0
+        return value
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        value = super().construct_yaml_float(node)
+        if type(value) is float:
+            return KeptFloat(value, node.value)
+        return value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:null", _Constructor.construct_yaml_null)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
 class _Representer(RoundTripRepresenter):
     null_text = "null"
 
     def represent_none(self, data: Any) -> Any:
         return self.represent_scalar("tag:yaml.org,2002:null", self.null_text)
 
+    def represent_kept_null(self, data: KeptNull) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:null", data.text)
+
+    def represent_kept_int(self, data: KeptInt) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:int", data.text)
+
+    def represent_kept_float(self, data: KeptFloat) -> Any:
+        return self.represent_scalar("tag:yaml.org,2002:float", data.text)
+
 
 _Representer.add_representer(type(None), _Representer.represent_none)
+_Representer.add_representer(KeptNull, _Representer.represent_kept_null)
+_Representer.add_representer(KeptInt, _Representer.represent_kept_int)
+_Representer.add_representer(KeptFloat, _Representer.represent_kept_float)
 
 
 def make_yaml(indent: tuple[int, int, int] = (2, 4, 2), null: str = "null") -> YAML:
     """A round-trip YAML instance tuned for byte-stable saving."""
     y = YAML(typ="rt")
     y.Representer = _Representer
+    y.Constructor = _Constructor
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
