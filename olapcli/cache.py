@@ -86,6 +86,7 @@ def put(root: Path, key: str, problems: list[Problem]) -> None:
     with contextlib.suppress(OSError):
         atomic_write(
             _file(root),
-            json.dumps({"key": key, "problems": [p.as_json() for p in problems]},
-                       ensure_ascii=False),
+            json.dumps(
+                {"key": key, "problems": [p.as_json() for p in problems]}, ensure_ascii=False
+            ),
         )

@@ -51,8 +51,9 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
 
     def report(path: str, values: Iterable[tuple[str, Loc]]) -> Iterator[Problem]:
         for value, loc in _dupes(values):
-            yield _err(path, loc, "duplicate-id",
-                       _("the id « {id} » is used twice").format(id=value), hint)
+            yield _err(
+                path, loc, "duplicate-id", _("the id « {id} » is used twice").format(id=value), hint
+            )
 
     if data.cohort:
         c = data.cohort
@@ -78,18 +79,30 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
         for i, s in enumerate(subs):
             yield from report(
                 SUBJECTS,
-                ((o.id, ("subjects", i, "objectives", j, "id")) for j, o in enumerate(s.objectives)),
+                (
+                    (o.id, ("subjects", i, "objectives", j, "id"))
+                    for j, o in enumerate(s.objectives)
+                ),
             )
     keys: Counter[str] = Counter(learner.key for _rel, learner in data.learners)
     ids: Counter[str] = Counter(learner.id for _rel, learner in data.learners)
     for rel, learner in data.learners:
         if keys[learner.key] > 1:
-            yield _err(rel, ("key",), "duplicate-key",
-                       _("the key « {key} » is shared with another learner").format(key=learner.key),
-                       _("each learner needs a key of their own; remove it and run olap validate"))
+            yield _err(
+                rel,
+                ("key",),
+                "duplicate-key",
+                _("the key « {key} » is shared with another learner").format(key=learner.key),
+                _("each learner needs a key of their own; remove it and run olap validate"),
+            )
         if ids[learner.id] > 1:
-            yield _err(rel, ("id",), "duplicate-id",
-                       _("the id « {id} » is used twice").format(id=learner.id), hint)
+            yield _err(
+                rel,
+                ("id",),
+                "duplicate-id",
+                _("the id « {id} » is used twice").format(id=learner.id),
+                hint,
+            )
         yield from report(rel, ((n.id, ("needs", i, "id")) for i, n in enumerate(learner.needs)))
         yield from report(
             rel, ((e.id, ("evaluations", i, "id")) for i, e in enumerate(learner.evaluations))
@@ -100,14 +113,22 @@ def check_file_names(data: CohortData, ctx: Context) -> Iterator[Problem]:
     """A learner file is named after its id; a resource file after its activity."""
     for rel, learner in data.learners:
         if PurePosixPath(rel).stem != learner.id:
-            yield _err(rel, ("id",), "file-name",
-                       _("the id « {id} » does not match the file name").format(id=learner.id),
-                       _("rename the file to learners/{id}.yaml").format(id=learner.id))
+            yield _err(
+                rel,
+                ("id",),
+                "file-name",
+                _("the id « {id} » does not match the file name").format(id=learner.id),
+                _("rename the file to learners/{id}.yaml").format(id=learner.id),
+            )
     for activity, (rel, _res) in data.resources.items():
         if PurePosixPath(rel).stem != activity:
-            yield _err(rel, ("activity",), "file-name",
-                       _("the activity « {id} » does not match the file name").format(id=activity),
-                       _("rename the file to resources/{id}.yaml").format(id=activity))
+            yield _err(
+                rel,
+                ("activity",),
+                "file-name",
+                _("the activity « {id} » does not match the file name").format(id=activity),
+                _("rename the file to resources/{id}.yaml").format(id=activity),
+            )
 
 
 def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -121,15 +142,23 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
 
     def activity(rel: str, loc: Loc, value: str) -> Iterator[Problem]:
         if have_ref and value not in activities:
-            yield _err(rel, loc, "unknown-activity",
-                       _("the activity « {id} » is not in the référentiel").format(id=value),
-                       _("referentiel.yaml lists the activities; write the id in quotes, e.g. \"3.2\""))
+            yield _err(
+                rel,
+                loc,
+                "unknown-activity",
+                _("the activity « {id} » is not in the référentiel").format(id=value),
+                _('referentiel.yaml lists the activities; write the id in quotes, e.g. "3.2"'),
+            )
 
     if data.cohort and data.cohort.policy.label.columns != "all":
         for i, col in enumerate(data.cohort.policy.label.columns):
             if col not in practices:
-                yield _err(COHORT, ("policy", "label", "columns", i), "unknown-practice",
-                           _("the practice « {id} » is not declared in practices").format(id=col))
+                yield _err(
+                    COHORT,
+                    ("policy", "label", "columns", i),
+                    "unknown-practice",
+                    _("the practice « {id} » is not declared in practices").format(id=col),
+                )
     if data.referentiel and data.subjects:
         objectives = {s.id: {o.id for o in s.objectives} for s in data.subjects.subjects}
         for i, g in enumerate(data.referentiel.groups):
@@ -137,50 +166,81 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 for sid, objs in a.subjects.items():
                     loc: Loc = ("groups", i, "activities", j, "subjects", sid)
                     if sid not in objectives:
-                        yield _err(REFERENTIEL, loc, "unknown-subject",
-                                   _("the subject « {id} » is not in subjects.yaml").format(id=sid))
+                        yield _err(
+                            REFERENTIEL,
+                            loc,
+                            "unknown-subject",
+                            _("the subject « {id} » is not in subjects.yaml").format(id=sid),
+                        )
                         continue
                     for k, oid in enumerate(objs):
                         if oid not in objectives[sid]:
-                            yield _err(REFERENTIEL, (*loc, k), "unknown-objective",
-                                       _("the subject « {s} » has no objective « {o} »").format(
-                                           s=sid, o=oid))
+                            yield _err(
+                                REFERENTIEL,
+                                (*loc, k),
+                                "unknown-objective",
+                                _("the subject « {s} » has no objective « {o} »").format(
+                                    s=sid, o=oid
+                                ),
+                            )
     for act, (rel, res) in data.resources.items():
         yield from activity(rel, ("activity",), act)
         for i, r in enumerate(res.resources):
             if r.file and not (data.root / "resources" / "files" / r.file).is_file():
-                yield _err(rel, ("resources", i, "file"), "missing-file",
-                           _("the file resources/files/{f} does not exist").format(f=r.file))
+                yield _err(
+                    rel,
+                    ("resources", i, "file"),
+                    "missing-file",
+                    _("the file resources/files/{f} does not exist").format(f=r.file),
+                )
             if not r.file and not r.url:
-                yield _err(rel, ("resources", i), "empty-resource",
-                           _("a resource needs a url or a file"))
+                yield _err(
+                    rel, ("resources", i), "empty-resource", _("a resource needs a url or a file")
+                )
     for rel, learner in data.learners:
         if have_cohort:
             for i, t in enumerate(learner.trainers):
                 if t not in trainers:
-                    yield _err(rel, ("trainers", i), "unknown-trainer",
-                               _("the trainer « {id} » is not in cohort.yaml").format(id=t))
+                    yield _err(
+                        rel,
+                        ("trainers", i),
+                        "unknown-trainer",
+                        _("the trainer « {id} » is not in cohort.yaml").format(id=t),
+                    )
         for act, entry in learner.plan.items():
             yield from activity(rel, ("plan", act), act)
             if have_cohort:
                 for i, per in enumerate(entry.periods):
                     if per not in periods:
-                        yield _err(rel, ("plan", act, "periods", i), "unknown-period",
-                                   _("the period « {id} » is not in cohort.yaml").format(id=per),
-                                   _("periods: {ids}").format(ids=", ".join(sorted(periods))))
+                        yield _err(
+                            rel,
+                            ("plan", act, "periods", i),
+                            "unknown-period",
+                            _("the period « {id} » is not in cohort.yaml").format(id=per),
+                            _("periods: {ids}").format(ids=", ".join(sorted(periods))),
+                        )
         need_ids = {n.id for n in learner.needs}
         for i, need in enumerate(learner.needs):
             yield from activity(rel, ("needs", i, "activity"), need.activity)
             if have_cohort and need.practice not in practices:
-                yield _err(rel, ("needs", i, "practice"), "unknown-practice",
-                           _("the practice « {id} » is not declared in cohort.yaml").format(
-                               id=need.practice),
-                           _("practices: {ids}").format(ids=", ".join(sorted(practices))))
+                yield _err(
+                    rel,
+                    ("needs", i, "practice"),
+                    "unknown-practice",
+                    _("the practice « {id} » is not declared in cohort.yaml").format(
+                        id=need.practice
+                    ),
+                    _("practices: {ids}").format(ids=", ".join(sorted(practices))),
+                )
         for i, ev in enumerate(learner.evaluations):
             yield from activity(rel, ("evaluations", i, "activity"), ev.activity)
             if ev.need is not None and ev.need not in need_ids:
-                yield _err(rel, ("evaluations", i, "need"), "unknown-need",
-                           _("this learner has no need « {id} »").format(id=ev.need))
+                yield _err(
+                    rel,
+                    ("evaluations", i, "need"),
+                    "unknown-need",
+                    _("this learner has no need « {id} »").format(id=ev.need),
+                )
 
 
 def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -190,19 +250,29 @@ def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
             yield _err(COHORT, ("end",), "date-order", _("the cohort ends before it starts"))
         for i, p in enumerate(data.cohort.periods):
             if p.end < p.start:
-                yield _err(COHORT, ("periods", i, "end"), "date-order",
-                           _("the period « {id} » ends before it starts").format(id=p.id))
+                yield _err(
+                    COHORT,
+                    ("periods", i, "end"),
+                    "date-order",
+                    _("the period « {id} » ends before it starts").format(id=p.id),
+                )
     for rel, learner in data.learners:
         c = learner.contract
         if c and c.end and c.end < c.start:
-            yield _err(rel, ("contract", "end"), "date-order",
-                       _("the contract ends before it starts"))
+            yield _err(
+                rel, ("contract", "end"), "date-order", _("the contract ends before it starts")
+            )
         for i, need in enumerate(learner.needs):
             if need.due < need.identified:
-                yield _err(rel, ("needs", i, "due"), "due-before-identified",
-                           _("need {id}: due {due} is before it was identified ({ident})").format(
-                               id=need.id, due=need.due, ident=need.identified),
-                           _("a need is identified before it must be met: check both dates"))
+                yield _err(
+                    rel,
+                    ("needs", i, "due"),
+                    "due-before-identified",
+                    _("need {id}: due {due} is before it was identified ({ident})").format(
+                        id=need.id, due=need.due, ident=need.identified
+                    ),
+                    _("a need is identified before it must be met: check both dates"),
+                )
 
 
 def check_marked_by_company(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -210,10 +280,16 @@ def check_marked_by_company(data: CohortData, ctx: Context) -> Iterator[Problem]
     for rel, learner in data.learners:
         for i, need in enumerate(learner.needs):
             if "entreprise" not in need.marked_by:
-                yield _warn(rel, ("needs", i, "marked_by"), "not-marked-by-company",
-                            _("need {id} is not marked by the company").format(id=need.id),
-                            _("a need is the company's real production need: have the company "
-                              "confirm it, then add « entreprise » to marked_by"))
+                yield _warn(
+                    rel,
+                    ("needs", i, "marked_by"),
+                    "not-marked-by-company",
+                    _("need {id} is not marked by the company").format(id=need.id),
+                    _(
+                        "a need is the company's real production need: have the company "
+                        "confirm it, then add « entreprise » to marked_by"
+                    ),
+                )
 
 
 def check_imminence(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -225,11 +301,18 @@ def check_imminence(data: CohortData, ctx: Context) -> Iterator[Problem]:
         for i, need in enumerate(learner.needs):
             gap = (need.due - need.identified).days
             if gap > days:
-                yield _warn(rel, ("needs", i, "due"), "not-imminent",
-                            _("need {id} is due {n} days after it was identified "
-                              "(more than {max})").format(id=need.id, n=gap, max=days),
-                            _("ask about the coming days: an imminent need is met within "
-                              "policy.imminence_days"))
+                yield _warn(
+                    rel,
+                    ("needs", i, "due"),
+                    "not-imminent",
+                    _("need {id} is due {n} days after it was identified (more than {max})").format(
+                        id=need.id, n=gap, max=days
+                    ),
+                    _(
+                        "ask about the coming days: an imminent need is met within "
+                        "policy.imminence_days"
+                    ),
+                )
 
 
 def _in_period(day: dt.date, start: dt.date, end: dt.date) -> bool:
@@ -255,12 +338,18 @@ def check_new_needs_each_period(data: CohortData, ctx: Context) -> Iterator[Prob
                 or _in_period(n.due, period.start, period.end)
                 for n in learner.needs
             ):
-                yield _warn(rel, ("needs",) if learner.needs else ("id",), "no-new-need",
-                            _("no new need identified for the company period {id} "
-                              "({start} – {end})").format(
-                                  id=period.id, start=period.start, end=period.end),
-                            _("ask the company the multiple-choice questions of the référentiel "
-                              "again before each period"))
+                yield _warn(
+                    rel,
+                    ("needs",) if learner.needs else ("id",),
+                    "no-new-need",
+                    _(
+                        "no new need identified for the company period {id} ({start} – {end})"
+                    ).format(id=period.id, start=period.start, end=period.end),
+                    _(
+                        "ask the company the multiple-choice questions of the référentiel "
+                        "again before each period"
+                    ),
+                )
 
 
 def check_evaluated(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -269,11 +358,17 @@ def check_evaluated(data: CohortData, ctx: Context) -> Iterator[Problem]:
         answered = {e.need for e in learner.evaluations if e.need}
         for i, need in enumerate(learner.needs):
             if need.due < ctx.today and need.id not in answered:
-                yield _warn(rel, ("needs", i, "id"), "not-evaluated",
-                            _("need {id} was due on {due} and has no evaluation").format(
-                                id=need.id, due=need.due),
-                            _("record how it went: olap eval add {learner} --need {id} …").format(
-                                learner=learner.id, id=need.id))
+                yield _warn(
+                    rel,
+                    ("needs", i, "id"),
+                    "not-evaluated",
+                    _("need {id} was due on {due} and has no evaluation").format(
+                        id=need.id, due=need.due
+                    ),
+                    _("record how it went: olap eval add {learner} --need {id} …").format(
+                        learner=learner.id, id=need.id
+                    ),
+                )
 
 
 def check_support(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -285,11 +380,18 @@ def check_support(data: CohortData, ctx: Context) -> Iterator[Problem]:
     for rel, learner in data.learners:
         for i, need in enumerate(learner.needs):
             if need.activity not in supported:
-                yield _warn(rel, ("needs", i, "activity"), "no-support",
-                            _("activity {id} has no resource and no link to another subject").format(
-                                id=need.activity),
-                            _("add a resource in resources/{id}.yaml or link the activity to a "
-                              "subject in referentiel.yaml").format(id=need.activity))
+                yield _warn(
+                    rel,
+                    ("needs", i, "activity"),
+                    "no-support",
+                    _("activity {id} has no resource and no link to another subject").format(
+                        id=need.activity
+                    ),
+                    _(
+                        "add a resource in resources/{id}.yaml or link the activity to a "
+                        "subject in referentiel.yaml"
+                    ).format(id=need.activity),
+                )
 
 
 def check_referentiel_shape(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -298,14 +400,22 @@ def check_referentiel_shape(data: CohortData, ctx: Context) -> Iterator[Problem]
         return
     groups = data.referentiel.groups
     if not 10 <= len(groups) <= 15:
-        yield _warn(REFERENTIEL, ("groups",), "referentiel-shape",
-                    _("the référentiel has {n} groups; the method asks for 10 to 15").format(
-                        n=len(groups)))
+        yield _warn(
+            REFERENTIEL,
+            ("groups",),
+            "referentiel-shape",
+            _("the référentiel has {n} groups; the method asks for 10 to 15").format(n=len(groups)),
+        )
     for i, g in enumerate(groups):
         if not 2 <= len(g.activities) <= 4:
-            yield _warn(REFERENTIEL, ("groups", i, "activities"), "referentiel-shape",
-                        _("group {id} has {n} sub-activities; the method asks for 2 to 4").format(
-                            id=g.id, n=len(g.activities)))
+            yield _warn(
+                REFERENTIEL,
+                ("groups", i, "activities"),
+                "referentiel-shape",
+                _("group {id} has {n} sub-activities; the method asks for 2 to 4").format(
+                    id=g.id, n=len(g.activities)
+                ),
+            )
 
 
 #: name -> check, in the order they run. Lints are the ones that only warn.

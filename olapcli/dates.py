@@ -8,13 +8,29 @@ import re
 import unicodedata
 
 _WEEKDAYS = {
-    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
     "sunday": 6,
 }
 _NAMED = {
-    "aujourdhui": 0, "today": 0, "demain": 1, "tomorrow": 1, "apresdemain": 2,
-    "hier": -1, "yesterday": -1,
+    "aujourdhui": 0,
+    "today": 0,
+    "demain": 1,
+    "tomorrow": 1,
+    "apresdemain": 2,
+    "hier": -1,
+    "yesterday": -1,
 }
 _RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([jdsw]?)$")
 _FRENCH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")

@@ -64,7 +64,7 @@ class Problem:
     def from_json(cls, data: dict[str, object]) -> Problem:
         """Inverse of :meth:`as_json`."""
         line, col, hint = data.get("line"), data.get("col"), data.get("hint")
-        sev = "warning" if data["severity"] == "warning" else "error"
+        sev: Severity = "warning" if data["severity"] == "warning" else "error"
         return cls(
             path=str(data["path"]),
             line=line if isinstance(line, int) else None,

@@ -14,8 +14,15 @@ from olapcli.learners import NewLearner, fold, parse_day
 #: field -> header names (folded) that mean it in the exports we know.
 HEADERS: dict[str, tuple[str, ...]] = {
     "first_name": ("prenom", "firstname", "prenomapprenant", "prenomalternant", "prenomapprenti"),
-    "last_name": ("nom", "lastname", "nomdefamille", "nomapprenant", "nomalternant", "nomapprenti",
-                  "nomdusage"),
+    "last_name": (
+        "nom",
+        "lastname",
+        "nomdefamille",
+        "nomapprenant",
+        "nomalternant",
+        "nomapprenti",
+        "nomdusage",
+    ),
     "email": ("email", "mail", "courriel", "adresseemail", "adressemail", "emailapprenant"),
     "phone": ("telephone", "tel", "portable", "mobile", "telephoneportable", "phone"),
     "company": ("entreprise", "employeur", "raisonsociale", "nomentreprise", "company"),
@@ -40,8 +47,10 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
         return _xlsx(path)
     if suffix in (".csv", ".txt"):
         return _csv(path)
-    raise UserError(_("Unsupported file type « {ext} ».").format(ext=suffix),
-                    _("export the list as .csv or .xlsx"))
+    raise UserError(
+        _("Unsupported file type « {ext} ».").format(ext=suffix),
+        _("export the list as .csv or .xlsx"),
+    )
 
 
 def _csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -68,11 +77,15 @@ def _xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UserError(_("Cannot read {path} as an Excel workbook: {detail}").format(
-            path=path, detail=exc)) from None
+        raise UserError(
+            _("Cannot read {path} as an Excel workbook: {detail}").format(path=path, detail=exc)
+        ) from None
     sheet = book.worksheets[0]
-    rows = [(i, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True), 1)
-            if any(c not in (None, "") for c in r)]
+    rows = [
+        (i, list(r))
+        for i, r in enumerate(sheet.iter_rows(values_only=True), 1)
+        if any(c not in (None, "") for c in r)
+    ]
     book.close()
     if not rows:
         raise UserError(_("{path} is empty.").format(path=path))
@@ -92,11 +105,22 @@ def mapping(header: list[str]) -> dict[str, int]:
 
 def _trainer_ids(value: str, trainers: list[Any]) -> list[str]:
     out = []
-    for part in [p.strip() for p in value.replace("/", ",").replace(";", ",").split(",") if p.strip()]:
+    for part in [
+        p.strip() for p in value.replace("/", ",").replace(";", ",").split(",") if p.strip()
+    ]:
         f = fold(part)
-        match = [t.id for t in trainers
-                 if f in (fold(t.id), fold(t.last_name), fold(t.first_name + t.last_name),
-                          fold(t.last_name + t.first_name), fold(t.email or ""))]
+        match = [
+            t.id
+            for t in trainers
+            if f
+            in (
+                fold(t.id),
+                fold(t.last_name),
+                fold(t.first_name + t.last_name),
+                fold(t.last_name + t.first_name),
+                fold(t.email or ""),
+            )
+        ]
         if len(match) != 1:
             raise ValueError(part)
         out.append(match[0])
@@ -111,12 +135,15 @@ def learners_from(path: Path, trainers: list[Any]) -> list[NewLearner]:
         if needed not in cols:
             raise UserError(
                 _("{path}: no column for « {field} ».").format(path=path.name, field=needed),
-                _("columns found: {cols}; expected e.g. Nom, Prénom, Email, Entreprise, "
-                  "Nom tuteur, Prénom tuteur, Email tuteur, Formateur").format(cols=", ".join(header)),
+                _(
+                    "columns found: {cols}; expected e.g. Nom, Prénom, Email, Entreprise, "
+                    "Nom tuteur, Prénom tuteur, Email tuteur, Formateur"
+                ).format(cols=", ".join(header)),
             )
     out: list[NewLearner] = []
     errors: list[str] = []
     for number, cells in rows:
+
         def cell(fld: str, cells: list[Any] = cells) -> Any:
             i = cols.get(fld)
             if i is None or i >= len(cells):
@@ -146,26 +173,50 @@ def learners_from(path: Path, trainers: list[Any]) -> list[NewLearner]:
         ctype = fold(str(cell("contract_type") or "apprentissage"))
         contract = None
         if start:
-            contract = {"type": "professionnalisation" if "pro" in ctype else "apprentissage",
-                        "start": start, "end": end}
+            contract = {
+                "type": "professionnalisation" if "pro" in ctype else "apprentissage",
+                "start": start,
+                "end": end,
+            }
         status_raw = fold(str(cell("status") or ""))
-        status = "searching" if ("recherche" in status_raw or "search" in status_raw
-                                 or (not company and not status_raw)) else "contract"
+        status = (
+            "searching"
+            if (
+                "recherche" in status_raw
+                or "search" in status_raw
+                or (not company and not status_raw)
+            )
+            else "contract"
+        )
         tutor = None
         if cell("tutor_last_name"):
-            tutor = {"first_name": str(cell("tutor_first_name") or "?"),
-                     "last_name": str(cell("tutor_last_name")),
-                     "email": cell("tutor_email")}
-        out.append(NewLearner(
-            first_name=str(first), last_name=str(last),
-            email=str(cell("email")) if cell("email") else None,
-            phone=str(cell("phone")) if cell("phone") else None,
-            status=status,
-            company={"name": str(company), "siret": str(cell("siret")) if cell("siret") else None}
-            if company else None,
-            tutor=tutor, trainers=trainer_ids, contract=contract, source=src,
-        ))
+            tutor = {
+                "first_name": str(cell("tutor_first_name") or "?"),
+                "last_name": str(cell("tutor_last_name")),
+                "email": cell("tutor_email"),
+            }
+        out.append(
+            NewLearner(
+                first_name=str(first),
+                last_name=str(last),
+                email=str(cell("email")) if cell("email") else None,
+                phone=str(cell("phone")) if cell("phone") else None,
+                status=status,
+                company={
+                    "name": str(company),
+                    "siret": str(cell("siret")) if cell("siret") else None,
+                }
+                if company
+                else None,
+                tutor=tutor,
+                trainers=trainer_ids,
+                contract=contract,
+                source=src,
+            )
+        )
     if errors:
-        raise UserError(_("Nothing imported:") + "\n  " + "\n  ".join(errors),
-                        _("fix these rows in the file, then import again"))
+        raise UserError(
+            _("Nothing imported:") + "\n  " + "\n  ".join(errors),
+            _("fix these rows in the file, then import again"),
+        )
     return out

@@ -56,10 +56,15 @@ def existing(root: Path) -> list[dict[str, Any]]:
         except Exception:
             data = None
         data = data if isinstance(data, dict) else {}
-        out.append({"id": Path(rel).stem, "key": data.get("key"),
-                    "first_name": str(data.get("first_name", "")),
-                    "last_name": str(data.get("last_name", "")),
-                    "email": str(data.get("email") or "").lower()})
+        out.append(
+            {
+                "id": Path(rel).stem,
+                "key": data.get("key"),
+                "first_name": str(data.get("first_name", "")),
+                "last_name": str(data.get("last_name", "")),
+                "email": str(data.get("email") or "").lower(),
+            }
+        )
     return out
 
 
@@ -74,11 +79,17 @@ def duplicates(new: list[NewLearner], have: list[dict[str, Any]]) -> list[str]:
         name = f"{item.first_name} {item.last_name}"
         if ident in known or (not ident[2] and ident[:2] in known_names):
             other = known.get(ident) or known_names.get(ident[:2])
-            msgs.append(_("{src}{name} is already in the cohort ({id}).").format(
-                src=item.source, name=name, id=other))
+            msgs.append(
+                _("{src}{name} is already in the cohort ({id}).").format(
+                    src=item.source, name=name, id=other
+                )
+            )
         elif ident in seen:
-            msgs.append(_("{src}{name} appears twice (also {other}).").format(
-                src=item.source, name=name, other=seen[ident]))
+            msgs.append(
+                _("{src}{name} appears twice (also {other}).").format(
+                    src=item.source, name=name, other=seen[ident]
+                )
+            )
         else:
             seen[ident] = item.source.rstrip(": ") or name
     return msgs
@@ -122,8 +133,17 @@ def prepare(root: Path, new: list[NewLearner]) -> list[tuple[str, str]]:
             Learner.model_validate({k: v for k, v in fields.items() if v not in (None, [], {})})
         except ValidationError as exc:
             for p in problems_from(rel, exc):
-                problems.append(p.__class__(item.source.rstrip(": ") or rel, None, None,
-                                            "error", p.code, p.message, p.hint))
+                problems.append(
+                    p.__class__(
+                        item.source.rstrip(": ") or rel,
+                        None,
+                        None,
+                        "error",
+                        p.code,
+                        p.message,
+                        p.hint,
+                    )
+                )
             continue
         planned.append((learner_id, new_learner_text(fields)))
     if problems:

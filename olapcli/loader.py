@@ -59,7 +59,11 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [
             Problem(
-                rel, line, col, "error", "encoding",
+                rel,
+                line,
+                col,
+                "error",
+                "encoding",
                 _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
                 _("re-save the file as UTF-8 in your editor"),
             )
@@ -80,8 +84,15 @@ def validate_data(model: type[M], data: Any, rel: str) -> tuple[M | None, list[P
     """The model for *data*, or its schema problems (positions not yet set)."""
     if data is None:
         return None, [
-            Problem(rel, 1, 1, "error", "empty-file", _("the file is empty"),
-                    _("fill it in, or delete it"))
+            Problem(
+                rel,
+                1,
+                1,
+                "error",
+                "empty-file",
+                _("the file is empty"),
+                _("fill it in, or delete it"),
+            )
         ]
     try:
         return model.model_validate(data), []
@@ -95,8 +106,14 @@ def read_model(root: Path, rel: str, model: type[M]) -> tuple[M | None, list[Pro
         raw = (root / rel).read_bytes()
     except FileNotFoundError:
         return None, [
-            Problem(rel, None, None, "error", "missing-file",
-                    _("the file {path} is missing").format(path=rel))
+            Problem(
+                rel,
+                None,
+                None,
+                "error",
+                "missing-file",
+                _("the file {path} is missing").format(path=rel),
+            )
         ]
     except OSError as exc:
         return None, [Problem(rel, None, None, "error", "unreadable", str(exc))]
@@ -200,13 +217,27 @@ def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
     return data, problems
 
 
-def require_core(root: Path) -> CohortData:
+@dataclass
+class Core:
+    """The core files of a valid cohort, as write commands need them."""
+
+    root: Path
+    cohort: Cohort
+    referentiel: Referentiel
+    subjects: Subjects | None
+
+    def activity_ids(self) -> set[str]:
+        """Ids of every sub-activity of the référentiel."""
+        return {a.id for g in self.referentiel.groups for a in g.activities}
+
+
+def require_core(root: Path) -> Core:
     """Core files for a write command; refused (exit 2) when they have errors."""
     data, problems = load_core(root)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data.cohort is None or data.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
-    return data
+    return Core(root, data.cohort, data.referentiel, data.subjects)
 
 
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:

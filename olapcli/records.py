@@ -9,8 +9,8 @@ refused, the file is put back as it was.
 from __future__ import annotations
 
 import contextlib
-import re
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from olapcli.schemaerrors import problems_from
 from olapcli.yamlfast import Resolver12
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../.olap/schema/{kind}.schema.json\n"
-_RESOLVER = Resolver12()
+_RESOLVER: Any = Resolver12()
 #: strings written unquoted; anything else is double-quoted, as in the sample files.
 _PLAIN = re.compile(r"^[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._/+-]*$")
 
@@ -172,7 +172,8 @@ def find_need(doc: store.Document, need_id: str) -> tuple[int, CommentedMap]:
     needs = doc.data.get("needs") or []
     exact = [(i, n) for i, n in enumerate(needs) if isinstance(n, dict) and n.get("id") == need_id]
     found = exact or [
-        (i, n) for i, n in enumerate(needs)
+        (i, n)
+        for i, n in enumerate(needs)
         if isinstance(n, dict) and str(n.get("id", "")).startswith(need_id)
     ]
     if len(found) != 1:
@@ -183,7 +184,8 @@ def find_need(doc: store.Document, need_id: str) -> tuple[int, CommentedMap]:
             else _("« {id} » matches several needs.").format(id=need_id),
             _("needs of this learner: {ids}").format(ids=known),
         )
-    return found[0]
+    index, need = found[0]
+    return index, need  # type: ignore[return-value]
 
 
 def step_need(
@@ -303,7 +305,11 @@ def new_learner_text(fields: dict[str, Any]) -> str:
             continue
         if isinstance(value, dict):
             value = store.new_map(
-                {k: scalar(v) if isinstance(v, str) else v for k, v in value.items() if v is not None}
+                {
+                    k: scalar(v) if isinstance(v, str) else v
+                    for k, v in value.items()
+                    if v is not None
+                }
             )
         elif isinstance(value, list):
             value = flow_list(value)

@@ -87,7 +87,7 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
         elif kind in ("string_type",):
             msg = _("« {field} » must be text").format(field=field)
             if isinstance(given, int | float) and not isinstance(given, bool):
-                hint = _("put the value in quotes, as written: \"…\"")
+                hint = _('put the value in quotes, as written: "…"')
                 code = "quote-value"
         elif kind == "bool_type":
             msg = _("« {field} » must be true or false, not « {value} »").format(
@@ -172,6 +172,9 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
             msg = _("invalid value in « {field} »: {detail}").format(
                 field=field, detail=err.get("msg", kind)
             )
-        out.append(Problem(rel, None, None, "error", code, msg, hint, loc,
-                           on_key=kind == "extra_forbidden"))
+        out.append(
+            Problem(
+                rel, None, None, "error", code, msg, hint, loc, on_key=kind == "extra_forbidden"
+            )
+        )
     return out

@@ -28,8 +28,9 @@ def schemas() -> dict[str, str]:
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = TITLES[kind]
-        out[f"{kind}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2,
-                                                sort_keys=True) + "\n"
+        out[f"{kind}.schema.json"] = (
+            json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
     return out
 
 

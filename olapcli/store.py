@@ -14,6 +14,7 @@ import copy
 import errno
 import fcntl
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -25,8 +26,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from olapcli import yamlfast
@@ -52,7 +53,7 @@ def guess_indent(text: str) -> tuple[int, int, int]:
     """(mapping, sequence, offset) indentation used by *text*; default 2, 4, 2."""
     mapping = sequence = offset = None
     lines = text.splitlines()
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in itertools.pairwise(lines):
         stripped = prev.rstrip()
         if not stripped.endswith(":") or stripped.lstrip().startswith("#"):
             continue
@@ -245,7 +246,11 @@ def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
                 dt.date(*(int(g) for g in match.groups()))
             except ValueError:
                 return Problem(
-                    rel, number, match.start() + 1, "error", "invalid-date",
+                    rel,
+                    number,
+                    match.start() + 1,
+                    "error",
+                    "invalid-date",
                     _("invalid date « {value} »").format(value=match.group(0)),
                     _("write the date as YYYY-MM-DD, e.g. 2026-03-02"),
                 )
@@ -273,12 +278,20 @@ def syntax_problem(rel: str, exc: Any) -> Problem:
     what = getattr(exc, "problem", None) or str(exc)
     if "duplicate key" in str(what) or "duplicate key" in str(exc):
         return Problem(
-            rel, line, col, "error", "duplicate-key",
+            rel,
+            line,
+            col,
+            "error",
+            "duplicate-key",
             _("this key appears twice in the same block"),
             _("keep only one of the two"),
         )
     return Problem(
-        rel, line, col, "error", "yaml",
+        rel,
+        line,
+        col,
+        "error",
+        "yaml",
         _("invalid YAML: {what}").format(what=what),
         _("check the indentation and the colons on this line and the one before"),
     )
@@ -409,8 +422,11 @@ def append_item(seq: CommentedSeq, item: Any) -> None:
     item_col = getattr(getattr(seq[-2], "lc", None), "col", 0) or 0
     lines = rest.splitlines(keepends=True)
     cut = next(
-        (i for i, line in enumerate(lines)
-         if line.strip() and len(line) - len(line.lstrip(" ")) < item_col),
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.strip() and len(line) - len(line.lstrip(" ")) < item_col
+        ),
         None,
     )
     if cut is None:
@@ -435,4 +451,3 @@ def block_seq(parent: Any, key: str) -> CommentedSeq:
         parent[key] = seq
     seq.fa.set_block_style()
     return seq
-

@@ -15,7 +15,9 @@ def sort_key(p: Problem) -> tuple[str, int, int, str]:
     return (p.path, p.line or 0, p.col or 0, p.code)
 
 
-def validate(root: Path, today: dt.date, strict: bool = False, use_cache: bool = True) -> list[Problem]:
+def validate(
+    root: Path, today: dt.date, strict: bool = False, use_cache: bool = True
+) -> list[Problem]:
     """Every problem of the cohort at *root*, sorted by file and line."""
     key = cache.content_key(root, f"strict={strict}", f"today={today}", f"lang={language()}")
     if use_cache:

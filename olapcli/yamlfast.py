@@ -17,20 +17,25 @@ from typing import Any
 import yaml
 import yaml.cyaml
 from ruamel.yaml import resolver as _ruamel_resolver
+from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
 from olapcli.errors import Loc
-
-from yaml.cyaml import CParser as _CParser
 
 
 class Resolver12(yaml.resolver.BaseResolver):
     """Implicit scalar resolution of YAML 1.2, as ruamel.yaml does it."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's own class table)
 
 
 for _versions, _tag, _regexp, _first in _ruamel_resolver.implicit_resolvers:
-    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] in {"bool", "float", "int", "null", "timestamp"}:
+    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] in {
+        "bool",
+        "float",
+        "int",
+        "null",
+        "timestamp",
+    }:
         Resolver12.add_implicit_resolver(_tag, _regexp, _first)
 
 
@@ -78,7 +83,7 @@ class Constructor12(yaml.constructor.SafeConstructor):
                     key_node.start_mark,
                 )
             seen.add(key) if _hashable(key) else None
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 def _hashable(value: Any) -> bool:
@@ -89,14 +94,12 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-
-Constructor12.add_constructor("tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
-Constructor12.add_constructor(
-    "tag:yaml.org,2002:timestamp", Constructor12.construct_yaml_timestamp
-)
+_add: Any = Constructor12.add_constructor
+_add("tag:yaml.org,2002:int", Constructor12.construct_yaml_int)
+_add("tag:yaml.org,2002:timestamp", Constructor12.construct_yaml_timestamp)
 
 
-class FastLoader(_CParser, Constructor12, Resolver12):  # type: ignore[misc]
+class FastLoader(_CParser, Constructor12, Resolver12):
     """C parser + YAML 1.2 resolver + safe constructor."""
 
     def __init__(self, stream: str) -> None:
@@ -105,7 +108,7 @@ class FastLoader(_CParser, Constructor12, Resolver12):  # type: ignore[misc]
         Resolver12.__init__(self)
 
 
-class ComposeLoader(_CParser, Resolver12):  # type: ignore[misc]
+class ComposeLoader(_CParser, Resolver12):
     """Builds the node tree (with positions) without constructing values."""
 
     def __init__(self, stream: str) -> None:
@@ -123,6 +126,8 @@ class Forbidden(Exception):
         self.col = col
 
 
+_yaml: Any = yaml  # PyYAML's stubs do not know loaders built on the C parser
+
 _SUSPECT = re.compile(r"[&*!]|<<")
 
 
@@ -134,8 +139,9 @@ def check_plain(text: str) -> None:
     """
     if not _SUSPECT.search(text):
         return
-    for event in yaml.parse(text, Loader=ComposeLoader):
-        mark = event.start_mark
+    events: Any = _yaml.parse(text, Loader=ComposeLoader)
+    for event in events:
+        mark: Any = event.start_mark
         if isinstance(event, yaml.AliasEvent):
             raise Forbidden("alias", mark.line + 1, mark.column + 1)
         anchor = getattr(event, "anchor", None)
@@ -174,12 +180,14 @@ def positions(
     deepest node found, so a missing key points at the mapping that lacks it.
     """
     try:
-        root = yaml.compose(text, Loader=ComposeLoader)
+        root: Any = _yaml.compose(text, Loader=ComposeLoader)
     except yaml.YAMLError:
         return {}
     out: dict[Loc, tuple[int, int]] = {}
     for loc in locs:
-        node, mark, on_key = root, root.start_mark if root is not None else None, False
+        node: Any = root
+        mark: Any = root.start_mark if root is not None else None
+        on_key = False
         for part in loc:
             if node is None:
                 break
@@ -205,8 +213,11 @@ def positions(
             node = nxt
             if not on_key and node is not None:
                 mark = node.start_mark
-        if node is not None and on_key and loc not in keys and not isinstance(
-            node, yaml.MappingNode | yaml.SequenceNode
+        if (
+            node is not None
+            and on_key
+            and loc not in keys
+            and not isinstance(node, yaml.MappingNode | yaml.SequenceNode)
         ):
             mark = node.start_mark  # a scalar value: point at the value itself
         if mark is not None:

@@ -46,7 +46,11 @@ def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 def git(cwd: Path, *args: str) -> str:
     """Run git in *cwd*; its stdout."""
     return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, **GIT_ENV},
     ).stdout
 

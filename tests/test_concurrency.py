@@ -14,10 +14,30 @@ def test_ten_processes_at_once_all_land(cohort_repo):
     env = {**os.environ, "OLAP_NO_PROMPT": "1"}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "need", "add", "lea-martin",
-             "--activity", "6.3", "--by", "entreprise", "--identified", "2026-11-20",
-             "--due", "2026-11-25", "--detail", f"Besoin numéro {i}", "--commit"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+            [
+                sys.executable,
+                "-m",
+                "olapcli",
+                "-C",
+                str(cohort_repo),
+                "need",
+                "add",
+                "lea-martin",
+                "--activity",
+                "6.3",
+                "--by",
+                "entreprise",
+                "--identified",
+                "2026-11-20",
+                "--due",
+                "2026-11-25",
+                "--detail",
+                f"Besoin numéro {i}",
+                "--commit",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
         )
         for i in range(10)
     ]

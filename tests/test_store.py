@@ -25,7 +25,8 @@ def test_every_sample_file_round_trips_byte_for_byte(path):
 # Scalars a trainer may type, in the quoting styles people use.
 _text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s.strip() == s and s != "")
 
 
@@ -40,9 +41,31 @@ def _single(s: str) -> str:
 _scalar = st.one_of(
     _text.map(_double),
     _text.map(_single),
-    st.sampled_from(["null", "~", "", "Null", "true", "false", "no", "on", "010", "0o10", "1.10", "3.2",
-                     "2026-03-02", "1_000", "0x1F", ".inf", "1e3", "-0", "+12", "plain text"]),
-    st.integers(-10**6, 10**6).map(str),
+    st.sampled_from(
+        [
+            "null",
+            "~",
+            "",
+            "Null",
+            "true",
+            "false",
+            "no",
+            "on",
+            "010",
+            "0o10",
+            "1.10",
+            "3.2",
+            "2026-03-02",
+            "1_000",
+            "0x1F",
+            ".inf",
+            "1e3",
+            "-0",
+            "+12",
+            "plain text",
+        ]
+    ),
+    st.integers(-(10**6), 10**6).map(str),
 )
 _comment = st.one_of(st.just(""), _text.map(lambda s: "  # " + s.replace("\n", " ")))
 _indent = st.sampled_from([(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4)])
@@ -50,7 +73,7 @@ _indent = st.sampled_from([(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4)])
 
 @st.composite
 def documents(draw):
-    m, s, o = draw(_indent)
+    m, _s, o = draw(_indent)
     lines = ["# en-tête du fichier"]
     for i in range(draw(st.integers(1, 4))):
         lines.append(f"key{i}: {draw(_scalar)}{draw(_comment)}")
@@ -90,8 +113,11 @@ def test_appending_an_item_only_adds_lines(tmp_path, text, detail):
     doc = store.load(path, "doc.yaml")
     store.append_item(doc.data["items"], store.new_map({"id": "new", "value": detail}))
     after = store.dump(doc)
-    changes = [line for line in difflib.ndiff(text.splitlines(), after.splitlines())
-               if line[:2] in ("- ", "+ ")]
+    changes = [
+        line
+        for line in difflib.ndiff(text.splitlines(), after.splitlines())
+        if line[:2] in ("- ", "+ ")
+    ]
     assert all(line.startswith("+ ") for line in changes), changes
     assert len(changes) == 2
     assert after.endswith("# commentaire avant la fin\n" + text.splitlines()[-1] + "\n")

@@ -20,15 +20,30 @@ def both(text: str):
 @pytest.mark.parametrize(
     ("scalar", "expected"),
     [
-        ("no", "no"), ("on", "on"), ("yes", "yes"), ("Off", "Off"), ("y", "y"),
-        ("true", True), ("False", False),
-        ("010", 10), ("0o10", 8), ("0x1F", 31), ("1_000", 1000), ("+12", 12),
-        ("1.10", 1.1), ("3.2", 3.2), ("1e3", 1000.0),
-        ('"3.2"', "3.2"), ("'010'", "010"),
+        ("no", "no"),
+        ("on", "on"),
+        ("yes", "yes"),
+        ("Off", "Off"),
+        ("y", "y"),
+        ("true", True),
+        ("False", False),
+        ("010", 10),
+        ("0o10", 8),
+        ("0x1F", 31),
+        ("1_000", 1000),
+        ("+12", 12),
+        ("1.10", 1.1),
+        ("3.2", 3.2),
+        ("1e3", 1000.0),
+        ('"3.2"', "3.2"),
+        ("'010'", "010"),
         ("2026-03-02", dt.date(2026, 3, 2)),
         ("2026-03-02 10:00:00", dt.datetime(2026, 3, 2, 10, 0)),
-        ("~", None), ("null", None), ("", None),
-        ("1:30", "1:30"), ("0b101", 5),
+        ("~", None),
+        ("null", None),
+        ("", None),
+        ("1:30", "1:30"),
+        ("0b101", 5),
     ],
 )
 def test_tricky_scalars(scalar, expected):
@@ -37,8 +52,10 @@ def test_tricky_scalars(scalar, expected):
     assert type(fast["v"]) is type(expected) or expected is None
 
 
-_plain = st.text(alphabet="0123456789-+._:oxeEbTtrufalsnyYNO~ ", min_size=1, max_size=12).map(str.strip).filter(
-    lambda s: s and not s.startswith(("-", ":", "?")) and ": " not in s and " #" not in s
+_plain = (
+    st.text(alphabet="0123456789-+._:oxeEbTtrufalsnyYNO~ ", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda s: s and not s.startswith(("-", ":", "?")) and ": " not in s and " #" not in s)
 )
 
 

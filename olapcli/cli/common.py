@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -51,6 +52,42 @@ def interactive() -> bool:
 def refuse(message: str, hint: str | None = None) -> NoReturn:
     """Stop with exit 2 and a message (no traceback)."""
     raise UserError(message, hint)
+
+
+_YES = {"o", "oui", "y", "yes"}
+_NO = {"n", "non", "no"}
+
+
+def ask(label: str, check: Callable[[str], Any] | None = None, default: str | None = None) -> Any:
+    """Ask until *check* accepts the answer (it returns the value or raises ValueError)."""
+    suffix = f" [{default}]" if default else ""
+    while True:
+        answer = typer.prompt(label + suffix, default="", show_default=False, err=True).strip()
+        if not answer and default is not None:
+            answer = default
+        if not answer:
+            continue
+        if check is None:
+            return answer
+        try:
+            return check(answer)
+        except ValueError:
+            err.print(_("« {answer} » is not valid here.").format(answer=answer), markup=False)
+
+
+def confirm(label: str, default: bool = False) -> bool:
+    """A yes/no question that understands « o », « oui », « n », « non »."""
+    hint = _("[y/N]") if not default else _("[Y/n]")
+
+    def check(answer: str) -> bool:
+        word = answer.lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise ValueError(answer)
+
+    return bool(ask(f"{label} {hint}", check, default=_("y") if default else _("n")))
 
 
 def parse_date_option(value: str | None, name: str) -> object:

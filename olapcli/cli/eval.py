@@ -6,35 +6,64 @@ from typing import Any
 
 import typer
 
-from olapcli.cli.common import err, interactive, out, parse_date_option, refuse, root, split_list
+from olapcli.cli.common import (
+    ask,
+    confirm,
+    err,
+    interactive,
+    out,
+    parse_date_option,
+    refuse,
+    root,
+    split_list,
+)
 from olapcli.i18n import _
 
-app = typer.Typer(help=_("Evaluations: A (autonomous), EC (in progress), R (resource for peers)."),
-                  no_args_is_help=True)
+app = typer.Typer(
+    help=_("Evaluations: A (autonomous), EC (in progress), R (resource for peers)."),
+    no_args_is_help=True,
+)
 
 
 def _walk_sheet(sheet: Any) -> list[int]:
-    from rich.prompt import Confirm
-
     met = []
     out.print(_("Evaluation sheet:"), style="bold")
     for i, criterion in enumerate(sheet.criteria, 1):
-        if Confirm.ask(f"  {i}. {criterion}", default=False):
+        if confirm(f"  {i}. {criterion}", default=False):
             met.append(i)
     return met
 
 
-@app.command("add", help=_('Record an evaluation: A, EC or R.\n\nExample: olap eval add lea-martin --need b20261121-3f9a --level A --by entreprise'))
+@app.command(
+    "add",
+    help=_(
+        "Record an evaluation: A, EC or R.\n\nExample: olap eval add lea-martin --need b20261121-3f9a --level A --by entreprise"
+    ),
+)
 def add(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
-    activity: str | None = typer.Option(None, "--activity", "-a", help=_("Sub-activity id (default: the need's).")),
+    activity: str | None = typer.Option(
+        None, "--activity", "-a", help=_("Sub-activity id (default: the need's).")
+    ),
     level: str | None = typer.Option(None, "--level", "-l", help=_("A, EC or R.")),
-    by: str | None = typer.Option(None, "--by", "-b", help=_("Who evaluates: entreprise, formateur or alternant.")),
-    need: str | None = typer.Option(None, "--need", "-n", help=_("The need this answers (id or its beginning).")),
-    date: str | None = typer.Option(None, "--date", help=_("Date of the evaluation (default today).")),
-    sheet: bool = typer.Option(False, "--sheet", help=_("Walk the sub-activity's evaluation sheet and propose A or EC.")),
-    criteria: str | None = typer.Option(None, "--criteria", help=_("Criteria met, by number (e.g. 1,3), instead of walking the sheet.")),
+    by: str | None = typer.Option(
+        None, "--by", "-b", help=_("Who evaluates: entreprise, formateur or alternant.")
+    ),
+    need: str | None = typer.Option(
+        None, "--need", "-n", help=_("The need this answers (id or its beginning).")
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help=_("Date of the evaluation (default today).")
+    ),
+    sheet: bool = typer.Option(
+        False, "--sheet", help=_("Walk the sub-activity's evaluation sheet and propose A or EC.")
+    ),
+    criteria: str | None = typer.Option(
+        None,
+        "--criteria",
+        help=_("Criteria met, by number (e.g. 1,3), instead of walking the sheet."),
+    ),
     comment: str | None = typer.Option(None, "--comment", help=_("A comment.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
@@ -51,22 +80,30 @@ def add(
         current, _problems = read_model(folder, rel, Learner)
         if current is not None:
             match = [n for n in current.needs if n.id == need] or [
-                n for n in current.needs if n.id.startswith(need)]
+                n for n in current.needs if n.id.startswith(need)
+            ]
             if len(match) == 1:
                 activity = match[0].activity
     missing = [n for n, v in (("--activity", activity), ("--by", by)) if not v]
     if level is None and not sheet and criteria is None:
         missing.append("--level")
     if missing:
-        refuse(_("The evaluation cannot be recorded: missing {fields}.").format(
-            fields=", ".join(missing)))
+        refuse(
+            _("The evaluation cannot be recorded: missing {fields}.").format(
+                fields=", ".join(missing)
+            )
+        )
     assert activity is not None and by is not None
     if activity not in acts:
-        refuse(_("Unknown activity « {id} ».").format(id=activity),
-               _("referentiel.yaml lists the activities of the cohort"))
+        refuse(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("referentiel.yaml lists the activities of the cohort"),
+        )
     if by not in ACTORS:
-        refuse(_("Unknown actor « {value} ».").format(value=by),
-               _("actors: entreprise, formateur, alternant"))
+        refuse(
+            _("Unknown actor « {value} ».").format(value=by),
+            _("actors: entreprise, formateur, alternant"),
+        )
     if level is not None and level.upper() not in LEVELS:
         refuse(_("Unknown level « {value} ».").format(value=level), _("levels: A, EC, R"))
     met: list[int] | None = None
@@ -86,23 +123,45 @@ def add(
         if any(not 1 <= c <= len(act_sheet.criteria) for c in met):
             refuse(_("The sheet has criteria 1 to {n}.").format(n=len(act_sheet.criteria)))
         proposed = "A" if len(met) >= act_sheet.required else "EC"
-        out.print(_("{met} of {n} criteria met ({req} needed for A): proposed level {level}.").format(
-            met=len(met), n=len(act_sheet.criteria), req=act_sheet.required, level=proposed),
-            markup=False)
+        out.print(
+            _("{met} of {n} criteria met ({req} needed for A): proposed level {level}.").format(
+                met=len(met), n=len(act_sheet.criteria), req=act_sheet.required, level=proposed
+            ),
+            markup=False,
+        )
         if level is None:
             level = proposed
             if interactive():
-                from rich.prompt import Prompt
 
-                level = Prompt.ask(_("Level"), choices=list(LEVELS), default=proposed)
+                def check(answer: str) -> str:
+                    if answer.upper() not in LEVELS:
+                        raise ValueError(answer)
+                    return answer.upper()
+
+                level = ask(_("Level") + " (A, EC, R)", check, default=proposed)
         elif level.upper() != proposed:
-            err.print(_("Note: the level given ({given}) differs from the sheet's ({proposed}).").format(
-                given=level.upper(), proposed=proposed), markup=False)
+            err.print(
+                _("Note: the level given ({given}) differs from the sheet's ({proposed}).").format(
+                    given=level.upper(), proposed=proposed
+                ),
+                markup=False,
+            )
     assert level is not None
     when = parse_date_option(date, "--date") if date else today()
-    inp = EvalInput(activity=activity, level=level.upper(), by=by, date=when,  # type: ignore[arg-type]
-                    need=need, criteria=met, comment=comment)
+    inp = EvalInput(
+        activity=activity,
+        level=level.upper(),
+        by=by,
+        date=when,  # type: ignore[arg-type]
+        need=need,
+        criteria=met,
+        comment=comment,
+    )
     result = add_evaluation(folder, learner, inp, commit)
-    out.print(_("Evaluation recorded: {activity} = {level} ({by}, {date}).").format(
-        activity=result.activity, level=result.level, by=result.by, date=result.date),
-        style="bold green", markup=False)
+    out.print(
+        _("Evaluation recorded: {activity} = {level} ({by}, {date}).").format(
+            activity=result.activity, level=result.level, by=result.by, date=result.date
+        ),
+        style="bold green",
+        markup=False,
+    )

@@ -35,26 +35,40 @@ def init(
     from olapcli.store import atomic_write
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-        refuse(_("{path} already exists and is not empty.").format(path=directory),
-               _("choose a new folder name"))
+        refuse(
+            _("{path} already exists and is not empty.").format(path=directory),
+            _("choose a new folder name"),
+        )
     templates = Path(__file__).resolve().parents[1] / "init"
     source = sample_source() if sample else None
     if sample and source is None:
-        refuse(_("The example cohort is not available in this installation."),
-               _("install olap from its source folder (pip install -e .)"))
+        refuse(
+            _("The example cohort is not available in this installation."),
+            _("install olap from its source folder (pip install -e .)"),
+        )
     created_dir = not directory.exists()
     try:
         if source is not None:
-            shutil.copytree(source, directory, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock"))
+            shutil.copytree(
+                source,
+                directory,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock"),
+            )
         else:
             directory.mkdir(parents=True, exist_ok=True)
             start = today()
             year_end = dt.date(start.year + 1, 6, 30)
-            values = {"start": start, "end": year_end, "p1_start": start + dt.timedelta(days=14),
-                      "p1_end": start + dt.timedelta(days=27)}
-            atomic_write(directory / "cohort.yaml",
-                         (templates / "cohort.yaml").read_text(encoding="utf-8").format(**values))
+            values = {
+                "start": start,
+                "end": year_end,
+                "p1_start": start + dt.timedelta(days=14),
+                "p1_end": start + dt.timedelta(days=27),
+            }
+            atomic_write(
+                directory / "cohort.yaml",
+                (templates / "cohort.yaml").read_text(encoding="utf-8").format(**values),
+            )
             for name in ("referentiel.yaml", "subjects.yaml"):
                 shutil.copyfile(templates / name, directory / name)
             for sub in ("learners", "resources/files"):
@@ -68,10 +82,15 @@ def init(
         if created_dir:
             shutil.rmtree(directory, ignore_errors=True)
         refuse(_("Cannot create {path}: {detail}").format(path=directory, detail=exc))
-    out.print(_("Cohort created in {path}.").format(path=directory), style="bold green",
-              markup=False)
-    err.print(_("Next: edit cohort.yaml and referentiel.yaml, then « olap -C {path} validate ».")
-              .format(path=directory), markup=False)
+    out.print(
+        _("Cohort created in {path}.").format(path=directory), style="bold green", markup=False
+    )
+    err.print(
+        _("Next: edit cohort.yaml and referentiel.yaml, then « olap -C {path} validate ».").format(
+            path=directory
+        ),
+        markup=False,
+    )
 
 
 def _first_commit(directory: Path) -> None:
@@ -85,7 +104,12 @@ def _first_commit(directory: Path) -> None:
     if has_identity:
         repo.git.commit(*args)
     else:
-        err.print(_("Git has no user.name/user.email: first commit made as « olap »."),
-                  markup=False)
-        repo.git.commit(*args, "--author", "olap <olap@localhost>",
-                        env={"GIT_COMMITTER_NAME": "olap", "GIT_COMMITTER_EMAIL": "olap@localhost"})
+        err.print(
+            _("Git has no user.name/user.email: first commit made as « olap »."), markup=False
+        )
+        repo.git.commit(
+            *args,
+            "--author",
+            "olap <olap@localhost>",
+            env={"GIT_COMMITTER_NAME": "olap", "GIT_COMMITTER_EMAIL": "olap@localhost"},
+        )

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from olapcli.cli.common import interactive, out, parse_date_option, refuse, root, split_list
+from olapcli.cli.common import ask, interactive, out, parse_date_option, refuse, root, split_list
 from olapcli.i18n import _
 
 app = typer.Typer(help=_("The learners (alternants) of the cohort."), no_args_is_help=True)
@@ -28,30 +28,47 @@ def _trainers_known(core: Any, wanted: list[str]) -> list[str]:
     known = {t.id for t in core.cohort.trainers}
     for t in wanted:
         if t not in known:
-            refuse(_("Unknown trainer « {id} ».").format(id=t),
-                   _("trainers of this cohort: {ids}").format(ids=", ".join(sorted(known))))
+            refuse(
+                _("Unknown trainer « {id} ».").format(id=t),
+                _("trainers of this cohort: {ids}").format(ids=", ".join(sorted(known))),
+            )
     return wanted
 
 
-@app.command("add", help=_('Add a learner; the id is a readable slug of the name.\n\nExample: olap learner add --first-name Léa --last-name Martin --company "Le Bistrot" --trainer fdupont'))
+@app.command(
+    "add",
+    help=_(
+        'Add a learner; the id is a readable slug of the name.\n\nExample: olap learner add --first-name Léa --last-name Martin --company "Le Bistrot" --trainer fdupont'
+    ),
+)
 def add(
     ctx: typer.Context,
     first_name: str | None = typer.Option(None, "--first-name", help=_("First name.")),
     last_name: str | None = typer.Option(None, "--last-name", help=_("Last name.")),
     email: str | None = typer.Option(None, "--email", help=_("E-mail.")),
     phone: str | None = typer.Option(None, "--phone", help=_("Phone.")),
-    status: Status | None = typer.Option(None, "--status", help=_("contract, or searching (no company yet).")),
+    status: Status | None = typer.Option(
+        None, "--status", help=_("contract, or searching (no company yet).")
+    ),
     company: str | None = typer.Option(None, "--company", help=_("Company name.")),
-    tutor_first_name: str | None = typer.Option(None, "--tutor-first-name", help=_("Company tutor's first name.")),
-    tutor_last_name: str | None = typer.Option(None, "--tutor-last-name", help=_("Company tutor's last name.")),
-    tutor_email: str | None = typer.Option(None, "--tutor-email", help=_("Company tutor's e-mail.")),
-    trainer: str | None = typer.Option(None, "--trainer", help=_("Trainer ids from cohort.yaml, comma-separated.")),
-    contract_start: str | None = typer.Option(None, "--contract-start", help=_("Contract start date.")),
+    tutor_first_name: str | None = typer.Option(
+        None, "--tutor-first-name", help=_("Company tutor's first name.")
+    ),
+    tutor_last_name: str | None = typer.Option(
+        None, "--tutor-last-name", help=_("Company tutor's last name.")
+    ),
+    tutor_email: str | None = typer.Option(
+        None, "--tutor-email", help=_("Company tutor's e-mail.")
+    ),
+    trainer: str | None = typer.Option(
+        None, "--trainer", help=_("Trainer ids from cohort.yaml, comma-separated.")
+    ),
+    contract_start: str | None = typer.Option(
+        None, "--contract-start", help=_("Contract start date.")
+    ),
     contract_end: str | None = typer.Option(None, "--contract-end", help=_("Contract end date.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new file.")),
 ) -> None:
-    from rich.prompt import Prompt
-
     from olapcli.learners import NewLearner, create
     from olapcli.loader import require_core
 
@@ -59,28 +76,50 @@ def add(
     core = require_core(folder)
     if not first_name or not last_name:
         if not interactive():
-            refuse(_("The learner cannot be added: missing {fields}.").format(
-                fields=", ".join(n for n, v in (("--first-name", first_name),
-                                                ("--last-name", last_name)) if not v)))
-        first_name = first_name or Prompt.ask(_("First name"))
-        last_name = last_name or Prompt.ask(_("Last name"))
+            refuse(
+                _("The learner cannot be added: missing {fields}.").format(
+                    fields=", ".join(
+                        n
+                        for n, v in (("--first-name", first_name), ("--last-name", last_name))
+                        if not v
+                    )
+                )
+            )
+        first_name = first_name or str(ask(_("First name")))
+        last_name = last_name or str(ask(_("Last name")))
     start = parse_date_option(contract_start, "--contract-start")
     end = parse_date_option(contract_end, "--contract-end")
     item = NewLearner(
-        first_name=first_name, last_name=last_name, email=email, phone=phone,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
         status=(status.value if status else ("contract" if company else "searching")),
         company={"name": company} if company else None,
-        tutor={"first_name": tutor_first_name or "?", "last_name": tutor_last_name,
-               "email": tutor_email} if tutor_last_name else None,
+        tutor={
+            "first_name": tutor_first_name or "?",
+            "last_name": tutor_last_name,
+            "email": tutor_email,
+        }
+        if tutor_last_name
+        else None,
         trainers=_trainers_known(core, split_list(trainer)),
         contract={"type": "apprentissage", "start": start, "end": end} if start else None,
     )
     (learner_id,) = create(folder, [item], commit)
-    out.print(_("Learner added: {id} (learners/{id}.yaml).").format(id=learner_id),
-              style="bold green", markup=False)
+    out.print(
+        _("Learner added: {id} (learners/{id}.yaml).").format(id=learner_id),
+        style="bold green",
+        markup=False,
+    )
 
 
-@app.command("list", help=_('List the learners with their open and overdue needs.\n\nExample: olap learner list --format json'))
+@app.command(
+    "list",
+    help=_(
+        "List the learners with their open and overdue needs.\n\nExample: olap learner list --format json"
+    ),
+)
 def list_(
     ctx: typer.Context,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
@@ -95,36 +134,54 @@ def list_(
     for _rel, lrn in _load_learners(root(ctx), None):
         answered = {e.need for e in lrn.evaluations if e.need}
         open_needs = [n for n in lrn.needs if n.id not in answered]
-        rows.append({
-            "id": lrn.id, "key": lrn.key, "first_name": lrn.first_name,
-            "last_name": lrn.last_name, "status": lrn.status,
-            "company": lrn.company.name if lrn.company else None,
-            "needs": len(lrn.needs), "open": len(open_needs),
-            "overdue": sum(n.due < now for n in open_needs),
-            "evaluations": len(lrn.evaluations),
-        })
+        rows.append(
+            {
+                "id": lrn.id,
+                "key": lrn.key,
+                "first_name": lrn.first_name,
+                "last_name": lrn.last_name,
+                "status": lrn.status,
+                "company": lrn.company.name if lrn.company else None,
+                "needs": len(lrn.needs),
+                "open": len(open_needs),
+                "overdue": sum(n.due < now for n in open_needs),
+                "evaluations": len(lrn.evaluations),
+            }
+        )
     if fmt is Format.json:
         out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
         return
     from rich.table import Table
 
     table = Table(title=_("Learners"))
-    for col in (_("Id"), _("Name"), _("Status"), _("Company"), _("Needs"), _("Open"),
-                _("Overdue")):
+    for col in (_("Id"), _("Name"), _("Status"), _("Company"), _("Needs"), _("Open"), _("Overdue")):
         table.add_column(col)
     for r in rows:
         status = _("contract") if r["status"] == "contract" else _("searching")
-        table.add_row(r["id"], f"{r['first_name']} {r['last_name']}", status, r["company"] or "—",
-                      str(r["needs"]), str(r["open"]),
-                      f"[bold red]{r['overdue']}[/]" if r["overdue"] else "0")
+        table.add_row(
+            r["id"],
+            f"{r['first_name']} {r['last_name']}",
+            status,
+            r["company"] or "—",
+            str(r["needs"]),
+            str(r["open"]),
+            f"[bold red]{r['overdue']}[/]" if r["overdue"] else "0",
+        )
     out.print(table)
 
 
-@app.command("import", help=_('Import learners from a CSV or XLSX export; columns are found by their header name (Nom, Prénom, Email, Entreprise, Nom tuteur, Formateur…). Duplicates are refused.\n\nExample: olap learner import inscrits.xlsx --dry-run'))
+@app.command(
+    "import",
+    help=_(
+        "Import learners from a CSV or XLSX export; columns are found by their header name (Nom, Prénom, Email, Entreprise, Nom tuteur, Formateur…). Duplicates are refused.\n\nExample: olap learner import inscrits.xlsx --dry-run"
+    ),
+)
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help=_("CSV or XLSX export of the centre's system.")),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would be created, write nothing.")),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", "-n", help=_("Show what would be created, write nothing.")
+    ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new files.")),
 ) -> None:
     from rich.table import Table
@@ -142,11 +199,18 @@ def import_(
         for col in (_("Id"), _("Name"), _("Status"), _("Company")):
             table.add_column(col)
         for (learner_id, _text), item in zip(planned, items, strict=True):
-            table.add_row(learner_id, f"{item.first_name} {item.last_name}", item.status,
-                          (item.company or {}).get("name") or "—")
+            table.add_row(
+                learner_id,
+                f"{item.first_name} {item.last_name}",
+                item.status,
+                (item.company or {}).get("name") or "—",
+            )
         out.print(table)
         out.print(_("Nothing written (--dry-run)."), markup=False)
         return
     created = create(folder, items, commit)
-    out.print(_("{n} learner(s) imported: {ids}").format(n=len(created), ids=", ".join(created)),
-              style="bold green", markup=False)
+    out.print(
+        _("{n} learner(s) imported: {ids}").format(n=len(created), ids=", ".join(created)),
+        style="bold green",
+        markup=False,
+    )

@@ -28,7 +28,9 @@ def log(
     for rev in gitrepo.file_history(folder, path):
         changes = describe(rev.parent_text, rev.text)
         out.print(f"[bold]{rev.date:%Y-%m-%d %H:%M}[/bold]  {rev.author}  [dim]{rev.sha[:8]}[/dim]")
-        for line in changes or [_("(no change to the data: {message})").format(message=rev.message)]:
+        for line in changes or [
+            _("(no change to the data: {message})").format(message=rev.message)
+        ]:
             out.print("  • " + line, markup=False)
         count += 1
     if count == 0:

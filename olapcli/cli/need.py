@@ -9,12 +9,24 @@ from typing import Any
 
 import typer
 
-from olapcli.cli.common import err, interactive, out, parse_date_option, refuse, root, split_list
+from olapcli.cli.common import (
+    ask,
+    confirm,
+    err,
+    interactive,
+    out,
+    parse_date_option,
+    refuse,
+    root,
+    split_list,
+)
 from olapcli.i18n import _
 
 app = typer.Typer(
-    help=_("Imminent needs of the companies: record, list, follow the cycle.\n\n"
-           "Example: olap need list --overdue"),
+    help=_(
+        "Imminent needs of the companies: record, list, follow the cycle.\n\n"
+        "Example: olap need list --overdue"
+    ),
     no_args_is_help=True,
 )
 
@@ -26,41 +38,34 @@ class Format(str, Enum):
 
 def _activity_prompt(core: Any) -> str:
     """Pick a sub-activity, showing each group's QCM stem (the « pop-up »)."""
-    from rich.prompt import Prompt
-
-    activities: list[str] = []
+    activities: set[str] = set()
     for group in core.referentiel.groups:
-        out.print(f"[bold]{group.id}. {group.title}[/bold] — [italic]{group.question}[/italic]",
-                  highlight=False)
+        out.print(f"{group.id}. {group.title} — {group.question}", style="bold", markup=False)
         for act in group.activities:
             choices = f" ({' / '.join(act.choices)})" if act.choices else ""
             out.print(f"   {act.id}  {act.title}{choices}", markup=False)
-            activities.append(act.id)
-    return Prompt.ask(_("Activity (id)"), choices=activities, show_choices=False)
+            activities.add(act.id)
 
+    def check(answer: str) -> str:
+        if answer not in activities:
+            raise ValueError(answer)
+        return answer
 
-def _ask(label: str, check: Any = None) -> Any:
-    """Ask until *check* accepts the answer (check returns the value or raises ValueError)."""
-    from rich.prompt import Prompt
-
-    while True:
-        answer = Prompt.ask(label).strip()
-        if not answer:
-            continue
-        if check is None:
-            return answer
-        try:
-            return check(answer)
-        except ValueError:
-            err.print(_("« {answer} » is not valid here.").format(answer=answer), markup=False)
+    return str(ask(_("Activity (id)"), check))
 
 
 def _actors(value: str) -> list[str]:
     from olapcli.model import ACTORS
 
     actors = split_list(value)
-    aliases = {"e": "entreprise", "f": "formateur", "a": "alternant",
-               "company": "entreprise", "trainer": "formateur", "learner": "alternant"}
+    aliases = {
+        "e": "entreprise",
+        "f": "formateur",
+        "a": "alternant",
+        "company": "entreprise",
+        "trainer": "formateur",
+        "learner": "alternant",
+    }
     actors = [aliases.get(a.lower(), a.lower()) for a in actors]
     if not actors or any(a not in ACTORS for a in actors):
         raise ValueError(value)
@@ -107,7 +112,7 @@ NEED_ADD_HELP = _(
     "on a terminal the missing ones are asked in turn; otherwise the command stops "
     "and lists them.\n\n"
     "Example: olap need add lea-martin --activity 3.2 --by entreprise,alternant "
-    "--identified aujourd'hui --due +3j --detail \"Tarte au citron : dosage et cuisson\""
+    '--identified aujourd\'hui --due +3j --detail "Tarte au citron : dosage et cuisson"'
 )
 
 
@@ -115,18 +120,45 @@ NEED_ADD_HELP = _(
 def add(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id (file name in learners/).")),
-    activity: str | None = typer.Option(None, "--activity", "-a", help=_("Sub-activity id, e.g. 3.2.")),
-    by: str | None = typer.Option(
-        None, "--by", "-b", help=_("Who marks the need: entreprise, formateur, alternant (comma-separated).")
+    activity: str | None = typer.Option(
+        None, "--activity", "-a", help=_("Sub-activity id, e.g. 3.2.")
     ),
-    identified: str | None = typer.Option(None, "--identified", "-i", help=_("Date identified (YYYY-MM-DD, aujourd'hui, hier…).")),
-    due: str | None = typer.Option(None, "--due", "-d", help=_("Date the learner must meet the need (YYYY-MM-DD, demain, vendredi, +3j…).")),
-    detail: str | None = typer.Option(None, "--detail", "-t", help=_("The need in the company's words: context, equipment, point of vigilance.")),
-    practice: str | None = typer.Option(None, "--practice", "-p", help=_("Practice (Annexe 7 column); default qualite.")),
-    resource: list[str] = typer.Option([], "--resource", "-r", help=_("Proposed resource (http(s) link); repeatable.")),
-    company: str | None = typer.Option(None, "--company", help=_("Prospect company (contract search).")),
-    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask for confirmation when the need is not imminent.")),
-    commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file with a message saying what happened.")),
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        "-b",
+        help=_("Who marks the need: entreprise, formateur, alternant (comma-separated)."),
+    ),
+    identified: str | None = typer.Option(
+        None, "--identified", "-i", help=_("Date identified (YYYY-MM-DD, aujourd'hui, hier…).")
+    ),
+    due: str | None = typer.Option(
+        None,
+        "--due",
+        "-d",
+        help=_("Date the learner must meet the need (YYYY-MM-DD, demain, vendredi, +3j…)."),
+    ),
+    detail: str | None = typer.Option(
+        None,
+        "--detail",
+        "-t",
+        help=_("The need in the company's words: context, equipment, point of vigilance."),
+    ),
+    practice: str | None = typer.Option(
+        None, "--practice", "-p", help=_("Practice (Annexe 7 column); default qualite.")
+    ),
+    resource: list[str] = typer.Option(
+        [], "--resource", "-r", help=_("Proposed resource (http(s) link); repeatable.")
+    ),
+    company: str | None = typer.Option(
+        None, "--company", help=_("Prospect company (contract search).")
+    ),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help=_("Do not ask for confirmation when the need is not imminent.")
+    ),
+    commit: bool = typer.Option(
+        False, "--commit", help=_("Commit the changed file with a message saying what happened.")
+    ),
 ) -> None:
     from olapcli.loader import learner_path, require_core
     from olapcli.records import NeedInput, add_need
@@ -139,10 +171,15 @@ def add(
     asking = interactive()
 
     missing = [
-        name for name, value in (
-            ("--activity", activity), ("--by", by), ("--identified", identified),
-            ("--due", due), ("--detail", detail),
-        ) if value is None or not str(value).strip()
+        name
+        for name, value in (
+            ("--activity", activity),
+            ("--by", by),
+            ("--identified", identified),
+            ("--due", due),
+            ("--detail", detail),
+        )
+        if value is None or not str(value).strip()
     ]
     if missing and not asking:
         refuse(
@@ -155,51 +192,77 @@ def add(
         import difflib
 
         close = difflib.get_close_matches(activity, sorted(activities), n=3)
-        refuse(_("Unknown activity « {id} ».").format(id=activity),
-               _("did you mean: {ids}?").format(ids=", ".join(close)) if close
-               else _("referentiel.yaml lists the activities of the cohort"))
+        refuse(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("did you mean: {ids}?").format(ids=", ".join(close))
+            if close
+            else _("referentiel.yaml lists the activities of the cohort"),
+        )
     if by is None:
-        actors = _ask(_("Marked by (entreprise, formateur, alternant)"), _actors)
+        actors = ask(_("Marked by (entreprise, formateur, alternant)"), _actors)
     else:
         try:
             actors = _actors(by)
         except ValueError:
-            refuse(_("Unknown actor in « {value} ».").format(value=by),
-                   _("actors: entreprise, formateur, alternant"))
-    ident = parse_date_option(identified, "--identified") if identified else _ask(
-        _("Identified on (aujourd'hui, YYYY-MM-DD…)"), _date)
-    due_date = parse_date_option(due, "--due") if due else _ask(
-        _("Due on (demain, vendredi, +3j, YYYY-MM-DD…)"), _date)
+            refuse(
+                _("Unknown actor in « {value} ».").format(value=by),
+                _("actors: entreprise, formateur, alternant"),
+            )
+    ident = (
+        parse_date_option(identified, "--identified")
+        if identified
+        else ask(_("Identified on (aujourd'hui, YYYY-MM-DD…)"), _date)
+    )
+    due_date = (
+        parse_date_option(due, "--due")
+        if due
+        else ask(_("Due on (demain, vendredi, +3j, YYYY-MM-DD…)"), _date)
+    )
     if detail is None or not detail.strip():
-        detail = _ask(_("Detail (context, equipment, the company's point of vigilance)"))
+        detail = ask(_("Detail (context, equipment, the company's point of vigilance)"))
     practice = practice or "qualite"
     if practice not in practices:
-        refuse(_("Unknown practice « {id} ».").format(id=practice),
-               _("practices of this cohort: {ids}").format(ids=", ".join(practices)))
+        refuse(
+            _("Unknown practice « {id} ».").format(id=practice),
+            _("practices of this cohort: {ids}").format(ids=", ".join(practices)),
+        )
     for url in resource:
         if not url.startswith(("http://", "https://")):
-            refuse(_("« {url} » is not a web link.").format(url=url),
-                   _("only http:// and https:// links are accepted"))
+            refuse(
+                _("« {url} » is not a web link.").format(url=url),
+                _("only http:// and https:// links are accepted"),
+            )
     assert isinstance(ident, dt.date) and isinstance(due_date, dt.date)
     if due_date < ident:
         refuse(
             _("The due date {due} is before the date identified {ident}.").format(
-                due=due_date, ident=ident),
+                due=due_date, ident=ident
+            ),
             _("a need is identified before it must be met: check both dates"),
         )
     limit = core.cohort.policy.imminence_days
     gap = (due_date - ident).days
     if gap > limit:
-        err.print(_("Warning: due {n} days after it was identified; an imminent need is met "
-                    "within {max} days.").format(n=gap, max=limit), markup=False)
+        err.print(
+            _(
+                "Warning: due {n} days after it was identified; an imminent need is met "
+                "within {max} days."
+            ).format(n=gap, max=limit),
+            markup=False,
+        )
         if asking and not yes:
-            from rich.prompt import Confirm
-
-            if not Confirm.ask(_("Record it anyway?"), default=False):
+            if not confirm(_("Record it anyway?"), default=False):
                 refuse(_("Nothing recorded."))
-    inp = NeedInput(activity=activity, marked_by=actors, identified=ident, due=due_date,
-                    detail=detail.strip(), practice=practice, company=company,
-                    resources=list(resource))
+    inp = NeedInput(
+        activity=activity,
+        marked_by=actors,
+        identified=ident,
+        due=due_date,
+        detail=detail.strip(),
+        practice=practice,
+        company=company,
+        resources=list(resource),
+    )
     need = add_need(folder, learner, inp, commit)
     out.print(_("Imminent need recorded."), style="bold green")
     print_need(need, learner)
@@ -223,13 +286,19 @@ def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
     return found
 
 
-@app.command("list", help=_('List needs: open, overdue, due soon.\n\nExample: olap need list --due-within 7'))
+@app.command(
+    "list", help=_("List needs: open, overdue, due soon.\n\nExample: olap need list --due-within 7")
+)
 def list_(
     ctx: typer.Context,
     learner: str | None = typer.Argument(None, help=_("Only this learner.")),
     open_: bool = typer.Option(False, "--open", help=_("Only needs not yet evaluated.")),
-    overdue: bool = typer.Option(False, "--overdue", help=_("Only open needs past their due date.")),
-    due_within: int | None = typer.Option(None, "--due-within", min=0, help=_("Only open needs due within N days.")),
+    overdue: bool = typer.Option(
+        False, "--overdue", help=_("Only open needs past their due date.")
+    ),
+    due_within: int | None = typer.Option(
+        None, "--due-within", min=0, help=_("Only open needs due within N days.")
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
     import json
@@ -246,14 +315,20 @@ def list_(
                 continue
             if overdue and not need.due < now:
                 continue
-            if due_within is not None and not now <= need.due <= now + dt.timedelta(days=due_within):
+            if due_within is not None and not now <= need.due <= now + dt.timedelta(
+                days=due_within
+            ):
                 continue
             rows.append((lrn, need, is_open))
     rows.sort(key=lambda r: (r[1].due, r[0].id))
     if fmt is Format.json:
         data = [
-            {"learner": lrn.id, "open": is_open, "overdue": is_open and need.due < now,
-             **need.model_dump(mode="json", by_alias=True, exclude_none=True)}
+            {
+                "learner": lrn.id,
+                "open": is_open,
+                "overdue": is_open and need.due < now,
+                **need.model_dump(mode="json", by_alias=True, exclude_none=True),
+            }
             for lrn, need, is_open in rows
         ]
         out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
@@ -261,7 +336,15 @@ def list_(
     from rich.table import Table
 
     table = Table(title=_("Imminent needs"), show_lines=False)
-    for col in (_("Learner"), _("Need"), _("Activity"), _("Identified"), _("Due"), _("State"), _("Detail")):
+    for col in (
+        _("Learner"),
+        _("Need"),
+        _("Activity"),
+        _("Identified"),
+        _("Due"),
+        _("State"),
+        _("Detail"),
+    ):
         table.add_column(col, overflow="fold")
     for lrn, need, is_open in rows:
         if not is_open:
@@ -272,21 +355,41 @@ def list_(
             state = "[yellow]" + _("due soon") + "[/]"
         else:
             state = _("open")
-        table.add_row(lrn.id, need.id, need.activity, need.identified.isoformat(),
-                      need.due.isoformat(), state, need.detail)
+        table.add_row(
+            lrn.id,
+            need.id,
+            need.activity,
+            need.identified.isoformat(),
+            need.due.isoformat(),
+            state,
+            need.detail,
+        )
     out.print(table)
     out.print(_("{n} need(s).").format(n=len(rows)), markup=False)
 
 
-@app.command("step", help=_('Record a step of the cycle: prepared, applied, valorised, advantage.\n\nExample: olap need step lea-martin b20261121-3f9a --applied demain'))
+@app.command(
+    "step",
+    help=_(
+        "Record a step of the cycle: prepared, applied, valorised, advantage.\n\nExample: olap need step lea-martin b20261121-3f9a --applied demain"
+    ),
+)
 def step(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
     need: str = typer.Argument(..., help=_("Need id (or its unique beginning).")),
-    prepared: str | None = typer.Option(None, "--prepared", help=_("Date the response was prepared at the centre.")),
-    applied: str | None = typer.Option(None, "--applied", help=_("Date it was applied in the company.")),
-    valorised: str | None = typer.Option(None, "--valorised", help=_("Date it was valorised with the company.")),
-    advantage: str | None = typer.Option(None, "--advantage", help=_("Advantage negotiated after valorisation.")),
+    prepared: str | None = typer.Option(
+        None, "--prepared", help=_("Date the response was prepared at the centre.")
+    ),
+    applied: str | None = typer.Option(
+        None, "--applied", help=_("Date it was applied in the company.")
+    ),
+    valorised: str | None = typer.Option(
+        None, "--valorised", help=_("Date it was valorised with the company.")
+    ),
+    advantage: str | None = typer.Option(
+        None, "--advantage", help=_("Advantage negotiated after valorisation.")
+    ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
     from olapcli.records import step_need

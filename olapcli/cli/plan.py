@@ -7,18 +7,31 @@ import typer
 from olapcli.cli.common import out, refuse, root, split_list
 from olapcli.i18n import _
 
-app = typer.Typer(help=_("The learner's plan: which activities the company can (AR) and wishes (AS) to entrust, and when."),
-                  no_args_is_help=True)
+app = typer.Typer(
+    help=_(
+        "The learner's plan: which activities the company can (AR) and wishes (AS) to entrust, and when."
+    ),
+    no_args_is_help=True,
+)
 
 
-@app.command("set", help=_('Set AR / AS / planned periods of one activity.\n\nExample: olap plan set lea-martin 3.2 --ar --as --periods P2,P3'))
+@app.command(
+    "set",
+    help=_(
+        "Set AR / AS / planned periods of one activity.\n\nExample: olap plan set lea-martin 3.2 --ar --as --periods P2,P3"
+    ),
+)
 def set_(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
     activity: str = typer.Argument(..., help=_("Sub-activity id.")),
     ar: bool | None = typer.Option(None, "--ar/--no-ar", help=_("Feasible in this company (AR).")),
-    as_: bool | None = typer.Option(None, "--as/--no-as", help=_("The company wishes to entrust it (AS).")),
-    periods: str | None = typer.Option(None, "--periods", help=_("Planned company periods, e.g. P1,P3.")),
+    as_: bool | None = typer.Option(
+        None, "--as/--no-as", help=_("The company wishes to entrust it (AS).")
+    ),
+    periods: str | None = typer.Option(
+        None, "--periods", help=_("Planned company periods, e.g. P1,P3.")
+    ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
     from olapcli.loader import learner_path, require_core
@@ -28,20 +41,29 @@ def set_(
     learner_path(folder, learner)
     core = require_core(folder)
     if activity not in core.activity_ids():
-        refuse(_("Unknown activity « {id} ».").format(id=activity),
-               _("referentiel.yaml lists the activities of the cohort"))
+        refuse(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("referentiel.yaml lists the activities of the cohort"),
+        )
     period_list = split_list(periods) if periods is not None else None
     known = {p.id for p in core.cohort.periods}
     for p in period_list or []:
         if p not in known:
-            refuse(_("Unknown period « {id} ».").format(id=p),
-                   _("periods of this cohort: {ids}").format(ids=", ".join(sorted(known))))
+            refuse(
+                _("Unknown period « {id} ».").format(id=p),
+                _("periods of this cohort: {ids}").format(ids=", ".join(sorted(known))),
+            )
     if ar is None and as_ is None and period_list is None:
         refuse(_("Nothing to set."), _("give --ar/--no-ar, --as/--no-as or --periods"))
     entry = set_plan(folder, learner, activity, ar, as_, period_list, commit)
     yes, no = _("yes"), _("no")
-    out.print(_("Plan of {learner} for {activity}: AR {ar}, AS {as_}, periods {periods}.").format(
-        learner=learner, activity=activity,
-        ar="—" if entry.ar is None else (yes if entry.ar else no),
-        as_="—" if entry.as_ is None else (yes if entry.as_ else no),
-        periods=", ".join(entry.periods) or "—"), markup=False)
+    out.print(
+        _("Plan of {learner} for {activity}: AR {ar}, AS {as_}, periods {periods}.").format(
+            learner=learner,
+            activity=activity,
+            ar="—" if entry.ar is None else (yes if entry.ar else no),
+            as_="—" if entry.as_ is None else (yes if entry.as_ else no),
+            periods=", ".join(entry.periods) or "—",
+        ),
+        markup=False,
+    )

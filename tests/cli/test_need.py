@@ -11,8 +11,18 @@ from olapcli import yamlfast
 from tests.conftest import git
 
 LEA = "learners/lea-martin.yaml"
-FULL = ["--activity", "6.3", "--by", "entreprise,alternant", "--identified", "2026-11-20",
-        "--due", "2026-11-25", "--detail", "Tarte au citron : dosage pour 40 parts"]
+FULL = [
+    "--activity",
+    "6.3",
+    "--by",
+    "entreprise,alternant",
+    "--identified",
+    "2026-11-20",
+    "--due",
+    "2026-11-25",
+    "--detail",
+    "Tarte au citron : dosage pour 40 parts",
+]
 
 
 def needs_of(root, learner="lea-martin"):
@@ -21,24 +31,52 @@ def needs_of(root, learner="lea-martin"):
 
 def test_add_with_every_flag_changes_only_the_new_lines(olap, cohort_repo):
     before = (cohort_repo / LEA).read_text(encoding="utf-8")
-    result = olap("-C", cohort_repo, "need", "add", "lea-martin", *FULL, "--practice", "theatre",
-                  "--resource", "https://exemple.org/tarte", "--company", "Brasserie des Halles")
+    result = olap(
+        "-C",
+        cohort_repo,
+        "need",
+        "add",
+        "lea-martin",
+        *FULL,
+        "--practice",
+        "theatre",
+        "--resource",
+        "https://exemple.org/tarte",
+        "--company",
+        "Brasserie des Halles",
+    )
     assert result.code == 0, result.output
     assert "Besoin imminent enregistré." in result.stdout
     after = (cohort_repo / LEA).read_text(encoding="utf-8")
-    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert all(line.startswith("+") for line in diff), diff
     need = needs_of(cohort_repo)[-1]
-    assert {k: need[k] for k in ("activity", "practice", "marked_by", "detail", "company", "resources")} == {
-        "activity": "6.3", "practice": "theatre", "marked_by": ["entreprise", "alternant"],
-        "detail": "Tarte au citron : dosage pour 40 parts", "company": "Brasserie des Halles",
-        "resources": ["https://exemple.org/tarte"]}
+    assert {
+        k: need[k] for k in ("activity", "practice", "marked_by", "detail", "company", "resources")
+    } == {
+        "activity": "6.3",
+        "practice": "theatre",
+        "marked_by": ["entreprise", "alternant"],
+        "detail": "Tarte au citron : dosage pour 40 parts",
+        "company": "Brasserie des Halles",
+        "resources": ["https://exemple.org/tarte"],
+    }
     assert str(need["identified"]) == "2026-11-20" and str(need["due"]) == "2026-11-25"
     assert need["id"] in result.stdout
     # every datum of the need is printed back
-    for text in ("6.3", "theatre", "entreprise, alternant", "2026-11-20", "2026-11-25",
-                 "Tarte au citron : dosage pour 40 parts", "https://exemple.org/tarte"):
+    for text in (
+        "6.3",
+        "theatre",
+        "entreprise, alternant",
+        "2026-11-20",
+        "2026-11-25",
+        "Tarte au citron : dosage pour 40 parts",
+        "https://exemple.org/tarte",
+    ):
         assert text in result.stdout
     assert olap("-C", cohort_repo, "validate", "--no-cache").code == 0
 
@@ -64,7 +102,9 @@ def test_commit_commits_only_that_file(olap, cohort_repo):
 
 
 def test_missing_fields_listed_all_at_once(refused, cohort_repo):
-    result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", "--activity", "6.3")
+    result = refused(
+        cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", "--activity", "6.3"
+    )
     assert "il manque --by, --identified, --due, --detail" in result.stderr
 
 
@@ -87,10 +127,21 @@ def test_refusals_leave_every_file_identical(refused, cohort_repo, change, messa
 
 
 def test_unknown_practice_and_bad_resource(refused, cohort_repo):
-    r = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL, "--practice", "danse")
+    r = refused(
+        cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL, "--practice", "danse"
+    )
     assert "Pratique inconnue : « danse »" in r.stderr and "qualite" in r.stderr
-    r = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL,
-                "--resource", "javascript:alert(1)")
+    r = refused(
+        cohort_repo,
+        "-C",
+        cohort_repo,
+        "need",
+        "add",
+        "lea-martin",
+        *FULL,
+        "--resource",
+        "javascript:alert(1)",
+    )
     assert "n'est pas un lien web" in r.stderr
 
 
@@ -110,16 +161,20 @@ def test_not_imminent_warns_but_records_without_terminal(olap, cohort_repo):
 
 def test_broken_learner_file_refused_with_position(refused, cohort_repo):
     path = cohort_repo / LEA
-    path.write_text(path.read_text(encoding="utf-8").replace("status: contract", "status: [contract"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: contract", "status: [contract"),
+        encoding="utf-8",
+    )
     result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL)
     assert f"{LEA}:" in result.stderr and "YAML invalide" in result.stderr
 
 
 def test_invalid_learner_file_refused(refused, cohort_repo):
     path = cohort_repo / LEA
-    path.write_text(path.read_text(encoding="utf-8").replace("status: contract", "statut: contract"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: contract", "statut: contract"),
+        encoding="utf-8",
+    )
     result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL)
     assert "clé inconnue « statut »" in result.stderr
     assert f"{LEA}:8:1: erreur [unknown-key]" in result.stderr
@@ -127,8 +182,10 @@ def test_invalid_learner_file_refused(refused, cohort_repo):
 
 def test_broken_cohort_file_refused(refused, cohort_repo):
     path = cohort_repo / "cohort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("imminence_days: 21", "imminence_days: -3"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("imminence_days: 21", "imminence_days: -3"),
+        encoding="utf-8",
+    )
     result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL)
     assert "cohort.yaml:" in result.stderr and "doit valoir au moins 1" in result.stderr
 
@@ -144,11 +201,17 @@ def test_list_filters(olap, cohort_repo):
     assert len(data) == 63
     open_ = json.loads(olap("-C", cohort_repo, "need", "list", "--open", "--format", "json").stdout)
     assert {(n["learner"], n["id"]) for n in open_} == {
-        (n["learner"], n["id"]) for n in data if n["open"]}
-    soon = json.loads(olap("-C", cohort_repo, "need", "list", "--due-within", "7", "--format", "json").stdout)
+        (n["learner"], n["id"]) for n in data if n["open"]
+    }
+    soon = json.loads(
+        olap("-C", cohort_repo, "need", "list", "--due-within", "7", "--format", "json").stdout
+    )
     assert [(n["learner"], n["detail"]) for n in soon] == [
-        ("lea-martin", "Tarte au citron : dosage pour 40 parts")]
-    overdue = json.loads(olap("-C", cohort_repo, "need", "list", "--overdue", "--format", "json").stdout)
+        ("lea-martin", "Tarte au citron : dosage pour 40 parts")
+    ]
+    overdue = json.loads(
+        olap("-C", cohort_repo, "need", "list", "--overdue", "--format", "json").stdout
+    )
     assert overdue and all(n["open"] and n["due"] < "2026-11-21" for n in overdue)
     assert len(overdue) == len(open_) - 1
     table = olap("-C", cohort_repo, "need", "list", "lea-martin")
@@ -158,34 +221,93 @@ def test_list_filters(olap, cohort_repo):
 def test_step_and_evaluation_cycle(olap, cohort_repo):
     olap("-C", cohort_repo, "need", "add", "lea-martin", *FULL)
     need_id = needs_of(cohort_repo)[-1]["id"]
-    r = olap("-C", cohort_repo, "need", "step", "lea-martin", need_id[:12], "--prepared", "hier",
-             "--applied", "2026-11-25", "--advantage", "Tartes du week-end en autonomie")
+    r = olap(
+        "-C",
+        cohort_repo,
+        "need",
+        "step",
+        "lea-martin",
+        need_id[:12],
+        "--prepared",
+        "hier",
+        "--applied",
+        "2026-11-25",
+        "--advantage",
+        "Tartes du week-end en autonomie",
+    )
     assert r.code == 0, r.output
     steps = needs_of(cohort_repo)[-1]["steps"]
-    assert steps == {"prepared": __import__("datetime").date(2026, 11, 20),
-                     "applied": __import__("datetime").date(2026, 11, 25),
-                     "advantage": "Tartes du week-end en autonomie"}
-    r = olap("-C", cohort_repo, "eval", "add", "lea-martin", "--need", need_id, "--level", "a",
-             "--by", "entreprise", "--comment", "Autonome la prochaine fois")
+    assert steps == {
+        "prepared": __import__("datetime").date(2026, 11, 20),
+        "applied": __import__("datetime").date(2026, 11, 25),
+        "advantage": "Tartes du week-end en autonomie",
+    }
+    r = olap(
+        "-C",
+        cohort_repo,
+        "eval",
+        "add",
+        "lea-martin",
+        "--need",
+        need_id,
+        "--level",
+        "a",
+        "--by",
+        "entreprise",
+        "--comment",
+        "Autonome la prochaine fois",
+    )
     assert r.code == 0, r.output
     data = yamlfast.load((cohort_repo / LEA).read_text(encoding="utf-8"))
     ev = data["evaluations"][-1]
-    assert (ev["activity"], ev["level"], ev["by"], ev["need"]) == ("6.3", "A", "entreprise", need_id)
+    assert (ev["activity"], ev["level"], ev["by"], ev["need"]) == (
+        "6.3",
+        "A",
+        "entreprise",
+        need_id,
+    )
     # the comment that introduces outcomes stays just above outcomes
     text = (cohort_repo / LEA).read_text(encoding="utf-8")
     assert "« inconnu ».\noutcomes:" in text
-    listed = json.loads(olap("-C", cohort_repo, "need", "list", "lea-martin", "--open", "--format", "json").stdout)
+    listed = json.loads(
+        olap("-C", cohort_repo, "need", "list", "lea-martin", "--open", "--format", "json").stdout
+    )
     assert need_id not in {n["id"] for n in listed}
 
 
 def test_eval_sheet_proposes_level(olap, cohort_repo):
-    r = olap("-C", cohort_repo, "eval", "add", "lea-martin", "--activity", "6.2", "--by", "formateur",
-             "--criteria", "1,2")
+    r = olap(
+        "-C",
+        cohort_repo,
+        "eval",
+        "add",
+        "lea-martin",
+        "--activity",
+        "6.2",
+        "--by",
+        "formateur",
+        "--criteria",
+        "1,2",
+    )
     assert r.code == 0 and "niveau proposé EC" in r.stdout
-    r = olap("-C", cohort_repo, "eval", "add", "lea-martin", "--activity", "6.2", "--by", "formateur",
-             "--sheet", "--criteria", "1,2,4")
+    r = olap(
+        "-C",
+        cohort_repo,
+        "eval",
+        "add",
+        "lea-martin",
+        "--activity",
+        "6.2",
+        "--by",
+        "formateur",
+        "--sheet",
+        "--criteria",
+        "1,2,4",
+    )
     assert "niveau proposé A" in r.stdout
-    levels = [e["level"] for e in yamlfast.load((cohort_repo / LEA).read_text())["evaluations"][-2:]]
+    levels = [
+        e["level"] for e in yamlfast.load((cohort_repo / LEA).read_text())["evaluations"][-2:]
+    ]
     assert levels == ["EC", "A"]
 
 
@@ -197,8 +319,14 @@ def test_eval_sheet_proposes_level(olap, cohort_repo):
         (["--activity", "6.3", "--by", "entreprise", "--sheet", "--criteria", "1"], "pas de fiche"),
         (["--activity", "6.2", "--by", "entreprise", "--sheet"], "lancez-le dans un terminal"),
         (["--activity", "6.2", "--by", "entreprise", "--criteria", "9"], "critères 1 à 4"),
-        (["--activity", "6.2", "--by", "entreprise", "--level", "A", "--need", "zzz"], "Pas de besoin « zzz »"),
-        (["--activity", "6.2", "--by", "entreprise", "--level", "A", "--date", "hier soir"], "Date invalide"),
+        (
+            ["--activity", "6.2", "--by", "entreprise", "--level", "A", "--need", "zzz"],
+            "Pas de besoin « zzz »",
+        ),
+        (
+            ["--activity", "6.2", "--by", "entreprise", "--level", "A", "--date", "hier soir"],
+            "Date invalide",
+        ),
         (["--by", "entreprise", "--level", "A"], "il manque --activity"),
     ],
 )
@@ -208,15 +336,36 @@ def test_eval_refusals(refused, cohort_repo, args, message):
 
 
 def test_plan_set(olap, refused, cohort_repo):
-    r = olap("-C", cohort_repo, "plan", "set", "lea-martin", "10.2", "--ar", "--no-as", "--periods", "P4,P5")
+    r = olap(
+        "-C",
+        cohort_repo,
+        "plan",
+        "set",
+        "lea-martin",
+        "10.2",
+        "--ar",
+        "--no-as",
+        "--periods",
+        "P4,P5",
+    )
     assert r.code == 0, r.output
     plan = yamlfast.load((cohort_repo / LEA).read_text())["plan"]
     assert plan["10.2"] == {"ar": True, "as": False, "periods": ["P4", "P5"]}
     olap("-C", cohort_repo, "plan", "set", "lea-martin", "10.2", "--as")
     assert yamlfast.load((cohort_repo / LEA).read_text())["plan"]["10.2"]["as"] is True
-    assert "Période inconnue" in refused(cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin",
-                                         "10.2", "--periods", "P9").stderr
-    assert "Rien à modifier" in refused(cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin",
-                                        "10.2").stderr
-    assert "Activité inconnue" in refused(cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin",
-                                          "99.1", "--ar").stderr
+    assert (
+        "Période inconnue"
+        in refused(
+            cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin", "10.2", "--periods", "P9"
+        ).stderr
+    )
+    assert (
+        "Rien à modifier"
+        in refused(cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin", "10.2").stderr
+    )
+    assert (
+        "Activité inconnue"
+        in refused(
+            cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin", "99.1", "--ar"
+        ).stderr
+    )

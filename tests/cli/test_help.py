@@ -1,0 +1,61 @@
+"""Every command explains itself, with an example, in French."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer
+
+from olapcli.cli import app
+
+
+def commands():
+    root = typer.main.get_command(app)
+    out = []
+
+    def walk(cmd, path):
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+        else:
+            out.append(path)
+
+    walk(root, [])
+    return out
+
+
+def test_the_commands_of_this_issue_exist():
+    names = {" ".join(c) for c in commands()}
+    assert {
+        "init",
+        "validate",
+        "log",
+        "learner add",
+        "learner list",
+        "learner import",
+        "need add",
+        "need list",
+        "need step",
+        "eval add",
+        "plan set",
+    } <= names
+
+
+@pytest.mark.parametrize("path", commands(), ids=lambda p: " ".join(p))
+def test_help_has_an_example(olap, path):
+    result = olap(*path, "--help")
+    assert result.code == 0
+    assert "Exemple : olap" in result.stdout
+    assert "Utilisation : olap" in result.stdout
+
+
+def test_every_write_command_can_commit(olap):
+    for path in (
+        ["need", "add"],
+        ["need", "step"],
+        ["eval", "add"],
+        ["plan", "set"],
+        ["learner", "add"],
+        ["learner", "import"],
+    ):
+        assert "--commit" in olap(*path, "--help").stdout
