@@ -90,3 +90,56 @@ def put(root: Path, key: str, problems: list[Problem]) -> None:
                 {"key": key, "problems": [p.as_json() for p in problems]}, ensure_ascii=False
             ),
         )
+
+
+def _marks(root: Path) -> Path:
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return cache_dir() / f"valid-{name}"
+
+
+def digest(data: bytes) -> str:
+    """Content digest used by the validity marks."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return digest(text.encode("utf-8"))
+
+
+def known_valid(root: Path, rel: str, text: str) -> bool:
+    """True when olap has validated exactly this text of *rel* against the model.
+
+    Marks come from olap's own writes (one small file each) and from the
+    last ``olap validate`` (one file for the cohort).
+    """
+    mine = f"{__version__} {_digest(text)}"
+    mark = _marks(root) / (rel.replace("/", "__") + ".txt")
+    try:
+        if mark.read_text(encoding="ascii") == mine:
+            return True
+    except OSError:
+        pass
+    try:
+        bulk = json.loads((_marks(root) / "validate.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(bulk, dict) and bulk.get(rel) == mine
+
+
+def mark_all_valid(root: Path, digests: dict[str, str]) -> None:
+    """Record the learner files ``olap validate`` found valid: {path: digest of bytes}."""
+    from olapcli.store import atomic_write
+
+    marks = {rel: f"{__version__} {d}" for rel, d in digests.items()}
+    with contextlib.suppress(OSError):
+        atomic_write(_marks(root) / "validate.json", json.dumps(marks))
+
+
+def mark_valid(root: Path, rel: str, text: str) -> None:
+    """Remember that this text of *rel* is valid (best effort)."""
+    from olapcli.store import atomic_write
+
+    with contextlib.suppress(OSError):
+        atomic_write(
+            _marks(root) / (rel.replace("/", "__") + ".txt"), f"{__version__} {_digest(text)}"
+        )

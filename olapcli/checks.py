@@ -15,15 +15,23 @@ from pathlib import PurePosixPath
 
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
-from olapcli.loader import COHORT, REFERENTIEL, SUBJECTS, CohortData
+from olapcli.loader import CohortData
 from olapcli.model import Learner
+from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may need besides the data."""
+    """What a check may need besides the data.
+
+    Learner files can be checked in several processes: each worker runs the
+    per-learner parts (``core=False, across=False``) on its share, and the
+    parent runs the parts about the core files and across learners once.
+    """
 
     today: dt.date
+    core: bool = True
+    across: bool = True
 
 
 Check = Callable[[CohortData, Context], Iterable[Problem]]
@@ -55,14 +63,14 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 path, loc, "duplicate-id", _("the id « {id} » is used twice").format(id=value), hint
             )
 
-    if data.cohort:
+    if data.cohort and ctx.core:
         c = data.cohort
         yield from report(COHORT, ((t.id, ("trainers", i, "id")) for i, t in enumerate(c.trainers)))
         yield from report(COHORT, ((p.id, ("periods", i, "id")) for i, p in enumerate(c.periods)))
         yield from report(
             COHORT, ((p.id, ("practices", i, "id")) for i, p in enumerate(c.practices))
         )
-    if data.referentiel:
+    if data.referentiel and ctx.core:
         groups = data.referentiel.groups
         yield from report(REFERENTIEL, ((g.id, ("groups", i, "id")) for i, g in enumerate(groups)))
         yield from report(
@@ -73,7 +81,7 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 for j, a in enumerate(g.activities)
             ),
         )
-    if data.subjects:
+    if data.subjects and ctx.core:
         subs = data.subjects.subjects
         yield from report(SUBJECTS, ((s.id, ("subjects", i, "id")) for i, s in enumerate(subs)))
         for i, s in enumerate(subs):
@@ -84,29 +92,36 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     for j, o in enumerate(s.objectives)
                 ),
             )
-    keys: Counter[str] = Counter(learner.key for _rel, learner in data.learners)
-    ids: Counter[str] = Counter(learner.id for _rel, learner in data.learners)
+    if ctx.across:
+        yield from learner_identities([(rel, lrn.id, lrn.key) for rel, lrn in data.learners])
     for rel, learner in data.learners:
-        if keys[learner.key] > 1:
-            yield _err(
-                rel,
-                ("key",),
-                "duplicate-key",
-                _("the key « {key} » is shared with another learner").format(key=learner.key),
-                _("each learner needs a key of their own; remove it and run olap validate"),
-            )
-        if ids[learner.id] > 1:
-            yield _err(
-                rel,
-                ("id",),
-                "duplicate-id",
-                _("the id « {id} » is used twice").format(id=learner.id),
-                hint,
-            )
         yield from report(rel, ((n.id, ("needs", i, "id")) for i, n in enumerate(learner.needs)))
         yield from report(
             rel, ((e.id, ("evaluations", i, "id")) for i, e in enumerate(learner.evaluations))
         )
+
+
+def learner_identities(entries: list[tuple[str, str, str]]) -> Iterator[Problem]:
+    """Across learner files: no two share an id or a key. *entries*: (path, id, key)."""
+    keys: Counter[str] = Counter(key for _rel, _id, key in entries)
+    ids: Counter[str] = Counter(lid for _rel, lid, _key in entries)
+    for rel, lid, key in entries:
+        if keys[key] > 1:
+            yield _err(
+                rel,
+                ("key",),
+                "duplicate-key",
+                _("the key « {key} » is shared with another learner").format(key=key),
+                _("each learner needs a key of their own; remove it and run olap validate"),
+            )
+        if ids[lid] > 1:
+            yield _err(
+                rel,
+                ("id",),
+                "duplicate-id",
+                _("the id « {id} » is used twice").format(id=lid),
+                _("give each one its own id"),
+            )
 
 
 def check_file_names(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -120,7 +135,7 @@ def check_file_names(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 _("the id « {id} » does not match the file name").format(id=learner.id),
                 _("rename the file to learners/{id}.yaml").format(id=learner.id),
             )
-    for activity, (rel, _res) in data.resources.items():
+    for activity, (rel, _res) in data.resources.items() if ctx.core else ():
         if PurePosixPath(rel).stem != activity:
             yield _err(
                 rel,
@@ -150,7 +165,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 _('referentiel.yaml lists the activities; write the id in quotes, e.g. "3.2"'),
             )
 
-    if data.cohort and data.cohort.policy.label.columns != "all":
+    if data.cohort and ctx.core and data.cohort.policy.label.columns != "all":
         for i, col in enumerate(data.cohort.policy.label.columns):
             if col not in practices:
                 yield _err(
@@ -159,7 +174,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     "unknown-practice",
                     _("the practice « {id} » is not declared in practices").format(id=col),
                 )
-    if data.referentiel and data.subjects:
+    if data.referentiel and data.subjects and ctx.core:
         objectives = {s.id: {o.id for o in s.objectives} for s in data.subjects.subjects}
         for i, g in enumerate(data.referentiel.groups):
             for j, a in enumerate(g.activities):
@@ -183,7 +198,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                                     s=sid, o=oid
                                 ),
                             )
-    for act, (rel, res) in data.resources.items():
+    for act, (rel, res) in data.resources.items() if ctx.core else ():
         yield from activity(rel, ("activity",), act)
         for i, r in enumerate(res.resources):
             if r.file and not (data.root / "resources" / "files" / r.file).is_file():
@@ -245,7 +260,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
 
 def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
     """Dates in an order that can be."""
-    if data.cohort:
+    if data.cohort and ctx.core:
         if data.cohort.end < data.cohort.start:
             yield _err(COHORT, ("end",), "date-order", _("the cohort ends before it starts"))
         for i, p in enumerate(data.cohort.periods):
@@ -396,7 +411,7 @@ def check_support(data: CohortData, ctx: Context) -> Iterator[Problem]:
 
 def check_referentiel_shape(data: CohortData, ctx: Context) -> Iterator[Problem]:
     """Annexe 6: 10 to 15 groups of 2 to 4 sub-activities."""
-    if data.referentiel is None:
+    if data.referentiel is None or not ctx.core:
         return
     groups = data.referentiel.groups
     if not 10 <= len(groups) <= 15:

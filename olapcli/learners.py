@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from olapcli import ids, store
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
-from olapcli.loader import LEARNERS_DIR, learner_files
 from olapcli.model import Learner
+from olapcli.paths import LEARNERS_DIR, learner_files
 from olapcli.records import new_learner_text
 from olapcli.schemaerrors import problems_from
 

@@ -17,19 +17,14 @@ import yaml
 from pydantic import ValidationError
 
 from olapcli import yamlfast
-from olapcli.errors import Problem, ProblemsError, UserError
+from olapcli.errors import Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
+from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS, learner_files, resource_files
 from olapcli.schemaerrors import problems_from
-from olapcli.store import forbidden_problem, syntax_problem
+from olapcli.store import Forbidden, forbidden_problem, syntax_problem
 
 M = TypeVar("M", bound=Base)
-
-COHORT = "cohort.yaml"
-REFERENTIEL = "referentiel.yaml"
-SUBJECTS = "subjects.yaml"
-LEARNERS_DIR = "learners"
-RESOURCES_DIR = "resources"
 
 
 @dataclass
@@ -74,7 +69,7 @@ def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     """Plain data of *text*, or the problems that prevent reading it."""
     try:
         return yamlfast.load(text), []
-    except yamlfast.Forbidden as exc:
+    except Forbidden as exc:
         return None, [forbidden_problem(rel, exc)]
     except yaml.YAMLError as exc:
         return None, [syntax_problem(rel, exc)]
@@ -100,8 +95,14 @@ def validate_data(model: type[M], data: Any, rel: str) -> tuple[M | None, list[P
         return None, problems_from(rel, exc)
 
 
-def read_model(root: Path, rel: str, model: type[M]) -> tuple[M | None, list[Problem]]:
-    """Read one file into *model* by the fast path; problems carry positions."""
+def read_model(
+    root: Path, rel: str, model: type[M], digests: dict[str, str] | None = None
+) -> tuple[M | None, list[Problem]]:
+    """Read one file into *model* by the fast path; problems carry positions.
+
+    With *digests*, the content digest of a file that follows the model is
+    recorded there (the validity marks of :mod:`olapcli.cache`).
+    """
     try:
         raw = (root / rel).read_bytes()
     except FileNotFoundError:
@@ -126,6 +127,10 @@ def read_model(root: Path, rel: str, model: type[M]) -> tuple[M | None, list[Pro
     obj, problems = validate_data(model, data, rel)
     if problems:
         problems = locate_in_text(text, problems)
+    elif digests is not None:
+        from olapcli.cache import digest
+
+        digests[rel] = digest(raw)
     return obj, problems
 
 
@@ -163,30 +168,6 @@ def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:
     return [fixed.get(id(p), p) for p in order]
 
 
-def learner_files(root: Path) -> list[str]:
-    """Relative paths of the learner files, sorted."""
-    folder = root / LEARNERS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(
-        f"{LEARNERS_DIR}/{entry.name}"
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml") and not entry.name.startswith(".") and entry.is_file()
-    )
-
-
-def resource_files(root: Path) -> list[str]:
-    """Relative paths of the resource files, sorted."""
-    folder = root / RESOURCES_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(
-        f"{RESOURCES_DIR}/{entry.name}"
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml") and not entry.name.startswith(".") and entry.is_file()
-    )
-
-
 def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
     """cohort.yaml, referentiel.yaml and subjects.yaml (if present)."""
     data = CohortData(root)
@@ -201,14 +182,20 @@ def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
     return data, problems
 
 
-def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
-    """The whole cohort, with every problem met on the way."""
+def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
+    """Core files and resources: everything but the learners."""
     data, problems = load_core(root)
     for rel in resource_files(root):
         obj, found = read_model(root, rel, ResourceFile)
         problems += found
         if obj is not None:
             data.resources[obj.activity] = (rel, obj)
+    return data, problems
+
+
+def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
+    """The whole cohort, with every problem met on the way."""
+    data, problems = load_base(root)
     for rel in learner_files(root):
         learner, found = read_model(root, rel, Learner)
         problems += found
@@ -238,21 +225,3 @@ def require_core(root: Path) -> Core:
     if errors or data.cohort is None or data.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
     return Core(root, data.cohort, data.referentiel, data.subjects)
-
-
-def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
-    """Absolute and relative path of a learner's file; refused if absent."""
-    rel = f"{LEARNERS_DIR}/{learner_id}.yaml"
-    path = root / rel
-    if "/" in learner_id or learner_id.startswith(".") or not path.is_file():
-        known = [Path(r).stem for r in learner_files(root)]
-        import difflib
-
-        close = difflib.get_close_matches(learner_id, known, n=3)
-        raise UserError(
-            _("Unknown learner « {id} ».").format(id=learner_id),
-            _("did you mean: {names}?").format(names=", ".join(close))
-            if close
-            else _("« olap learner list » shows the learners of this cohort"),
-        )
-    return path, rel

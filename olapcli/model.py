@@ -24,6 +24,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from olapcli import paths as _paths
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -66,7 +68,7 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]
-ACTORS: tuple[str, ...] = ("entreprise", "formateur", "alternant")
+ACTORS = _paths.ACTORS
 LEVELS: tuple[str, ...] = ("A", "EC", "R")
 RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
 
@@ -74,7 +76,9 @@ RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "ot
 class Base(BaseModel):
     """Strict, closed, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True
+    )
 
 
 # --- cohort.yaml -------------------------------------------------------------

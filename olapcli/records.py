@@ -14,23 +14,25 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from olapcli import ids, store
+from olapcli import cache, ids, store
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
-from olapcli.loader import learner_path
-from olapcli.model import Evaluation, Learner, Need, PlanEntry
-from olapcli.schemaerrors import problems_from
-from olapcli.yamlfast import Resolver12
+from olapcli.paths import learner_path
+
+if TYPE_CHECKING:
+    from olapcli.model import Evaluation, PlanEntry
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../.olap/schema/{kind}.schema.json\n"
-_RESOLVER: Any = Resolver12()
+#: ruamel's YAML 1.2 resolver (the fast reader uses the same table; PyYAML is not
+#: imported on the write path, it costs ``need add`` ~15 ms).
+_RESOLVER: Any = VersionedResolver(version=(1, 2))
 #: strings written unquoted; anything else is double-quoted, as in the sample files.
 _PLAIN = re.compile(r"^[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._/+-]*$")
 
@@ -58,9 +60,9 @@ def plain(value: Any) -> Any:
 
 def scalar(text: str) -> Any:
     """*text* as a YAML string scalar, double-quoted when plain would read as another type."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
     if "\n" in text:
-        return LiteralScalarString(text if text.endswith("\n") else text + "\n")
+        return LiteralScalarString(text)  # ruamel writes |- when there is no final newline
     if tag != "tag:yaml.org,2002:str" or not _PLAIN.match(text):
         return DoubleQuotedScalarString(text)
     return text
@@ -73,11 +75,33 @@ def flow_list(items: list[Any]) -> CommentedSeq:
     return seq
 
 
+def validate_learner(root: Path, rel: str, data: Any, before: str) -> None:
+    """Refuse (exit 2) when the edited learner document does not follow the model."""
+    from pydantic import ValidationError
+
+    from olapcli.loader import locate_in_text
+    from olapcli.model import Learner
+    from olapcli.schemaerrors import problems_from
+
+    try:
+        Learner.model_validate(plain(data))
+    except ValidationError as exc:
+        problems = locate_in_text(before, problems_from(rel, exc))
+        raise ProblemsError(
+            _("{path} has errors; nothing was written. Fix them, then try again.").format(path=rel),
+            problems,
+        ) from None
+
+
 @contextlib.contextmanager
-def editing(root: Path, learner_id: str, commit: str | None) -> Iterator[store.Document]:
+def editing(
+    root: Path, learner_id: str, commit: str | None, entry_checked: bool = False
+) -> Iterator[store.Document]:
     """Lock, load the learner's document, yield it, then validate, save and commit.
 
-    *commit* is the commit message, or None for no commit.
+    *commit* is the commit message, or None for no commit. With
+    *entry_checked* (the caller checked what it adds by the model's rules),
+    a file whose exact text olap validated before is not validated again.
     """
     if commit is not None:
         from olapcli import gitrepo
@@ -89,19 +113,10 @@ def editing(root: Path, learner_id: str, commit: str | None) -> Iterator[store.D
         if not isinstance(doc.data, CommentedMap):
             raise UserError(_("{path} is not a learner file (no keys).").format(path=rel))
         before = doc.text
+        trusted = entry_checked and cache.known_valid(root, rel, before)
         yield doc
-        try:
-            Learner.model_validate(plain(doc.data))
-        except ValidationError as exc:
-            from olapcli.loader import locate_in_text
-
-            problems = locate_in_text(before, problems_from(rel, exc))
-            raise ProblemsError(
-                _("{path} has errors; nothing was written. Fix them, then try again.").format(
-                    path=rel
-                ),
-                problems,
-            ) from None
+        if not trusted:
+            validate_learner(root, rel, doc.data, before)
         if not store.save(doc):
             return
         if commit is not None:
@@ -112,6 +127,7 @@ def editing(root: Path, learner_id: str, commit: str | None) -> Iterator[store.D
             except UserError:
                 store.atomic_write(path, before)
                 raise
+        cache.mark_valid(root, rel, doc.text)
 
 
 @dataclass
@@ -150,21 +166,77 @@ def _ids(seq: CommentedSeq) -> set[str]:
     return {str(item.get("id")) for item in seq if isinstance(item, dict)}
 
 
-def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> Need:
-    """Record a need; the stored need."""
+def need_input_errors(inp: NeedInput) -> list[str]:
+    """What the model would refuse in *inp* (the checks of ``Need``, by hand).
+
+    ``olap need add`` checks the new need with these instead of importing
+    pydantic (too slow to start); a test holds them to the model.
+    """
+    errors = []
+    if not ID_PATTERN.match(inp.activity):
+        errors.append("activity")
+    if not ID_PATTERN.match(inp.practice):
+        errors.append("practice")
+    if (
+        not inp.marked_by
+        or len(set(inp.marked_by)) != len(inp.marked_by)
+        or any(a not in ("entreprise", "formateur", "alternant") for a in inp.marked_by)
+    ):
+        errors.append("marked_by")
+    if not inp.detail:
+        errors.append("detail")
+    if any(not r for r in inp.resources):
+        errors.append("resources")
+    return errors
+
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass
+class NeedView:
+    """A need as printed back to the trainer."""
+
+    id: str
+    activity: str
+    practice: str
+    marked_by: list[str]
+    identified: dt.date
+    due: dt.date
+    detail: str
+    company: str | None = None
+    resources: list[str] = field(default_factory=list)
+    steps: dict[str, Any] = field(default_factory=dict)
+
+
+def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedView:
+    """Record a need; what was stored."""
+    wrong = need_input_errors(inp)
+    if wrong:
+        raise UserError(
+            _("The need cannot be recorded: invalid {fields}.").format(fields=", ".join(wrong))
+        )
     message = _("Imminent need for {learner}: activity {activity}, due {due}").format(
         learner=learner_id, activity=inp.activity, due=inp.due
     )
-    with editing(root, learner_id, message if commit else None) as doc:
+    with editing(root, learner_id, message if commit else None, entry_checked=True) as doc:
         needs = store.block_seq(doc.data, "needs")
         taken = _ids(needs)
         need_id = ids.record_id("b", inp.identified)
         while need_id in taken:
             need_id = ids.record_id("b", inp.identified)
-        entry = need_map(need_id, inp)
-        need = Need.model_validate(plain(entry))
-        store.append_item(needs, entry)
-    return need
+        store.append_item(needs, need_map(need_id, inp))
+    return NeedView(
+        need_id,
+        inp.activity,
+        inp.practice,
+        list(inp.marked_by),
+        inp.identified,
+        inp.due,
+        inp.detail,
+        inp.company,
+        list(inp.resources),
+    )
 
 
 def find_need(doc: store.Document, need_id: str) -> tuple[int, CommentedMap]:
@@ -190,7 +262,7 @@ def find_need(doc: store.Document, need_id: str) -> tuple[int, CommentedMap]:
 
 def step_need(
     root: Path, learner_id: str, need_id: str, steps: dict[str, Any], commit: bool
-) -> Need:
+) -> NeedView:
     """Record cycle steps (prepared, applied, valorised, advantage) of a need."""
     message = _("Need {need} of {learner}: steps {steps}").format(
         need=need_id, learner=learner_id, steps=", ".join(steps)
@@ -205,8 +277,19 @@ def step_need(
             if key in steps:
                 value = steps[key]
                 current[key] = scalar(value) if isinstance(value, str) else value
-        result = Need.model_validate(plain(need))
-    return result
+        data = plain(need)
+    return NeedView(
+        str(data["id"]),
+        str(data["activity"]),
+        str(data.get("practice", "qualite")),
+        list(data.get("marked_by") or []),
+        data["identified"],
+        data["due"],
+        str(data["detail"]),
+        data.get("company"),
+        list(data.get("resources") or []),
+        dict(data.get("steps") or {}),
+    )
 
 
 @dataclass
@@ -256,6 +339,8 @@ def add_evaluation(root: Path, learner_id: str, inp: EvalInput, commit: bool) ->
         if inp.comment:
             items["comment"] = scalar(inp.comment)
         entry = store.new_map(items)
+        from olapcli.model import Evaluation
+
         result = Evaluation.model_validate(plain(entry))
         store.append_item(evals, entry)
     return result
@@ -290,6 +375,8 @@ def set_plan(
             entry["as"] = as_
         if periods is not None:
             entry["periods"] = flow_list(periods)
+        from olapcli.model import PlanEntry
+
         result = PlanEntry.model_validate(plain(entry))
     return result
 

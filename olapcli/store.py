@@ -30,11 +30,22 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from olapcli import yamlfast
 from olapcli.errors import Problem, ProblemsError, UserError
 from olapcli.i18n import _
 
 LOCK_TIMEOUT = 60.0
+#: a file holding none of these has no anchor, alias, tag or merge key.
+SUSPECT = re.compile(r"[&*!]|<<")
+
+
+class Forbidden(Exception):
+    """An anchor, alias, explicit tag or merge key: refused in data files."""
+
+    def __init__(self, what: str, line: int, col: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.line = line
+        self.col = col
 
 
 @dataclass
@@ -212,8 +223,11 @@ def load(path: Path, rel: str) -> Document:
     """Load *path* for editing; refuses bad YAML with file, line and column."""
     text = read_text(path, rel)
     try:
-        yamlfast.check_plain(text)
-    except yamlfast.Forbidden as exc:
+        if SUSPECT.search(text):  # most files hold none of & * ! <<: skip importing PyYAML
+            from olapcli import yamlfast
+
+            yamlfast.check_plain(text)
+    except Forbidden as exc:
         raise ProblemsError(
             _("Cannot read {path}").format(path=rel), [forbidden_problem(rel, exc)]
         ) from None
@@ -257,7 +271,7 @@ def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
     return Problem(rel, None, None, "error", "yaml", str(exc))
 
 
-def forbidden_problem(rel: str, exc: yamlfast.Forbidden) -> Problem:
+def forbidden_problem(rel: str, exc: Forbidden) -> Problem:
     """The problem reported for an anchor, alias, tag or merge key."""
     return Problem(
         rel,
@@ -446,6 +460,11 @@ def append_item(seq: CommentedSeq, item: Any) -> None:
 def block_seq(parent: Any, key: str) -> CommentedSeq:
     """``parent[key]`` as a block-style sequence, created if absent."""
     seq = parent.get(key)
+    if seq is not None and not isinstance(seq, CommentedSeq | KeptNull):
+        raise UserError(
+            _("« {key} » is not a list in this file; nothing was written.").format(key=key),
+            _("fix the file by hand (olap validate shows where), then try again"),
+        )
     if not isinstance(seq, CommentedSeq):
         seq = CommentedSeq()
         parent[key] = seq

@@ -1,18 +1,73 @@
-"""The validate pipeline: cache → load → checks → positions."""
+"""The validate pipeline: cache → load → checks → positions.
+
+Learner files are independent of each other but for their ids and keys, so
+they are read and checked in worker processes when there are many (reading
+YAML is CPU-bound); the parent checks the core files and, across learners,
+that ids and keys are unique.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from olapcli import cache
 from olapcli.errors import Problem
 from olapcli.i18n import language
 
+if TYPE_CHECKING:
+    from olapcli.loader import CohortData
+
+#: below this many learner files, one process is faster than starting workers.
+PARALLEL_FROM = 400
+
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:
     """Problems in file order."""
     return (p.path, p.line or 0, p.col or 0, p.code)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: Path, base: CohortData, today: dt.date, strict: bool, lang: str) -> None:
+    from olapcli.i18n import set_language
+
+    set_language(lang)
+    _WORKER.update(root=root, base=base, today=today, strict=strict)
+
+
+def _check_learners(
+    rels: list[str],
+) -> tuple[list[Problem], list[tuple[str, str, str]], dict[str, str]]:
+    """Read and check some learner files (in a worker, or in-process)."""
+    from olapcli.checks import Context, run_checks
+    from olapcli.loader import CohortData, locate, read_model
+    from olapcli.model import Learner
+
+    root: Path = _WORKER["root"]
+    base: CohortData = _WORKER["base"]
+    problems: list[Problem] = []
+    learners = []
+    digests: dict[str, str] = {}
+    for rel in rels:
+        learner, found = read_model(root, rel, Learner, digests)
+        problems += found
+        if learner is not None:
+            learners.append((rel, learner))
+    share = CohortData(root, base.cohort, base.referentiel, base.subjects, base.resources, learners)
+    ctx = Context(today=_WORKER["today"], core=False, across=False)
+    problems += locate(root, run_checks(share, ctx, strict=_WORKER["strict"]))
+    return problems, [(rel, lrn.id, lrn.key) for rel, lrn in learners], digests
+
+
+def _workers(count: int) -> int:
+    if count < PARALLEL_FROM:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def validate(
@@ -24,12 +79,40 @@ def validate(
         cached = cache.get(root, key)
         if cached is not None:
             return cached
-    from olapcli.checks import Context, run_checks
-    from olapcli.loader import load_cohort, locate
+    from olapcli.checks import Context, learner_identities, run_checks
+    from olapcli.loader import load_base, locate
+    from olapcli.paths import learner_files
 
-    data, problems = load_cohort(root)
-    problems += run_checks(data, Context(today=today), strict=strict)
-    problems = sorted(locate(root, problems), key=sort_key)
+    base, problems = load_base(root)
+    problems += locate(root, run_checks(base, Context(today=today, across=False), strict=strict))
+    rels = learner_files(root)
+    workers = _workers(len(rels))
+    identities: list[tuple[str, str, str]] = []
+    digests: dict[str, str] = {}
+    if workers == 1:
+        _init_worker(root, base, today, strict, language())
+        found, identities, digests = _check_learners(rels)
+        problems += found
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform == "linux" else "spawn"
+        size = max(50, len(rels) // (workers * 4))
+        chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=(root, base, today, strict, language()),
+        ) as pool:
+            for found, ids, marks in pool.map(_check_learners, chunks):
+                problems += found
+                identities += ids
+                digests.update(marks)
+    problems += locate(root, learner_identities(identities))
+    problems = sorted(problems, key=sort_key)
     if use_cache:
         cache.put(root, key, problems)
+        cache.mark_all_valid(root, digests)
     return problems

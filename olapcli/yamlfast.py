@@ -10,7 +10,6 @@ that have a problem, by composing their node tree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +19,7 @@ from ruamel.yaml import resolver as _ruamel_resolver
 from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
 from olapcli.errors import Loc
+from olapcli.store import SUSPECT, Forbidden
 
 
 class Resolver12(yaml.resolver.BaseResolver):
@@ -68,13 +68,26 @@ class Constructor12(yaml.constructor.SafeConstructor):
             return str(self.construct_scalar(node))
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
+        """Each key constructed once; a repeated key is refused, as ruamel does.
+
+        Merge keys (``<<``) never reach here: :func:`check_plain` refuses them.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+            )
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
             try:
-                duplicate = key in seen
+                duplicate = key in mapping
             except TypeError:
-                duplicate = False
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
             if duplicate:
                 raise DuplicateKey(
                     "while constructing a mapping",
@@ -82,16 +95,8 @@ class Constructor12(yaml.constructor.SafeConstructor):
                     f"duplicate key {key!r}",
                     key_node.start_mark,
                 )
-            seen.add(key) if _hashable(key) else None
-        return super().construct_mapping(node, deep=deep)
-
-
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 _add: Any = Constructor12.add_constructor
@@ -116,19 +121,7 @@ class ComposeLoader(_CParser, Resolver12):
         Resolver12.__init__(self)
 
 
-class Forbidden(Exception):
-    """An anchor, alias, explicit tag or merge key: refused in data files."""
-
-    def __init__(self, what: str, line: int, col: int) -> None:
-        super().__init__(what)
-        self.what = what
-        self.line = line
-        self.col = col
-
-
 _yaml: Any = yaml  # PyYAML's stubs do not know loaders built on the C parser
-
-_SUSPECT = re.compile(r"[&*!]|<<")
 
 
 def check_plain(text: str) -> None:
@@ -137,7 +130,7 @@ def check_plain(text: str) -> None:
     Only files holding one of ``& * ! <<`` are scanned event by event, so the
     common case costs one regex search.
     """
-    if not _SUSPECT.search(text):
+    if not SUSPECT.search(text):
         return
     events: Any = _yaml.parse(text, Loader=ComposeLoader)
     for event in events:

@@ -7,7 +7,10 @@ touching the environment of child processes (git).
 
 from __future__ import annotations
 
-import importlib
+import importlib.abc
+import importlib.util
+import sys
+from typing import Any
 
 from olapcli.i18n import _, ngettext
 
@@ -76,24 +79,12 @@ _MODULES = (
     "click.formatting",
     "click.termui",
     "typer.core",
-    "typer.rich_utils",
     "typer.main",
 )
 
 
-def install() -> None:
-    """Route Click's and Typer's gettext calls to olap's catalog."""
-    for name in _MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "_"):
-            module._ = _  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext  # type: ignore[attr-defined]
-    from typer import rich_utils
-
+def _patch_rich_utils(rich_utils: Any) -> None:
+    rich_utils._ = _
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
     rich_utils.OPTIONS_PANEL_TITLE = _("Options")
     rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
@@ -103,3 +94,44 @@ def install() -> None:
     rich_utils.REQUIRED_LONG_STRING = _("[required]")
     rich_utils.ENVVAR_STRING = _("[env var: {}]")
     rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Translate typer.rich_utils when Typer imports it (only for help and errors).
+
+    Importing it up front would cost every command ~0.1 s (rich.markdown,
+    markdown-it), which ``olap need add`` cannot afford.
+    """
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            original(module)
+            _patch_rich_utils(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    """Route Click's and Typer's gettext calls to olap's catalog."""
+    for name in _MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            setattr(module, "_", _)  # noqa: B010
+        if hasattr(module, "ngettext"):
+            setattr(module, "ngettext", ngettext)  # noqa: B010
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())

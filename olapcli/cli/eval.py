@@ -68,8 +68,9 @@ def add(
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
     from olapcli.dates import today
-    from olapcli.loader import learner_path, read_model, require_core
+    from olapcli.loader import read_model, require_core
     from olapcli.model import ACTORS, LEVELS, Learner
+    from olapcli.paths import learner_path
     from olapcli.records import EvalInput, add_evaluation
 
     folder = root(ctx)

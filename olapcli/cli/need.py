@@ -12,7 +12,6 @@ import typer
 from olapcli.cli.common import (
     ask,
     confirm,
-    err,
     interactive,
     out,
     parse_date_option,
@@ -39,11 +38,11 @@ class Format(str, Enum):
 def _activity_prompt(core: Any) -> str:
     """Pick a sub-activity, showing each group's QCM stem (the « pop-up »)."""
     activities: set[str] = set()
-    for group in core.referentiel.groups:
-        out.print(f"{group.id}. {group.title} — {group.question}", style="bold", markup=False)
+    for group in core.groups:
+        typer.echo(f"{group.id}. {group.title} — {group.question}")
         for act in group.activities:
             choices = f" ({' / '.join(act.choices)})" if act.choices else ""
-            out.print(f"   {act.id}  {act.title}{choices}", markup=False)
+            typer.echo(f"   {act.id}  {act.title}{choices}")
             activities.add(act.id)
 
     def check(answer: str) -> str:
@@ -55,7 +54,7 @@ def _activity_prompt(core: Any) -> str:
 
 
 def _actors(value: str) -> list[str]:
-    from olapcli.model import ACTORS
+    from olapcli.paths import ACTORS
 
     actors = split_list(value)
     aliases = {
@@ -79,12 +78,10 @@ def _date(value: str) -> dt.date:
 
 
 def print_need(need: Any, learner: str) -> None:
-    """The recorded need, every datum of it."""
-    from rich.table import Table
+    """The recorded need, every datum of it (plain text: no rich on this path)."""
+    import shutil
+    import textwrap
 
-    table = Table(show_header=False, box=None, padding=(0, 1))
-    table.add_column(style="bold")
-    table.add_column()
     rows = [
         (_("Learner"), learner),
         (_("Need"), need.id),
@@ -99,12 +96,23 @@ def print_need(need: Any, learner: str) -> None:
         rows.append((_("Company"), need.company))
     for res in need.resources:
         rows.append((_("Resource"), res))
-    if need.steps:
-        for key, value in need.steps.model_dump(exclude_none=True).items():
-            rows.append((key, str(value)))
+    step_labels = {
+        "prepared": _("Prepared on"),
+        "applied": _("Applied on"),
+        "valorised": _("Valorised on"),
+        "advantage": _("Advantage"),
+    }
+    for key, label in step_labels.items():
+        value = (need.steps or {}).get(key)
+        if value is not None:
+            rows.append((label, str(value)))
+    width = max(len(label) for label, _v in rows)
+    text_width = max(30, shutil.get_terminal_size((100, 20)).columns - width - 3)
     for label, value in rows:
-        table.add_row(label, value)
-    out.print(table)
+        lines = textwrap.wrap(str(value), text_width) or [""]
+        typer.echo(f" {label.ljust(width)}  {lines[0]}")
+        for more in lines[1:]:
+            typer.echo(f" {' ' * width}  {more}")
 
 
 NEED_ADD_HELP = _(
@@ -160,14 +168,15 @@ def add(
         False, "--commit", help=_("Commit the changed file with a message saying what happened.")
     ),
 ) -> None:
-    from olapcli.loader import learner_path, require_core
+    from olapcli.paths import learner_path
     from olapcli.records import NeedInput, add_need
+    from olapcli.summary import load_summary
 
     folder = root(ctx)
     learner_path(folder, learner)  # an unknown learner is refused before any question
-    core = require_core(folder)
+    core = load_summary(folder)
     activities = core.activity_ids()
-    practices = [p.id for p in core.cohort.practices]
+    practices = core.practices
     asking = interactive()
 
     missing = [
@@ -240,15 +249,15 @@ def add(
             ),
             _("a need is identified before it must be met: check both dates"),
         )
-    limit = core.cohort.policy.imminence_days
+    limit = core.imminence_days
     gap = (due_date - ident).days
     if gap > limit:
-        err.print(
+        typer.echo(
             _(
                 "Warning: due {n} days after it was identified; an imminent need is met "
                 "within {max} days."
             ).format(n=gap, max=limit),
-            markup=False,
+            err=True,
         )
         if asking and not yes:
             if not confirm(_("Record it anyway?"), default=False):
@@ -264,14 +273,15 @@ def add(
         resources=list(resource),
     )
     need = add_need(folder, learner, inp, commit)
-    out.print(_("Imminent need recorded."), style="bold green")
+    typer.echo(_("Imminent need recorded."))
     print_need(need, learner)
 
 
 def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
     from olapcli.errors import ProblemsError
-    from olapcli.loader import learner_files, learner_path, read_model
+    from olapcli.loader import read_model
     from olapcli.model import Learner
+    from olapcli.paths import learner_files, learner_path
 
     rels = [learner_path(folder, learner)[1]] if learner else learner_files(folder)
     found = []
@@ -336,16 +346,9 @@ def list_(
     from rich.table import Table
 
     table = Table(title=_("Imminent needs"), show_lines=False)
-    for col in (
-        _("Learner"),
-        _("Need"),
-        _("Activity"),
-        _("Identified"),
-        _("Due"),
-        _("State"),
-        _("Detail"),
-    ):
-        table.add_column(col, overflow="fold")
+    for col in (_("Learner"), _("Need"), _("Activity"), _("Identified"), _("Due"), _("State")):
+        table.add_column(col, no_wrap=True)
+    table.add_column(_("Detail"), overflow="fold", ratio=1)
     for lrn, need, is_open in rows:
         if not is_open:
             state = _("evaluated")
@@ -403,5 +406,5 @@ def step(
     if not steps:
         refuse(_("Nothing to record."), _("give --prepared, --applied, --valorised or --advantage"))
     result = step_need(root(ctx), learner, need, steps, commit)
-    out.print(_("Step recorded."), style="bold green")
+    typer.echo(_("Step recorded."))
     print_need(result, learner)

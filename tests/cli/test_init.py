@@ -46,3 +46,15 @@ def test_init_refuses_non_empty_folder(olap, tmp_path):
     assert result.code == 2
     assert "existe déjà et n'est pas vide" in result.stderr
     assert snapshot(target) == before
+
+
+def test_init_without_git_identity(olap, tmp_path, monkeypatch):
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "vide.gitconfig"))
+    monkeypatch.setenv("EMAIL", "")
+    target = tmp_path / "sans-identite"
+    result = olap("init", target)
+    assert result.code == 0, result.output
+    assert "premier commit fait au nom d'« olap »" in result.stderr
+    assert git(target, "log", "--format=%an").strip() in ("olap", "Formatrice Test")

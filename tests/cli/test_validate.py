@@ -360,3 +360,19 @@ def test_referentiel_shape_lint(olap, build_tree, cohort_dir):
     assert [p["message"] for p in shape] == [
         "le référentiel a 1 groupes ; la démarche en demande 10 à 15"
     ]
+
+
+def test_parallel_workers_give_the_same_result(olap, cohort_dir, monkeypatch):
+    import olapcli.validate as pipeline
+
+    # problems of every kind, including one across two learner files
+    edit(cohort_dir / LEA, 'activity: "6.3"', 'activity: "9.9"')
+    edit(cohort_dir / LEA, "key: K-7QF2MZ9A", "key: K-4HX8RT2C")
+    single = olap("-C", cohort_dir, "validate", "--format", "json", "--no-cache")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "_workers", lambda count: 2)
+    parallel = olap("-C", cohort_dir, "validate", "--format", "json", "--no-cache")
+    assert parallel.code == single.code == 1
+    assert json.loads(parallel.stdout) == json.loads(single.stdout)
+    codes = {p["code"] for p in json.loads(single.stdout)}
+    assert {"unknown-activity", "duplicate-key", "not-evaluated"} <= codes
