@@ -59,3 +59,12 @@ def test_every_write_command_can_commit(olap):
         ["learner", "import"],
     ):
         assert "--commit" in olap(*path, "--help").stdout
+
+
+def test_cli_reference_is_current():
+    from olapcli import clidoc
+    from tests.conftest import ROOT
+
+    assert (ROOT / "docs/cli.md").read_text(encoding="utf-8") == clidoc.render(), (
+        "run: python -m olapcli.clidoc > docs/cli.md"
+    )

@@ -369,3 +369,24 @@ def test_plan_set(olap, refused, cohort_repo):
             cohort_repo, "-C", cohort_repo, "plan", "set", "lea-martin", "99.1", "--ar"
         ).stderr
     )
+
+
+def test_learner_file_not_utf8_refused_with_position(refused, cohort_repo):
+    path = cohort_repo / LEA
+    path.write_bytes(path.read_bytes().replace("Léa".encode(), "Léa".encode("latin-1"), 1))
+    result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL)
+    assert f"{LEA}:4:15: erreur [encoding] le fichier n'est pas en UTF-8 (octet 0xe9)" in result.stderr
+
+
+def test_write_without_cohort_refused(refused, tmp_path, chdir):
+    chdir(tmp_path)
+    result = refused(tmp_path, "need", "add", "lea-martin", *FULL)
+    assert "Aucun cohort.yaml" in result.stderr
+
+
+def test_unknown_learner_for_every_write_command(refused, cohort_repo):
+    for args in (["need", "step", "personne", "b1", "--applied", "demain"],
+                 ["eval", "add", "personne", "--activity", "6.3", "--level", "A", "--by", "entreprise"],
+                 ["plan", "set", "personne", "6.3", "--ar"], ["log", "personne"]):
+        result = refused(cohort_repo, "-C", cohort_repo, *args)
+        assert "Alternant inconnu : « personne »" in result.stderr
