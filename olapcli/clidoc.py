@@ -29,7 +29,9 @@ def render() -> str:
         lines += [f"## `{title}`", ""]
         if cmd.help:
             lines += [cmd.help.strip().replace("\n\n", "\n\n"), ""]
-        params = [p for p in cmd.params if p.name not in ("help",) and not getattr(p, "hidden", False)]
+        params = [
+            p for p in cmd.params if p.name not in ("help",) and not getattr(p, "hidden", False)
+        ]
         if params and not isinstance(cmd, click.Group):
             lines += ["| | |", "|---|---|"]
             for p in params:

@@ -375,7 +375,9 @@ def test_learner_file_not_utf8_refused_with_position(refused, cohort_repo):
     path = cohort_repo / LEA
     path.write_bytes(path.read_bytes().replace("Léa".encode(), "Léa".encode("latin-1"), 1))
     result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *FULL)
-    assert f"{LEA}:4:15: erreur [encoding] le fichier n'est pas en UTF-8 (octet 0xe9)" in result.stderr
+    assert (
+        f"{LEA}:4:15: erreur [encoding] le fichier n'est pas en UTF-8 (octet 0xe9)" in result.stderr
+    )
 
 
 def test_write_without_cohort_refused(refused, tmp_path, chdir):
@@ -385,8 +387,11 @@ def test_write_without_cohort_refused(refused, tmp_path, chdir):
 
 
 def test_unknown_learner_for_every_write_command(refused, cohort_repo):
-    for args in (["need", "step", "personne", "b1", "--applied", "demain"],
-                 ["eval", "add", "personne", "--activity", "6.3", "--level", "A", "--by", "entreprise"],
-                 ["plan", "set", "personne", "6.3", "--ar"], ["log", "personne"]):
+    for args in (
+        ["need", "step", "personne", "b1", "--applied", "demain"],
+        ["eval", "add", "personne", "--activity", "6.3", "--level", "A", "--by", "entreprise"],
+        ["plan", "set", "personne", "6.3", "--ar"],
+        ["log", "personne"],
+    ):
         result = refused(cohort_repo, "-C", cohort_repo, *args)
         assert "Alternant inconnu : « personne »" in result.stderr
