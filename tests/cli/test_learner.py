@@ -55,50 +55,28 @@ def test_add_slug_and_key(olap, cohort_repo):
     assert r.code == 0 and (cohort_repo / "learners/elodie-muller-nunez-2.yaml").exists()
 
 
-def test_add_refusals(olap, cohort_repo):
-    before = snapshot(cohort_repo)
-    r = olap("-C", cohort_repo, "learner", "add", "--first-name", "Léa")
-    assert r.code == 2 and "il manque --last-name" in r.stderr
-    r = olap(
-        "-C",
-        cohort_repo,
-        "learner",
-        "add",
-        "--first-name",
-        "Léa",
-        "--last-name",
-        "Martin",
-        "--email",
-        "lea.martin@mail.example",
-    )
-    assert r.code == 2 and "déjà dans la cohorte (lea-martin)" in r.stderr
-    r = olap(
-        "-C",
-        cohort_repo,
-        "learner",
-        "add",
-        "--first-name",
-        "A",
-        "--last-name",
-        "B",
-        "--trainer",
-        "zorro",
-    )
-    assert r.code == 2 and "Formateur inconnu" in r.stderr
-    r = olap(
-        "-C",
-        cohort_repo,
-        "learner",
-        "add",
-        "--first-name",
-        "A",
-        "--last-name",
-        "B",
-        "--email",
-        "pas-un-mail",
-    )
-    assert r.code == 2 and "adresse e-mail invalide" in r.stderr
-    assert snapshot(cohort_repo) == before
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--first-name", "Léa"], "il manque --last-name"),
+        (
+            ["--first-name", "Léa", "--last-name", "Martin", "--email", "lea.martin@mail.example"],
+            "déjà dans la cohorte (lea-martin)",
+        ),
+        (["--first-name", "A", "--last-name", "B", "--trainer", "zorro"], "Formateur inconnu"),
+        (
+            ["--first-name", "A", "--last-name", "B", "--email", "pas-un-mail"],
+            "adresse e-mail invalide",
+        ),
+        (
+            ["--first-name", "A", "--last-name", "B", "--contract-start", "demain matin"],
+            "Date invalide pour --contract-start",
+        ),
+    ],
+)
+def test_add_refusals(refused, cohort_repo, args, message):
+    result = refused(cohort_repo, "-C", cohort_repo, "learner", "add", *args)
+    assert message in result.stderr
 
 
 def test_list(olap, cohort_repo):
