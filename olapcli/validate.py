@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +72,16 @@ def _workers(count: int) -> int:
 
 
 def validate(
-    root: Path, today: dt.date, strict: bool = False, use_cache: bool = True
+    root: Path,
+    today: dt.date,
+    strict: bool = False,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Problem]:
-    """Every problem of the cohort at *root*, sorted by file and line."""
+    """Every problem of the cohort at *root*, sorted by file and line.
+
+    *progress* is called with (learner files done, total) as work advances.
+    """
     key = cache.content_key(root, f"strict={strict}", f"today={today}", f"lang={language()}")
     if use_cache:
         cached = cache.get(root, key)
@@ -93,6 +101,8 @@ def validate(
         _init_worker(root, base, today, strict, language())
         found, identities, digests = _check_learners(rels)
         problems += found
+        if progress:
+            progress(len(rels), len(rels))
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -106,10 +116,16 @@ def validate(
             initializer=_init_worker,
             initargs=(root, base, today, strict, language()),
         ) as pool:
-            for found, ids, marks in pool.map(_check_learners, chunks):
+            done = 0
+            for chunk, (found, ids, marks) in zip(
+                chunks, pool.map(_check_learners, chunks), strict=True
+            ):
                 problems += found
                 identities += ids
                 digests.update(marks)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(rels))
     problems += locate(root, learner_identities(identities))
     problems = sorted(problems, key=sort_key)
     if use_cache:

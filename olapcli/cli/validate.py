@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 
 import typer
@@ -33,7 +34,18 @@ def validate(
     from olapcli.validate import validate as run
 
     folder = root(ctx)
-    problems = run(folder, today(), strict=strict, use_cache=not no_cache)
+    if fmt is Format.text and err.is_terminal and not os.environ.get("CI"):
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=err._console) as bar:
+            task = bar.add_task(_("Reading the learner files"), total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            problems = run(folder, today(), strict=strict, use_cache=not no_cache, progress=advance)
+    else:
+        problems = run(folder, today(), strict=strict, use_cache=not no_cache)
     errors = sum(p.severity == "error" for p in problems)
     if fmt is Format.text:
         if problems:
@@ -46,8 +58,6 @@ def validate(
     elif fmt is Format.json:
         out.print(reporters.as_json(problems), markup=False)
     else:
-        import os
-
         prefix = os.path.relpath(folder) + "/" if folder != folder.cwd() else ""
         prefix = "" if prefix.startswith("..") else prefix
         if problems:
