@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import struct
 from pathlib import Path
 
 from olapcli import __version__
@@ -28,8 +29,12 @@ def cache_dir() -> Path:
     return Path(base) / "olap"
 
 
+_CATALOGS = Path(__file__).parent / "locale"
+DATA_PATHS = ("cohort.yaml", "referentiel.yaml", "subjects.yaml", "resources", "learners")
+
+
 def _data_files(root: Path) -> list[str]:
-    names = [n for n in ("cohort.yaml", "referentiel.yaml", "subjects.yaml") if (root / n).exists()]
+    names = [n for n in DATA_PATHS[:3] if os.path.exists(os.path.join(root, n))]
     for folder in ("resources", "learners"):
         with contextlib.suppress(FileNotFoundError):
             names += sorted(f"{folder}/{e.name}" for e in os.scandir(root / folder) if e.is_file())
@@ -41,21 +46,114 @@ def _data_files(root: Path) -> list[str]:
     return names
 
 
-_CATALOGS = Path(__file__).parent / "locale"
+_ENTRY = struct.Struct(">10L20sH")
+
+
+IndexEntry = tuple[int, int, int, int, str]  # ctime_ns, mtime_ns, inode, size, blob id
+
+
+def _git_index(root: Path) -> tuple[Path, int, dict[str, IndexEntry]] | None:
+    """The git index of the repository holding *root*: (work tree, index mtime,
+    {path: (ctime_ns, mtime_ns, ino, size, blob)}) for stage-0 entries. None when
+    there is no readable v2/v3 index (then every file is hashed)."""
+    here = root.resolve()
+    for top in (here, *here.parents):
+        dot = top / ".git"
+        if dot.is_dir():
+            break
+        if dot.exists():
+            return None  # a worktree or submodule: .git is a file
+    else:
+        return None
+    try:
+        index = dot / "index"
+        stamp = index.stat().st_mtime_ns
+        data = index.read_bytes()
+    except OSError:
+        return None
+    if data[:4] != b"DIRC" or len(data) < 12:
+        return None
+    version, count = struct.unpack(">LL", data[4:12])
+    if version not in (2, 3):
+        return None
+    entries: dict[str, IndexEntry] = {}
+    pos = 12
+    try:
+        for _ in range(count):
+            cs, cn, ms, mn, _dev, ino, _mode, _uid, _gid, size, blob, flags = _ENTRY.unpack_from(
+                data, pos
+            )
+            name_at = pos + 62 + (2 if version == 3 and flags & 0x4000 else 0)
+            length = flags & 0xFFF
+            end = data.index(b"\0", name_at) if length == 0xFFF else name_at + length
+            name = data[name_at:end].decode("utf-8", "surrogateescape")
+            pos += ((end - pos) // 8 + 1) * 8  # entries are NUL-padded to 8 bytes
+            if (flags >> 12) & 3 == 0:
+                entries[name] = (cs * 10**9 + cn, ms * 10**9 + mn, ino, size, blob.hex())
+    except (struct.error, ValueError):
+        return None
+    return top, stamp, entries
+
+
+def _git_ids(root: Path) -> dict[str, str]:
+    """{path under root: blob id} for files git's index proves unchanged.
+
+    The rule is git's own: the file's ctime, mtime, size and inode equal the
+    index entry's, and the entry is not « racily clean » (modified no earlier
+    than the index was written). ctime cannot be set back, so an edit that
+    restores the modification time is still seen.
+    """
+    found = _git_index(root)
+    if found is None:
+        return {}
+    top, stamp, entries = found
+    prefix = root.resolve().relative_to(top).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    ids: dict[str, str] = {}
+    for rel in _data_files(root):
+        entry = entries.get(prefix + rel)
+        if entry is None:
+            continue
+        ctime, mtime, ino, size, blob = entry
+        try:
+            st = os.stat(os.path.join(root, rel))
+        except OSError:
+            continue
+        if (
+            st.st_ctime_ns == ctime
+            and st.st_mtime_ns == mtime
+            and st.st_ino & 0xFFFFFFFF == ino
+            and st.st_size & 0xFFFFFFFF == size
+            and mtime < stamp
+            and ctime < stamp
+        ):
+            ids[rel] = blob
+    return ids
 
 
 def content_key(root: Path, *options: str) -> str:
-    """Hash of every data file's bytes, plus *options* and the message catalogs."""
+    """Hash of every data file's content, plus *options* and the message catalogs.
+
+    Files git tracks unchanged count by their blob id (a hash of their content
+    git already has); the others are read and hashed.
+    """
     h = hashlib.blake2b(digest_size=20)
     h.update("\0".join((__version__, *options)).encode() + b"\0")
     for mo in sorted(_CATALOGS.glob("*/LC_MESSAGES/*.mo")):
         h.update(mo.read_bytes())
+    known = _git_ids(root)
+    base = str(root)
     for rel in _data_files(root):
         h.update(rel.encode() + b"\0")
         if rel.startswith("?"):
             continue
+        blob = known.get(rel)
+        if blob is not None:
+            h.update(b"git:" + blob.encode())
+            continue
         try:
-            data = (root / rel).read_bytes()
+            with open(os.path.join(base, rel), "rb") as handle:
+                data = handle.read()
         except OSError:
             data = b"\xff<unreadable>"
         h.update(len(data).to_bytes(8, "little"))
@@ -81,7 +179,7 @@ def get(root: Path, key: str) -> list[Problem] | None:
 
 def put(root: Path, key: str, problems: list[Problem]) -> None:
     """Store *problems* for *key* (best effort: a read-only cache is no error)."""
-    from olapcli.store import atomic_write
+    from olapcli.fsio import atomic_write
 
     with contextlib.suppress(OSError):
         atomic_write(
@@ -128,7 +226,7 @@ def known_valid(root: Path, rel: str, text: str) -> bool:
 
 def mark_all_valid(root: Path, digests: dict[str, str]) -> None:
     """Record the learner files ``olap validate`` found valid: {path: digest of bytes}."""
-    from olapcli.store import atomic_write
+    from olapcli.fsio import atomic_write
 
     marks = {rel: f"{__version__} {d}" for rel, d in digests.items()}
     with contextlib.suppress(OSError):
@@ -137,7 +235,7 @@ def mark_all_valid(root: Path, digests: dict[str, str]) -> None:
 
 def mark_valid(root: Path, rel: str, text: str) -> None:
     """Remember that this text of *rel* is valid (best effort)."""
-    from olapcli.store import atomic_write
+    from olapcli.fsio import atomic_write
 
     with contextlib.suppress(OSError):
         atomic_write(

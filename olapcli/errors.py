@@ -6,6 +6,7 @@ data problems are collected, never raised mid-way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -74,3 +75,17 @@ class Problem:
             message=str(data["message"]),
             hint=hint if isinstance(hint, str) else None,
         )
+
+
+#: a file holding none of these has no anchor, alias, tag or merge key.
+SUSPECT = re.compile(r"[&*!]|<<")
+
+
+class Forbidden(OlapError):
+    """An anchor, alias, explicit tag or merge key: refused in data files."""
+
+    def __init__(self, what: str, line: int, col: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.line = line
+        self.col = col

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from olapcli import ids, store
+from olapcli import fsio, ids
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
 from olapcli.model import Learner
@@ -157,7 +157,7 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
         from olapcli import gitrepo
 
         gitrepo.require_repo(root)
-    with store.repo_lock(root):
+    with fsio.repo_lock(root):
         planned = prepare(root, new)
         written: list[Path] = []
         try:
@@ -165,7 +165,7 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
                 path = root / LEARNERS_DIR / f"{learner_id}.yaml"
                 if path.exists():  # appeared since we looked: never overwrite
                     raise UserError(_("{path} already exists.").format(path=path))
-                store.atomic_write(path, text)
+                fsio.atomic_write(path, text)
                 written.append(path)
             if commit and written:
                 from olapcli import gitrepo

@@ -17,12 +17,12 @@ import yaml
 from pydantic import ValidationError
 
 from olapcli import yamlfast
-from olapcli.errors import Problem, ProblemsError
+from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
 from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS, learner_files, resource_files
 from olapcli.schemaerrors import problems_from
-from olapcli.store import Forbidden, forbidden_problem, syntax_problem
+from olapcli.store import forbidden_problem, syntax_problem
 
 M = TypeVar("M", bound=Base)
 

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +21,10 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from olapcli import cache, ids, store
+from olapcli import cache, fsio, ids, store
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
+from olapcli.needs import NeedInput, NeedView, finish_write
 from olapcli.paths import learner_path
 
 if TYPE_CHECKING:
@@ -94,6 +95,23 @@ def validate_learner(root: Path, rel: str, data: Any, before: str) -> None:
 
 
 @contextlib.contextmanager
+def edit_locked(
+    root: Path, path: Path, rel: str, commit: str | None, entry_checked: bool
+) -> Iterator[store.Document]:
+    doc = store.load(path, rel)
+    if not isinstance(doc.data, CommentedMap):
+        raise UserError(_("{path} is not a learner file (no keys).").format(path=rel))
+    before = doc.text
+    trusted = entry_checked and cache.known_valid(root, rel, before)
+    yield doc
+    if not trusted:
+        validate_learner(root, rel, doc.data, before)
+    after = store.dump(doc)
+    if after != before:
+        finish_write(root, path, rel, before, after, commit)
+
+
+@contextlib.contextmanager
 def editing(
     root: Path, learner_id: str, commit: str | None, entry_checked: bool = False
 ) -> Iterator[store.Document]:
@@ -107,41 +125,10 @@ def editing(
         from olapcli import gitrepo
 
         gitrepo.require_repo(root)
-    with store.repo_lock(root):
+    with fsio.repo_lock(root):
         path, rel = learner_path(root, learner_id)
-        doc = store.load(path, rel)
-        if not isinstance(doc.data, CommentedMap):
-            raise UserError(_("{path} is not a learner file (no keys).").format(path=rel))
-        before = doc.text
-        trusted = entry_checked and cache.known_valid(root, rel, before)
-        yield doc
-        if not trusted:
-            validate_learner(root, rel, doc.data, before)
-        if not store.save(doc):
-            return
-        if commit is not None:
-            from olapcli import gitrepo
-
-            try:
-                gitrepo.commit(root, [path], commit)
-            except UserError:
-                store.atomic_write(path, before)
-                raise
-        cache.mark_valid(root, rel, doc.text)
-
-
-@dataclass
-class NeedInput:
-    """What a trainer gives to record an imminent need."""
-
-    activity: str
-    marked_by: list[str]
-    identified: dt.date
-    due: dt.date
-    detail: str
-    practice: str = "qualite"
-    company: str | None = None
-    resources: list[str] = field(default_factory=list)
+        with edit_locked(root, path, rel, commit, entry_checked) as doc:
+            yield doc
 
 
 def need_map(need_id: str, inp: NeedInput) -> CommentedMap:
@@ -162,81 +149,8 @@ def need_map(need_id: str, inp: NeedInput) -> CommentedMap:
     return store.new_map(items)
 
 
-def _ids(seq: CommentedSeq) -> set[str]:
+def ids_in(seq: CommentedSeq) -> set[str]:
     return {str(item.get("id")) for item in seq if isinstance(item, dict)}
-
-
-def need_input_errors(inp: NeedInput) -> list[str]:
-    """What the model would refuse in *inp* (the checks of ``Need``, by hand).
-
-    ``olap need add`` checks the new need with these instead of importing
-    pydantic (too slow to start); a test holds them to the model.
-    """
-    errors = []
-    if not ID_PATTERN.match(inp.activity):
-        errors.append("activity")
-    if not ID_PATTERN.match(inp.practice):
-        errors.append("practice")
-    if (
-        not inp.marked_by
-        or len(set(inp.marked_by)) != len(inp.marked_by)
-        or any(a not in ("entreprise", "formateur", "alternant") for a in inp.marked_by)
-    ):
-        errors.append("marked_by")
-    if not inp.detail:
-        errors.append("detail")
-    if any(not r for r in inp.resources):
-        errors.append("resources")
-    return errors
-
-
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-@dataclass
-class NeedView:
-    """A need as printed back to the trainer."""
-
-    id: str
-    activity: str
-    practice: str
-    marked_by: list[str]
-    identified: dt.date
-    due: dt.date
-    detail: str
-    company: str | None = None
-    resources: list[str] = field(default_factory=list)
-    steps: dict[str, Any] = field(default_factory=dict)
-
-
-def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedView:
-    """Record a need; what was stored."""
-    wrong = need_input_errors(inp)
-    if wrong:
-        raise UserError(
-            _("The need cannot be recorded: invalid {fields}.").format(fields=", ".join(wrong))
-        )
-    message = _("Imminent need for {learner}: activity {activity}, due {due}").format(
-        learner=learner_id, activity=inp.activity, due=inp.due
-    )
-    with editing(root, learner_id, message if commit else None, entry_checked=True) as doc:
-        needs = store.block_seq(doc.data, "needs")
-        taken = _ids(needs)
-        need_id = ids.record_id("b", inp.identified)
-        while need_id in taken:
-            need_id = ids.record_id("b", inp.identified)
-        store.append_item(needs, need_map(need_id, inp))
-    return NeedView(
-        need_id,
-        inp.activity,
-        inp.practice,
-        list(inp.marked_by),
-        inp.identified,
-        inp.due,
-        inp.detail,
-        inp.company,
-        list(inp.resources),
-    )
 
 
 def find_need(doc: store.Document, need_id: str) -> tuple[int, CommentedMap]:
@@ -321,7 +235,7 @@ def add_evaluation(root: Path, learner_id: str, inp: EvalInput, commit: bool) ->
                     )
                 )
         evals = store.block_seq(doc.data, "evaluations")
-        taken = _ids(evals)
+        taken = ids_in(evals)
         eval_id = ids.record_id("e", inp.date)
         while eval_id in taken:
             eval_id = ids.record_id("e", inp.date)

@@ -9,17 +9,10 @@ lock held from read to write.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import errno
-import fcntl
 import io
 import itertools
-import os
 import re
-import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,22 +23,9 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from olapcli.errors import Problem, ProblemsError, UserError
+from olapcli.errors import SUSPECT, Forbidden, Problem, ProblemsError, UserError
+from olapcli.fsio import atomic_write, read_text
 from olapcli.i18n import _
-
-LOCK_TIMEOUT = 60.0
-#: a file holding none of these has no anchor, alias, tag or merge key.
-SUSPECT = re.compile(r"[&*!]|<<")
-
-
-class Forbidden(Exception):
-    """An anchor, alias, explicit tag or merge key: refused in data files."""
-
-    def __init__(self, what: str, line: int, col: int) -> None:
-        super().__init__(what)
-        self.what = what
-        self.line = line
-        self.col = col
 
 
 @dataclass
@@ -196,29 +176,6 @@ def make_yaml(indent: tuple[int, int, int] = (2, 4, 2), null: str = "null") -> Y
     return y
 
 
-def read_text(path: Path, rel: str) -> str:
-    """File text as UTF-8, or a refusal naming where the bad byte is."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(_("File not found: {path}").format(path=rel)) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problem = Problem(
-            rel,
-            line,
-            col,
-            "error",
-            "encoding",
-            _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
-            _("re-save the file as UTF-8 in your editor"),
-        )
-        raise ProblemsError(_("Cannot read {path}").format(path=rel), [problem]) from None
-
-
 def load(path: Path, rel: str) -> Document:
     """Load *path* for editing; refuses bad YAML with file, line and column."""
     text = read_text(path, rel)
@@ -318,32 +275,6 @@ def dump(doc: Document) -> str:
     return buf.getvalue()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write *text* to *path* so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def save(doc: Document) -> bool:
     """Save *doc* atomically if its text changed; True when written."""
     text = dump(doc)
@@ -352,37 +283,6 @@ def save(doc: Document) -> bool:
     atomic_write(doc.path, text)
     doc.text = text
     return True
-
-
-def lock_path(root: Path) -> Path:
-    """Where the repo lock lives: inside ``.git`` when there is one."""
-    git = root / ".git"
-    return git / "olap.lock" if git.is_dir() else root / ".olap.lock"
-
-
-@contextlib.contextmanager
-def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the cohort's write lock (blocking, with a timeout)."""
-    path = lock_path(root)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() > deadline:
-                    raise UserError(
-                        _("Another olap command is writing in this cohort."),
-                        _("wait for it to finish, then try again"),
-                    ) from None
-                time.sleep(0.01)
-        yield
-    finally:
-        os.close(fd)
 
 
 def new_map(items: dict[str, Any]) -> CommentedMap:

@@ -126,7 +126,7 @@ def load_summary(root: Path) -> Summary:
     from olapcli.loader import require_core
 
     summary = _from_core(require_core(root))
-    from olapcli.store import atomic_write
+    from olapcli.fsio import atomic_write
 
     try:
         atomic_write(

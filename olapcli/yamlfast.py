@@ -10,16 +10,15 @@ that have a problem, by composing their node tree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 import yaml.cyaml
-from ruamel.yaml import resolver as _ruamel_resolver
 from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
-from olapcli.errors import Loc
-from olapcli.store import SUSPECT, Forbidden
+from olapcli.errors import SUSPECT, Forbidden, Loc
 
 
 class Resolver12(yaml.resolver.BaseResolver):
@@ -28,15 +27,42 @@ class Resolver12(yaml.resolver.BaseResolver):
     yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's own class table)
 
 
-for _versions, _tag, _regexp, _first in _ruamel_resolver.implicit_resolvers:
-    if (1, 2) in _versions and _tag.rsplit(":", 1)[-1] in {
-        "bool",
-        "float",
-        "int",
-        "null",
-        "timestamp",
-    }:
-        Resolver12.add_implicit_resolver(_tag, _regexp, _first)
+#: ruamel.yaml's YAML 1.2 implicit resolvers, copied so that reading does not import
+#: ruamel (~30 ms); tests/test_yaml12.py fails if ruamel's table ever differs.
+RESOLVERS_12: list[tuple[str, str, list[str]]] = [
+    ("tag:yaml.org,2002:bool", "^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    (
+        "tag:yaml.org,2002:float",
+        "^(?:\n         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n"
+        "        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n"
+        "        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?\n"
+        "        |[-+]?\\.(?:inf|Inf|INF)\n"
+        "        |\\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+    (
+        "tag:yaml.org,2002:int",
+        "^(?:[-+]?0b[0-1_]+\n        |[-+]?0o?[0-7_]+\n        |[-+]?[0-9_]+\n"
+        "        |[-+]?0x[0-9a-fA-F_]+)$",
+        list("-+0123456789"),
+    ),
+    (
+        "tag:yaml.org,2002:null",
+        "^(?: ~\n        |null|Null|NULL\n        | )$",
+        ["~", "n", "N", ""],
+    ),
+    (
+        "tag:yaml.org,2002:timestamp",
+        "^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n"
+        "        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?\n"
+        "        (?:[Tt]|[ \\t]+)[0-9][0-9]?\n"
+        "        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?\n"
+        "        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$",
+        list("0123456789"),
+    ),
+]
+for _tag, _pattern, _first in RESOLVERS_12:
+    Resolver12.add_implicit_resolver(_tag, re.compile(_pattern, re.X), _first)
 
 
 class DuplicateKey(yaml.constructor.ConstructorError):

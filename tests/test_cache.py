@@ -88,3 +88,31 @@ def test_corrupt_cache_is_ignored(olap, cohort_repo):
     cached_file(cohort_repo).write_text("{pas du json")
     assert run(olap, cohort_repo) == first
     assert json.loads(cached_file(cohort_repo).read_text())["key"]
+
+
+def test_git_index_ids_match_git(cohort_repo, tmp_path):
+    from tests.conftest import git
+
+    staged = {}
+    for line in git(cohort_repo, "ls-files", "-s").splitlines():
+        meta, path = line.split("\t")
+        staged[path] = meta.split()[1]
+    path = cohort_repo / "learners/lea-martin.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# retouche\n", encoding="utf-8")
+    ids = cache._git_ids(cohort_repo)
+    assert ids and all(staged[rel] == blob for rel, blob in ids.items())
+    assert "learners/lea-martin.yaml" not in ids
+    # a cohort in a sub-folder of its repository (like sample-cohort/ here)
+    outer = tmp_path / "depot"
+    (outer / "cohortes").mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(cohort_repo, outer / "cohortes" / "cap", ignore=shutil.ignore_patterns(".git"))
+    from tests.conftest import make_repo
+
+    make_repo(outer)
+    import time
+
+    time.sleep(0.01)  # leave the « racily clean » window of the new index
+    nested = cache._git_ids(outer / "cohortes" / "cap")
+    assert "learners/nathan-rey.yaml" in nested

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from olapcli.model import Need
-from olapcli.records import NeedInput, need_input_errors
+from olapcli.needs import NeedInput, need_input_errors
 from tests.conftest import edit, snapshot
 
 FULL = [

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olapcli import store
+from olapcli import fsio, store
 from olapcli.errors import ProblemsError
 from tests.conftest import SAMPLE
 
@@ -127,7 +127,7 @@ def test_atomic_write_keeps_mode_and_leaves_no_temp(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_text("a: 1\n")
     os.chmod(path, 0o640)
-    store.atomic_write(path, "a: 2\n")
+    fsio.atomic_write(path, "a: 2\n")
     assert path.read_text() == "a: 2\n"
     assert (path.stat().st_mode & 0o777) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
@@ -142,7 +142,7 @@ def test_failed_write_leaves_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError):
-        store.atomic_write(path, "a: 2\n")
+        fsio.atomic_write(path, "a: 2\n")
     assert path.read_text() == "a: 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["f.yaml"]
 

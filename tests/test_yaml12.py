@@ -73,3 +73,18 @@ def test_any_plain_scalar_means_the_same(scalar):
     else:
         assert fast == rt
         assert type(fast["v"]) is type(rt["v"])
+
+
+def test_the_copied_resolver_table_is_ruamels():
+    import re
+
+    import ruamel.yaml.resolver as ruamel_resolver
+
+    kinds = {"bool", "float", "int", "null", "timestamp"}
+    theirs = [
+        (tag, regexp.pattern, regexp.flags & re.X, list(first))
+        for versions, tag, regexp, first in ruamel_resolver.implicit_resolvers
+        if (1, 2) in versions and tag.rsplit(":", 1)[-1] in kinds
+    ]
+    ours = [(tag, pattern, re.X, first) for tag, pattern, first in yamlfast.RESOLVERS_12]
+    assert ours == theirs

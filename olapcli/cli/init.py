@@ -32,7 +32,7 @@ def init(
 
     from olapcli import gitrepo, schemagen
     from olapcli.dates import today
-    from olapcli.store import atomic_write
+    from olapcli.fsio import atomic_write
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         refuse(

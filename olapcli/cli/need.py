@@ -168,8 +168,8 @@ def add(
         False, "--commit", help=_("Commit the changed file with a message saying what happened.")
     ),
 ) -> None:
+    from olapcli.needs import NeedInput, add_need
     from olapcli.paths import learner_path
-    from olapcli.records import NeedInput, add_need
     from olapcli.summary import load_summary
 
     folder = root(ctx)
