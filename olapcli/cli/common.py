@@ -34,7 +34,13 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+            stream = sys.stderr if self._stderr else sys.stdout
+            # Written to a file or a pipe: no terminal width to respect, and need ids must
+            # stay whole (people copy them), so tables get room.
+            width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
+            self._console = Console(
+                stderr=self._stderr, highlight=False, soft_wrap=True, width=width
+            )
         return getattr(self._console, name)
 
 
