@@ -154,3 +154,19 @@ def build_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
 @pytest.fixture
 def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
     yield lambda path: monkeypatch.chdir(path)
+
+
+def need_args(detail: str = "Crème citron pour 40 parts", by: str = "entreprise") -> list[str]:
+    """Every flag of ``olap need add`` for an imminent need on activity 6.3."""
+    return [
+        "--activity",
+        "6.3",
+        "--by",
+        by,
+        "--identified",
+        "2026-11-20",
+        "--due",
+        "2026-11-25",
+        "--detail",
+        detail,
+    ]

@@ -10,20 +10,9 @@ from pydantic import ValidationError
 
 from olapcli.model import Need
 from olapcli.needs import NeedInput, need_input_errors
-from tests.conftest import edit, snapshot
+from tests.conftest import edit, need_args, snapshot
 
-FULL = [
-    "--activity",
-    "6.3",
-    "--by",
-    "entreprise",
-    "--identified",
-    "2026-11-20",
-    "--due",
-    "2026-11-25",
-    "--detail",
-    "Crème citron",
-]
+FULL = need_args("Crème citron")
 
 _ids = st.one_of(
     st.sampled_from(["6.3", "qualite", "3.2", "a_b-c", "", " 6.3", "6 3", "é"]), st.text(max_size=8)

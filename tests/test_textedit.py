@@ -10,7 +10,7 @@ import pytest
 from olapcli import store, textedit, yamlfast
 from olapcli.needs import NeedInput
 from olapcli.records import need_map, plain
-from tests.conftest import SAMPLE, edit, snapshot
+from tests.conftest import SAMPLE, edit, need_args, snapshot
 
 LEARNERS = sorted((SAMPLE / "learners").glob("*.yaml"))
 NEED = {
@@ -89,18 +89,7 @@ def test_usual_need_add_does_not_use_the_round_trip(olap, cohort_repo, monkeypat
 
     assert olap("-C", cohort_repo, "validate").code == 0  # marks the files valid
     monkeypatch.setattr(records, "edit_locked", lambda *a, **k: pytest.fail("round trip used"))
-    args = [
-        "--activity",
-        "6.3",
-        "--by",
-        "entreprise",
-        "--identified",
-        "2026-11-20",
-        "--due",
-        "2026-11-25",
-        "--detail",
-        "Crème citron",
-    ]
+    args = need_args("Crème citron")
     for _ in range(3):  # and again: a file olap just wrote is known valid
         result = olap("-C", cohort_repo, "need", "add", "lea-martin", *args)
         assert result.code == 0, result.output
@@ -111,22 +100,6 @@ def test_hand_edited_file_takes_the_validating_path(olap, cohort_repo):
     assert olap("-C", cohort_repo, "validate").code == 0
     edit(cohort_repo / "learners/lea-martin.yaml", "status: contract", "status: contrat")
     before = snapshot(cohort_repo)
-    result = olap(
-        "-C",
-        cohort_repo,
-        "need",
-        "add",
-        "lea-martin",
-        "--activity",
-        "6.3",
-        "--by",
-        "entreprise",
-        "--identified",
-        "2026-11-20",
-        "--due",
-        "2026-11-25",
-        "--detail",
-        "x",
-    )
+    result = olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args("x"))
     assert result.code == 2 and "« contrat » n'est pas permis" in result.stderr
     assert snapshot(cohort_repo) == before

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-FULL = [
-    "--activity",
-    "6.3",
-    "--by",
-    "entreprise",
-    "--identified",
-    "2026-11-20",
-    "--due",
-    "2026-11-25",
-    "--detail",
-    "Tarte au citron pour 40",
-]
+from tests.conftest import need_args
+
+FULL = need_args("Tarte au citron pour 40")
 
 
 def test_log_tells_the_story(olap, cohort_repo):
