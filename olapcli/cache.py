@@ -43,6 +43,17 @@ def _data_files(root: Path) -> list[str]:
         names += sorted(
             "?" + str(p.relative_to(root)) for p in files.rglob("*") if p.is_file()
         )  # existence only: checks look at whether files are there
+    with contextlib.suppress(FileNotFoundError):
+        for entry in sorted(os.scandir(root / "learners"), key=lambda e: e.name):
+            if entry.is_dir():  # a learner's own resources: their YAML, and which files exist
+                for p in sorted(Path(entry.path).rglob("*")):
+                    if p.is_file():
+                        rel = p.relative_to(root).as_posix()
+                        names.append(
+                            rel
+                            if p.suffix == ".yaml" and p.parent.name == entry.name
+                            else "?" + rel
+                        )
     return names
 
 

@@ -16,7 +16,6 @@ from pathlib import PurePosixPath
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
 from olapcli.loader import CohortData
-from olapcli.model import Learner
 from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS
 
 
@@ -212,6 +211,46 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 yield _err(
                     rel, ("resources", i), "empty-resource", _("a resource needs a url or a file")
                 )
+    for learner_id, files in data.own_resources.items() if ctx.core else ():
+        for rel, res in files:
+            if not (data.root / "learners" / f"{learner_id}.yaml").is_file():
+                yield _err(
+                    rel,
+                    ("activity",),
+                    "unknown-learner",
+                    _("the folder learners/{id}/ belongs to no learner file").format(id=learner_id),
+                )
+            if PurePosixPath(rel).stem != res.activity:
+                yield _err(
+                    rel,
+                    ("activity",),
+                    "file-name",
+                    _("the activity « {id} » does not match the file name").format(id=res.activity),
+                    _("rename the file to {path}").format(
+                        path=f"learners/{learner_id}/{res.activity}.yaml"
+                    ),
+                )
+            yield from activity(rel, ("activity",), res.activity)
+            for i, r in enumerate(res.resources):
+                if (
+                    r.file
+                    and not (data.root / "learners" / learner_id / "files" / r.file).is_file()
+                ):
+                    yield _err(
+                        rel,
+                        ("resources", i, "file"),
+                        "missing-file",
+                        _("the file {path} does not exist").format(
+                            path=f"learners/{learner_id}/files/{r.file}"
+                        ),
+                    )
+                if not r.file and not r.url:
+                    yield _err(
+                        rel,
+                        ("resources", i),
+                        "empty-resource",
+                        _("a resource needs a url or a file"),
+                    )
     for rel, learner in data.learners:
         if have_cohort:
             for i, t in enumerate(learner.trainers):
@@ -456,13 +495,4 @@ def run_checks(data: CohortData, ctx: Context, strict: bool = False) -> list[Pro
             if strict and problem.severity == "warning":
                 problem = replace(problem, severity="error")
             out.append(problem)
-    return out
-
-
-def learner_problems(data: CohortData, learner: Learner, rel: str, ctx: Context) -> list[Problem]:
-    """Errors of one learner against the core files (used by write commands)."""
-    one = CohortData(data.root, data.cohort, data.referentiel, data.subjects, {}, [(rel, learner)])
-    out: list[Problem] = []
-    for check in (check_references, check_dates):
-        out.extend(p for p in check(one, ctx) if p.severity == "error")
     return out

@@ -20,7 +20,14 @@ from olapcli import yamlfast
 from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
-from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS, learner_files, resource_files
+from olapcli.paths import (
+    COHORT,
+    REFERENTIEL,
+    SUBJECTS,
+    learner_files,
+    own_resource_files,
+    resource_files,
+)
 from olapcli.schemaerrors import problems_from
 from olapcli.store import forbidden_problem, syntax_problem
 
@@ -37,6 +44,8 @@ class CohortData:
     subjects: Subjects | None = None
     resources: dict[str, tuple[str, ResourceFile]] = field(default_factory=dict)
     learners: list[tuple[str, Learner]] = field(default_factory=list)
+    #: learner id -> the learner's own resources: [(path, ResourceFile)]
+    own_resources: dict[str, list[tuple[str, ResourceFile]]] = field(default_factory=dict)
 
     def activity_ids(self) -> set[str]:
         """Ids of every sub-activity of the référentiel."""
@@ -183,13 +192,19 @@ def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
 
 
 def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
-    """Core files and resources: everything but the learners."""
+    """Core files and resources (shared, and learners' own): everything but the learners."""
     data, problems = load_core(root)
     for rel in resource_files(root):
         obj, found = read_model(root, rel, ResourceFile)
         problems += found
         if obj is not None:
             data.resources[obj.activity] = (rel, obj)
+    for learner_id, rels in own_resource_files(root).items():
+        for rel in rels:
+            obj, found = read_model(root, rel, ResourceFile)
+            problems += found
+            if obj is not None:
+                data.own_resources.setdefault(learner_id, []).append((rel, obj))
     return data, problems
 
 

@@ -37,6 +37,20 @@ def resource_files(root: Path) -> list[str]:
     return _yaml_files(root / RESOURCES_DIR, RESOURCES_DIR)
 
 
+def own_resource_files(root: Path) -> dict[str, list[str]]:
+    """learner id -> relative paths of ``learners/<id>/<activity>.yaml`` (their own resources)."""
+    folder = root / LEARNERS_DIR
+    out: dict[str, list[str]] = {}
+    if not folder.is_dir():
+        return out
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_dir() and not entry.name.startswith("."):
+            found = _yaml_files(entry, f"{LEARNERS_DIR}/{entry.name}")
+            if found:
+                out[entry.name] = found
+    return out
+
+
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
     """Absolute and relative path of a learner's file; refused if absent."""
     rel = f"{LEARNERS_DIR}/{learner_id}.yaml"

@@ -124,7 +124,7 @@ def main(
 
 def _register() -> None:
     from olapcli.cli import eval as eval_cmd
-    from olapcli.cli import init, learner, log, need, plan, validate
+    from olapcli.cli import init, learner, log, match, need, plan, qcm, resource, validate
 
     app.command("init", help=init.HELP)(init.init)
     app.add_typer(learner.app, name="learner")
@@ -133,6 +133,9 @@ def _register() -> None:
     app.add_typer(plan.app, name="plan")
     app.command("validate", help=validate.HELP)(validate.validate)
     app.command("log", help=log.HELP)(log.log)
+    app.command("qcm", help=qcm.HELP)(qcm.qcm)
+    app.command("match", help=match.HELP)(match.match)
+    app.add_typer(resource.app, name="resource")
 
 
 _register()

@@ -1,0 +1,66 @@
+"""``olap match``: pair learners with an open need with peers rated A or R on it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from olapcli.cli.common import out, refuse, root
+from olapcli.i18n import _
+
+HELP = _(
+    "Pair each open need with the learners who can help on its activity: rated A "
+    "(autonomous) first, then R (resource for peers), the most recent first.\n\n"
+    "Example: olap match 6.3 --format json"
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def match(
+    ctx: typer.Context,
+    activity: str | None = typer.Argument(None, help=_("Only needs on this sub-activity.")),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
+) -> None:
+    import json
+
+    from olapcli.cli.need import _load_learners
+    from olapcli.loader import require_core
+    from olapcli.views import activity_titles, matches
+
+    folder = root(ctx)
+    core = require_core(folder)
+    titles = activity_titles(core.referentiel)
+    if activity is not None and activity not in titles:
+        refuse(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("referentiel.yaml lists the activities of the cohort"),
+        )
+    learners = [lrn for _rel, lrn in _load_learners(folder, None)]
+    found = matches(learners, activity)
+    if fmt is Format.json:
+        out.print(
+            json.dumps([m.as_json() for m in found], ensure_ascii=False, indent=2), markup=False
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=_("Open needs and the peers who can help"))
+    for col in (_("Learner"), _("Activity"), _("Due"), _("Need")):
+        table.add_column(col, no_wrap=True)
+    table.add_column(_("Peers (A, then R)"), overflow="fold", ratio=1)
+    for m in found:
+        peers = ", ".join(f"{p.learner} ({p.level}, {p.date})" for p in m.peers) or "—"
+        table.add_row(
+            m.learner,
+            f"{m.need.activity} {titles[m.need.activity]}",
+            m.need.due.isoformat(),
+            m.need.id,
+            peers,
+        )
+    out.print(table)
+    out.print(_("{n} open need(s).").format(n=len(found)), markup=False)

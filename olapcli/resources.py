@@ -1,0 +1,176 @@
+"""Adding a resource to an activity: shared, or in a learner's own folder (Annexe 6 §2).
+
+Shared resources live in ``resources/<activity>.yaml`` (files in ``resources/files/``);
+a learner's own in ``learners/<id>/<activity>.yaml`` (files in ``learners/<id>/files/``),
+where the learner and the trainer both deposit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from olapcli import fsio, store
+from olapcli.errors import UserError
+from olapcli.i18n import _
+from olapcli.paths import LEARNERS_DIR, RESOURCES_DIR
+
+SCHEMA_LINE = "# yaml-language-server: $schema={up}.olap/schema/resources.schema.json\n"
+
+
+@dataclass
+class Added:
+    """What was recorded, and where."""
+
+    yaml: str
+    file: str | None
+    title: str
+    kind: str
+    url: str | None
+
+
+def is_web_link(url: str) -> bool:
+    """http(s) with a host, nothing else (javascript:, data:, file: are refused)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url.strip()
+
+
+def safe_name(name: str) -> str:
+    """A file name without accents, spaces or anything a web server or Windows dislikes."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-").lower() or "fichier"
+    ext = re.sub(r"[^A-Za-z0-9]+", "", ext).lower()
+    return f"{stem}.{ext}" if ext else stem
+
+
+def _target(files_dir: Path, source: Path) -> tuple[Path, bool]:
+    """Where *source* goes in *files_dir*, and whether the same file is already there."""
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).digest()
+    name = safe_name(source.name)
+    candidate = files_dir / name
+    n = 2
+    while candidate.exists():
+        if hashlib.sha256(candidate.read_bytes()).digest() == digest:
+            return candidate, True
+        stem, dot, ext = name.rpartition(".")
+        candidate = files_dir / (f"{stem}-{n}.{ext}" if dot else f"{name}-{n}")
+        n += 1
+    return candidate, False
+
+
+def add_resource(
+    root: Path,
+    activity: str,
+    title: str,
+    kind: str,
+    url: str | None = None,
+    file: Path | None = None,
+    learner: str | None = None,
+    commit: bool = False,
+) -> Added:
+    """Record a link or a file for *activity*; refused (nothing written) on bad input."""
+    from olapcli.model import ResourceFile
+    from olapcli.records import plain, scalar
+
+    if (url is None) == (file is None):
+        raise UserError(_("Give either --url or --file."))
+    if url is not None and not is_web_link(url):
+        raise UserError(
+            _("« {url} » is not a web link.").format(url=url),
+            _("only http:// and https:// links are accepted"),
+        )
+    if file is not None and not file.is_file():
+        raise UserError(_("File not found: {path}").format(path=file))
+    if not title.strip():
+        raise UserError(_("The resource needs a title."), _("give --title"))
+    if learner is None:
+        base, up = root, "../"
+        rel_yaml = f"{RESOURCES_DIR}/{activity}.yaml"
+        files_dir = root / RESOURCES_DIR / "files"
+    else:
+        from olapcli.paths import learner_path
+
+        learner_path(root, learner)
+        base, up = root / LEARNERS_DIR / learner, "../../"
+        rel_yaml = f"{LEARNERS_DIR}/{learner}/{activity}.yaml"
+        files_dir = base / "files"
+    if commit:
+        from olapcli import gitrepo
+
+        gitrepo.require_repo(root)
+    with fsio.repo_lock(root):
+        path = root / rel_yaml
+        if path.exists():
+            doc = store.load(path, rel_yaml)
+        else:
+            text = SCHEMA_LINE.format(up=up) + f'activity: "{activity}"\nresources: []\n'
+            doc = store.Document(path, rel_yaml, "", store.make_yaml().load(text), (2, 4, 2))
+        entry: dict[str, Any] = {"title": scalar(title.strip()), "kind": kind}
+        copy_to: Path | None = None
+        if url is not None:
+            entry["url"] = scalar(url.strip())
+        else:
+            assert file is not None
+            copy_to, present = _target(files_dir, file)
+            entry["file"] = scalar(copy_to.name)
+            if present:
+                copy_to = None
+        store.append_item(store.block_seq(doc.data, "resources"), store.new_map(entry))
+        from pydantic import ValidationError
+
+        try:
+            ResourceFile.model_validate(plain(doc.data))
+        except ValidationError as exc:
+            from olapcli.errors import ProblemsError
+            from olapcli.schemaerrors import problems_from
+
+            raise ProblemsError(
+                _("{path} has errors; nothing was written. Fix them, then try again.").format(
+                    path=rel_yaml
+                ),
+                problems_from(rel_yaml, exc),
+            ) from None
+        before = doc.text
+        written: list[Path] = []
+        try:
+            if copy_to is not None:
+                copy_to.parent.mkdir(parents=True, exist_ok=True)
+                fsio.atomic_write_bytes(copy_to, file.read_bytes())  # type: ignore[union-attr]
+                written.append(copy_to)
+            fsio.atomic_write(path, store.dump(doc))
+            if commit:
+                from olapcli import gitrepo
+
+                gitrepo.commit(
+                    root,
+                    [path, *written],
+                    _("Resource for {activity}: {title}").format(
+                        activity=activity, title=title.strip()
+                    ),
+                )
+        except BaseException:
+            for extra in written:
+                extra.unlink(missing_ok=True)
+            if before:
+                fsio.atomic_write(path, before)
+            else:
+                path.unlink(missing_ok=True)
+            raise
+    stored = copy_to or (files_dir / str(entry["file"]) if "file" in entry else None)
+    return Added(
+        rel_yaml,
+        str(stored.relative_to(root)) if stored else None,
+        title.strip(),
+        kind,
+        url.strip() if url else None,
+    )
