@@ -40,12 +40,15 @@ class Document:
     null: str = "null"
 
 
+_EOL_COMMENT = re.compile(r"\s+#.*$")
+
+
 def guess_indent(text: str) -> tuple[int, int, int]:
     """(mapping, sequence, offset) indentation used by *text*; default 2, 4, 2."""
     mapping = sequence = offset = None
     lines = text.splitlines()
     for prev, line in itertools.pairwise(lines):
-        stripped = prev.rstrip()
+        stripped = _EOL_COMMENT.sub("", prev).rstrip()
         if not stripped.endswith(":") or stripped.lstrip().startswith("#"):
             continue
         parent = len(prev) - len(prev.lstrip(" "))

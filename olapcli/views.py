@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from olapcli.model import Evaluation, Learner, Need, Referentiel
+from olapcli.model import Evaluation, Group, Learner, Need, Referentiel
 
 LEVEL_ORDER = {"A": 0, "R": 1, "EC": 2}
 
@@ -83,3 +83,148 @@ def matches(learners: list[Learner], activity: str | None = None) -> list[Match]
 def activity_titles(referentiel: Referentiel) -> dict[str, str]:
     """activity id -> title."""
     return {a.id: a.title for g in referentiel.groups for a in g.activities}
+
+
+SOON_DAYS = 7
+
+
+@dataclass
+class GridEntry:
+    """One row of a learner's grid for an activity: a need, or an evaluation without need."""
+
+    marks: dict[str, list[str]]  # actor -> ["I", "A", …]
+    need: Need | None = None
+    evaluations: list[Evaluation] = field(default_factory=list)
+    state: str = ""  # "", "open", "soon", "late"
+
+
+@dataclass
+class GridRow:
+    """An activity in a learner's grid, with every need and evaluation on it."""
+
+    activity_id: str
+    title: str
+    periods: set[str]
+    ar: bool | None
+    as_: bool | None
+    subjects: list[tuple[str, str, list[str]]]  # (subject id, title, objective titles)
+    entries: list[GridEntry]
+    own_resources: int = 0
+
+
+def need_state(need: Need, answered: set[str], today: dt.date) -> str:
+    """open / soon (due within 7 days) / late (overdue); "" once evaluated."""
+    if need.id in answered:
+        return ""
+    if need.due < today:
+        return "late"
+    if need.due <= today + dt.timedelta(days=SOON_DAYS):
+        return "soon"
+    return "open"
+
+
+def grid(
+    learner: Learner,
+    referentiel: Referentiel,
+    subject_titles: dict[str, tuple[str, dict[str, str]]],
+    today: dt.date,
+    own: dict[str, int] | None = None,
+) -> list[tuple[Group, list[GridRow]]]:
+    """[(group, rows)] of the learner's TISF, in référentiel order."""
+    answered = {e.need for e in learner.evaluations if e.need}
+    by_need: dict[str, list[Evaluation]] = {}
+    loose: dict[str, list[Evaluation]] = {}
+    for ev in sorted(learner.evaluations, key=lambda e: (e.date, e.id)):
+        if ev.need:
+            by_need.setdefault(ev.need, []).append(ev)
+        else:
+            loose.setdefault(ev.activity, []).append(ev)
+    needs: dict[str, list[Need]] = {}
+    for need in sorted(learner.needs, key=lambda n: (n.identified, n.id)):
+        needs.setdefault(need.activity, []).append(need)
+    out = []
+    for group in referentiel.groups:
+        rows = []
+        for act in group.activities:
+            entries = []
+            for need in needs.get(act.id, []):
+                marks: dict[str, list[str]] = {a: ["I"] for a in need.marked_by}
+                evs = by_need.get(need.id, [])
+                for ev in evs:
+                    marks.setdefault(ev.by, []).append(ev.level)
+                entries.append(GridEntry(marks, need, evs, need_state(need, answered, today)))
+            for ev in loose.get(act.id, []):
+                entries.append(GridEntry({ev.by: [ev.level]}, None, [ev]))
+            plan = learner.plan.get(act.id)
+            subjects = []
+            for sid, objective_ids in act.subjects.items():
+                title, objectives = subject_titles.get(sid, (sid, {}))
+                subjects.append((sid, title, [objectives.get(o, o) for o in objective_ids]))
+            rows.append(
+                GridRow(
+                    act.id,
+                    act.title,
+                    set(plan.periods) if plan else set(),
+                    plan.ar if plan else None,
+                    plan.as_ if plan else None,
+                    subjects,
+                    entries,
+                    (own or {}).get(act.id, 0),
+                )
+            )
+        out.append((group, rows))
+    return out
+
+
+@dataclass
+class Cell:
+    """A learner × activity cell of the synoptic table."""
+
+    marks: list[str]  # e.g. ["I", "A"]
+    state: str  # "", "open", "soon", "late"
+    peers: list[Peer]
+
+
+def synoptic(
+    learners: list[Learner], referentiel: Referentiel, today: dt.date
+) -> dict[str, dict[str, Cell]]:
+    """learner id -> activity id -> cell (only non-empty cells)."""
+    peers = peers_by_activity(learners)
+    rank = {"late": 3, "soon": 2, "open": 1, "": 0}
+    out: dict[str, dict[str, Cell]] = {}
+    for learner in learners:
+        answered = {e.need for e in learner.evaluations if e.need}
+        cells: dict[str, Cell] = {}
+        for need in learner.needs:
+            state = need_state(need, answered, today)
+            cell = cells.setdefault(need.activity, Cell([], "", []))
+            if "I" not in cell.marks:
+                cell.marks.append("I")
+            if rank[state] > rank[cell.state]:
+                cell.state = state
+        for activity, ev in latest_evaluations(learner).items():
+            cells.setdefault(activity, Cell([], "", [])).marks.append(ev.level)
+        for activity, cell in cells.items():
+            if cell.state:
+                cell.peers = [p for p in peers.get(activity, []) if p.learner != learner.id]
+        out[learner.id] = cells
+    return out
+
+
+def subject_index(
+    learners: list[Learner], referentiel: Referentiel
+) -> dict[str, dict[str, list[tuple[str, str, list[str]]]]]:
+    """subject -> objective -> [(activity id, title, learners with needs on it)]."""
+    with_needs: dict[str, list[str]] = {}
+    for learner in sorted(learners, key=lambda x: x.id):
+        for activity in sorted({n.activity for n in learner.needs}):
+            with_needs.setdefault(activity, []).append(learner.id)
+    out: dict[str, dict[str, list[tuple[str, str, list[str]]]]] = {}
+    for group in referentiel.groups:
+        for act in group.activities:
+            for sid, objectives in act.subjects.items():
+                for oid in objectives:
+                    out.setdefault(sid, {}).setdefault(oid, []).append(
+                        (act.id, act.title, with_needs.get(act.id, []))
+                    )
+    return out

@@ -15,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample-cohort"
 TODAY = "2026-11-21"
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (review the diff!)",
+    )
+
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Formatrice Test",
     "GIT_AUTHOR_EMAIL": "formatrice@cfa.example",
@@ -170,3 +179,20 @@ def need_args(detail: str = "Crème citron pour 40 parts", by: str = "entreprise
         "--detail",
         detail,
     ]
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare *text* with tests/golden/NAME; ``--update-golden`` rewrites it instead."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {name}: run pytest --update-golden and review it"
+        assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+    return check

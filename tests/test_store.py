@@ -165,3 +165,8 @@ def test_refused_constructs(tmp_path, text, code, line, col):
         store.load(path, "f.yaml")
     (problem,) = info.value.problems
     assert (problem.code, problem.line, problem.col) == (code, line, col)
+
+
+def test_indent_guess_ignores_colons_in_comments():
+    text = 'items:\n  - id: n0  # note :\n    nested:\n        deep: "0"\n'
+    assert store.guess_indent(text) == (4, 4, 2)

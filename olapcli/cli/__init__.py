@@ -124,7 +124,18 @@ def main(
 
 def _register() -> None:
     from olapcli.cli import eval as eval_cmd
-    from olapcli.cli import init, learner, log, match, need, plan, qcm, resource, validate
+    from olapcli.cli import (
+        init,
+        learner,
+        log,
+        match,
+        need,
+        plan,
+        qcm,
+        render,
+        resource,
+        validate,
+    )
 
     app.command("init", help=init.HELP)(init.init)
     app.add_typer(learner.app, name="learner")
@@ -136,6 +147,7 @@ def _register() -> None:
     app.command("qcm", help=qcm.HELP)(qcm.qcm)
     app.command("match", help=match.HELP)(match.match)
     app.add_typer(resource.app, name="resource")
+    app.command("render", help=render.HELP)(render.render)
 
 
 _register()

@@ -1,0 +1,237 @@
+"""``olap render``: the static site, safe, linked, incremental, in two languages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import snapshot
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> [clic](javascript:alert(1)) [d](data:text/html,x)'
+EVIL_URLS = ["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", " JaVaScRiPt:alert(2)"]
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+            assert not name.startswith("on"), f"event handler attribute {name}"
+
+
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture
+def site(olap, cohort_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    out = tmp_path / "site"
+    result = olap("-C", cohort_dir, "render", "--out", out, "--format", "both")
+    assert result.code == 0, result.output
+    return out
+
+
+def test_pages_exist(site):
+    names = {str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()}
+    for page in (
+        "index",
+        "synoptique",
+        "alternants/lea-martin",
+        "alternants/lea-martin-ressources",
+        "activites/6.3",
+        "matieres/maths",
+        "qcm/index",
+        "qcm/6",
+    ):
+        assert f"{page}.html" in names and f"{page}.md" in names
+    assert "fichiers/resources/files/tarte-citron-meringuee.md" in names
+    assert len([n for n in names if n.startswith("alternants/") and n.endswith(".html")]) == 28
+
+
+def test_every_relative_link_resolves(site):
+    for page in site.rglob("*.html"):
+        parsed = parse(page)
+        for link in parsed.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not parts.scheme, f"{page}: {link}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(site)} → {link}"
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in parse(target).ids, f"{page.relative_to(site)} → {link}"
+    for page in site.rglob("*.md"):
+        for link in re.findall(r"\]\(<?([^)>]+)>?\)", page.read_text(encoding="utf-8")):
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                continue
+            assert (page.parent / unquote(parts.path)).resolve().is_file(), (
+                f"{page.relative_to(site)} → {link}"
+            )
+
+
+def test_grid_shows_needs_evaluations_and_states(site):
+    html = (site / "alternants/lea-martin.html").read_text(encoding="utf-8")
+    assert "Tarte au citron meringuée servie en volume" in html
+    assert "I · EC" in html  # marked by the company, evaluated EC by the company
+    assert 'scope="rowgroup"' in html and "<caption>" in html
+    # open needs due soon / overdue stand out, and not by colour alone
+    kevin = (site / "alternants/kevin-lopez.html").read_text(encoding="utf-8")
+    assert 'class="late"' in kevin and '<span class="tag">en retard</span>' in kevin
+    syn = (site / "synoptique.html").read_text(encoding="utf-8")
+    assert "lea-martin (A)" in syn  # a peer proposed for an open need on 6.3
+
+
+def test_user_text_and_links_never_survive(olap, cohort_dir, tmp_path):
+    import json
+
+    q = json.dumps  # a JSON string is a valid YAML double-quoted scalar
+    lea = cohort_dir / "learners/lea-martin.yaml"
+    text = lea.read_text(encoding="utf-8")
+    text = text.replace('first_name: "Léa"', f"first_name: {q(EVIL)}")
+    text = text.replace('last_name: "Martin"', f"last_name: {q('<i>' + EVIL)}")
+    text = re.sub(r'detail: "[^"]*"', f"detail: {q(EVIL)}", text)
+    text = re.sub(r'company:\n  name: "[^"]*"', f"company:\n  name: {q(EVIL)}", text)
+    urls = "".join(f"\n      - {q(u)}" for u in EVIL_URLS)
+    text = text.replace("    resources:", "    resources:" + urls, 1)
+    lea.write_text(text, encoding="utf-8")
+    res = cohort_dir / "resources/6.3.yaml"
+    res.write_text(
+        res.read_text(encoding="utf-8").replace(
+            'title: "Dresser un dessert à l\'assiette"', f"title: {q(EVIL)}"
+        ),
+        encoding="utf-8",
+    )
+    own = cohort_dir / "learners/lea-martin"
+    own.mkdir()
+    (own / "6.3.yaml").write_text(
+        f'activity: "6.3"\nresources:\n  - title: {q(EVIL)}\n    url: "https://ok.example/x"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    result = olap("-C", cohort_dir, "render", "--out", out, "--format", "both")
+    assert result.code == 0, result.output
+    grid = (out / "alternants/lea-martin.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in grid and "&lt;img" in grid  # the text is there, inert
+    md = (out / "alternants/lea-martin.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;" in md
+    for page in out.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script" not in html.lower(), page
+        parsed = parse(page)
+        assert "script" not in parsed.tags and "img" not in parsed.tags
+        for link in parsed.links:
+            assert not link.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (
+                page,
+                link,
+            )
+    for page in out.rglob("*.md"):
+        md = page.read_text(encoding="utf-8")
+        assert "<script" not in md.lower()
+        # a link needs an unescaped « ]( »; « \\](javascript: » is literal text
+        assert not re.search(r"(?<!\\)\]\(<?\s*(javascript|data):", md, re.I), page
+
+
+def test_incremental_render_rewrites_only_what_depends(olap, cohort_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    out = tmp_path / "site"
+    assert olap("-C", cohort_dir, "render", "--out", out).code == 0
+    second = olap("-C", cohort_dir, "render", "--out", out)
+    assert "0 fichier(s) écrit(s)" in second.stdout
+    before = snapshot(out)
+    lea = cohort_dir / "learners/lea-martin.yaml"
+    lea.write_text(
+        lea.read_text(encoding="utf-8").replace("cubes réguliers de 3 mm", "cubes de 4 mm"),
+        encoding="utf-8",
+    )
+    assert olap("-C", cohort_dir, "render", "--out", out).code == 0
+    after = snapshot(out)
+    changed = {k for k in after if before.get(k) != after[k]} - {".olap-site.json"}
+    assert changed == {"alternants/lea-martin.html"}
+    # a learner removed: their pages go, nothing else is touched
+    (cohort_dir / "learners/nathan-rey.yaml").unlink()
+    (out / "notes-du-formateur.txt").write_text("à garder")
+    assert olap("-C", cohort_dir, "render", "--out", out).code == 0
+    assert not (out / "alternants/nathan-rey.html").exists()
+    assert (out / "notes-du-formateur.txt").read_text() == "à garder"
+
+
+def test_english(olap, cohort_dir, tmp_path):
+    out = tmp_path / "site"
+    assert olap("--lang", "en", "-C", cohort_dir, "render", "--out", out).code == 0
+    html = (out / "alternants/lea-martin.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in html and "Imminent needs and evaluations of Léa Martin" in html
+
+
+def test_golden_grid_and_synoptic(site, golden):
+    for name in (
+        "alternants/lea-martin.html",
+        "alternants/lea-martin.md",
+        "synoptique.html",
+        "synoptique.md",
+    ):
+        golden(name.replace("/", "__"), (site / name).read_text(encoding="utf-8"))
+
+
+def test_broken_core_refused(refused, cohort_dir, tmp_path):
+    (cohort_dir / "referentiel.yaml").write_text("groups: [\n", encoding="utf-8")
+    result = refused(cohort_dir, "-C", cohort_dir, "render", "--out", cohort_dir / "site")
+    assert "referentiel.yaml" in result.stderr
+
+
+def test_resource_file_with_a_script_link_is_refused(refused, cohort_dir):
+    res = cohort_dir / "resources/6.3.yaml"
+    res.write_text(
+        res.read_text(encoding="utf-8") + '  - title: x\n    url: "javascript:alert(1)"\n',
+        encoding="utf-8",
+    )
+    result = refused(cohort_dir, "-C", cohort_dir, "render", "--out", cohort_dir / "site")
+    assert "n'est pas un lien web" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://exemple.org/a?b=1#c", "https://exemple.org/a?b=1#c"),
+        ("http://exemple.org", "http://exemple.org"),
+        ("../activites/6.3.html#a-6.3", "../activites/6.3.html#a-6.3"),
+        ("javascript:alert(1)", "#"),
+        (" JaVaScRiPt:alert(1)", "#"),
+        ("java\tscript:alert(1)", "#"),
+        ("data:text/html,x", "#"),
+        ("vbscript:x", "#"),
+        ("//evil.example/x", "#"),
+        ("https:/pas-d-hote", "#"),
+        ("fichier avec espace.pdf", "fichier%20avec%20espace.pdf"),
+    ],
+)
+def test_safe_href(url, expected):
+    from olapcli.render.filters import safe_href
+
+    assert safe_href(url.replace("\\t", "\t")) == expected
+
+
+def test_markdown_keeps_text_drops_html_and_bad_links():
+    from olapcli.render.filters import markdown
+
+    html = str(markdown(EVIL + " [ok](https://exemple.org) **gras**"))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html and 'href="data' not in html
+    assert '<a href="https://exemple.org">ok</a>' in html and "<strong>gras</strong>" in html
