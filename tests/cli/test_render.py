@@ -24,6 +24,8 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        if tag == "link" and dict(attrs) == {"rel": "icon", "href": "data:,"}:
+            return  # the template's empty favicon: it spares the browser a request
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append(value)
