@@ -127,6 +127,13 @@ def read_model(
         ]
     except OSError as exc:
         return None, [Problem(rel, None, None, "error", "unreadable", str(exc))]
+    return model_from_bytes(raw, rel, model, digests)
+
+
+def model_from_bytes(
+    raw: bytes, rel: str, model: type[M], digests: dict[str, str] | None = None
+) -> tuple[M | None, list[Problem]]:
+    """*raw* (the bytes of *rel*) read into *model*; see :func:`read_model`."""
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems

@@ -21,7 +21,7 @@ from typing import Any
 from olapcli import fsio
 from olapcli.errors import Problem, ProblemsError
 from olapcli.i18n import _, language
-from olapcli.loader import CohortData, load_base, read_model
+from olapcli.loader import CohortData, load_base
 from olapcli.model import Learner
 from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS, learner_files
 from olapcli.render import TEMPLATES, render
@@ -73,16 +73,16 @@ def build(
     if errors or base.cohort is None or base.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
     result = Result()
-    texts: dict[str, bytes] = {}
-    learners: list[Learner] = []
-    for rel in learner_files(root):
-        raw = (root / rel).read_bytes()
-        learner, found = read_model(root, rel, Learner)
-        if learner is None:
-            result.skipped += [p for p in found if p.severity == "error"][:1]
-            continue
-        learners.append(learner)
-        texts[learner.id] = raw
+    from olapcli.datacache import load_learners
+
+    loaded, found = load_learners(root, learner_files(root))
+    skipped: dict[str, Problem] = {}
+    for problem in found:
+        if problem.severity == "error":
+            skipped.setdefault(problem.path, problem)
+    result.skipped = list(skipped.values())
+    learners = [learner for _rel, learner, _raw in loaded]
+    texts = {learner.id: raw for _rel, learner, raw in loaded}
     learners.sort(key=_sort_name)
 
     old = _load_manifest(out)

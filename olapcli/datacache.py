@@ -1,0 +1,84 @@
+"""Learner files already read, kept as JSON and keyed by the digest of their bytes.
+
+Parsing YAML is most of the cost of reading a cohort. Commands that read every
+learner (render, lists, and the report to come) keep what they read here: the
+data of each file that follows the model, under the digest of its exact bytes.
+A changed byte is a different digest, so nothing stale is served; and what
+comes out of the cache goes through the model again. JSON, never pickle; in
+the cache folder, never in the cohort's tracked files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from olapcli import __version__, cache, fsio
+from olapcli.errors import Problem
+from olapcli.loader import model_from_bytes
+from olapcli.model import Learner
+
+
+def _file(root: Path) -> Path:
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return cache.cache_dir() / f"data-{name}.json"
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def load_learners(
+    root: Path, rels: list[str]
+) -> tuple[list[tuple[str, Learner, bytes]], list[Problem]]:
+    """(path, learner, bytes) for each valid learner file of *rels*, and the problems
+    of the others. Valid files are served from the cache when their bytes match."""
+    path = _file(root)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        entries: dict[str, Any] = stored["files"] if stored.get("version") == __version__ else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        entries = {}
+    fresh: dict[str, Any] = {}
+    found: list[tuple[str, Learner, bytes]] = []
+    problems: list[Problem] = []
+    changed = False
+    for rel in rels:
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError as exc:
+            problems.append(Problem(rel, None, None, "error", "unreadable", str(exc)))
+            continue
+        digest = _digest(raw)
+        hit = entries.get(rel)
+        learner = None
+        if isinstance(hit, list) and len(hit) == 2 and hit[0] == digest:
+            try:
+                learner = Learner.model_validate(hit[1])
+            except ValueError:
+                learner = None
+        if learner is None:
+            learner, errs = model_from_bytes(raw, rel, Learner)
+            problems += errs
+            if learner is None:
+                changed = True
+                continue
+            hit = [digest, learner.model_dump(mode="json", by_alias=True, exclude_none=True)]
+            changed = True
+        fresh[rel] = hit
+        found.append((rel, learner, raw))
+    if changed or set(entries) != set(fresh):
+        try:
+            fsio.atomic_write(
+                path,
+                json.dumps(
+                    {"version": __version__, "files": fresh},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+            )
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+    return found, problems
