@@ -110,6 +110,11 @@ def test_user_text_and_links_never_survive(olap, cohort_dir, tmp_path):
     text = text.replace('last_name: "Martin"', f"last_name: {q('<i>' + EVIL)}")
     text = re.sub(r'detail: "[^"]*"', f"detail: {q(EVIL)}", text)
     text = re.sub(r'company:\n  name: "[^"]*"', f"company:\n  name: {q(EVIL)}", text)
+    text = text.replace('first_name: "Marc"', f"first_name: {q(EVIL)}")
+    text = text.replace('last_name: "Girard"', f"last_name: {q(EVIL)}")
+    text = text.replace(
+        "    practice: qualite\n", f"    practice: qualite\n    company: {q(EVIL)}\n", 1
+    )
     urls = "".join(f"\n      - {q(u)}" for u in EVIL_URLS)
     text = text.replace("    resources:", "    resources:" + urls, 1)
     lea.write_text(text, encoding="utf-8")
