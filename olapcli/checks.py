@@ -11,11 +11,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
 from olapcli.loader import CohortData
+from olapcli.model import ResourceFile
 from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS
 
 
@@ -145,6 +146,22 @@ def check_file_names(data: CohortData, ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _resource_entries(root: Path, rel: str, res: ResourceFile, files: str) -> Iterator[Problem]:
+    """Each resource has a url or a file, and its file is in *files* (relative to *root*)."""
+    for i, r in enumerate(res.resources):
+        if r.file and not (root / files / r.file).is_file():
+            yield _err(
+                rel,
+                ("resources", i, "file"),
+                "missing-file",
+                _("the file {path} does not exist").format(path=f"{files}/{r.file}"),
+            )
+        if not r.file and not r.url:
+            yield _err(
+                rel, ("resources", i), "empty-resource", _("a resource needs a url or a file")
+            )
+
+
 def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
     """Every id used points at something that exists."""
     activities = data.activity_ids()
@@ -199,18 +216,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                             )
     for act, (rel, res) in data.resources.items() if ctx.core else ():
         yield from activity(rel, ("activity",), act)
-        for i, r in enumerate(res.resources):
-            if r.file and not (data.root / "resources" / "files" / r.file).is_file():
-                yield _err(
-                    rel,
-                    ("resources", i, "file"),
-                    "missing-file",
-                    _("the file resources/files/{f} does not exist").format(f=r.file),
-                )
-            if not r.file and not r.url:
-                yield _err(
-                    rel, ("resources", i), "empty-resource", _("a resource needs a url or a file")
-                )
+        yield from _resource_entries(data.root, rel, res, "resources/files")
     for learner_id, files in data.own_resources.items() if ctx.core else ():
         for rel, res in files:
             if not (data.root / "learners" / f"{learner_id}.yaml").is_file():
@@ -231,26 +237,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     ),
                 )
             yield from activity(rel, ("activity",), res.activity)
-            for i, r in enumerate(res.resources):
-                if (
-                    r.file
-                    and not (data.root / "learners" / learner_id / "files" / r.file).is_file()
-                ):
-                    yield _err(
-                        rel,
-                        ("resources", i, "file"),
-                        "missing-file",
-                        _("the file {path} does not exist").format(
-                            path=f"learners/{learner_id}/files/{r.file}"
-                        ),
-                    )
-                if not r.file and not r.url:
-                    yield _err(
-                        rel,
-                        ("resources", i),
-                        "empty-resource",
-                        _("a resource needs a url or a file"),
-                    )
+            yield from _resource_entries(data.root, rel, res, f"learners/{learner_id}/files")
     for rel, learner in data.learners:
         if have_cohort:
             for i, t in enumerate(learner.trainers):
