@@ -282,9 +282,13 @@ class Evaluation(Base):
 
 
 class Outcomes(Base):
-    """Annexe 7 indicators. Every one is optional: unknown is not « no »."""
+    """Annexe 7 indicators. Every one is optional: unknown is not « no ».
 
-    rupture: Date | None = None
+    ``rupture`` is the date the contract was broken, ``false`` when it is known
+    that there was none, absent when unknown.
+    """
+
+    rupture: Date | Literal[False] | None = None
     exam: Literal["passed", "failed"] | None = None
     placement: bool | None = None
     absence_hours: float | None = Field(default=None, ge=0)

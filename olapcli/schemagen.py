@@ -23,7 +23,15 @@ TITLES = {
 
 def schemas() -> dict[str, str]:
     """file name -> JSON text, stable (sorted keys, final newline)."""
+    from olapcli.metricsreport import MetricsReport
+
     out = {}
+    report = MetricsReport.model_json_schema(mode="serialization")
+    report["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    report["title"] = "olap — olap metrics --format json"
+    out["metrics.schema.json"] = (
+        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     for kind, model in MODELS.items():
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -129,6 +129,7 @@ def _register() -> None:
         learner,
         log,
         match,
+        metrics,
         need,
         plan,
         qcm,
@@ -148,6 +149,7 @@ def _register() -> None:
     app.command("match", help=match.HELP)(match.match)
     app.add_typer(resource.app, name="resource")
     app.command("render", help=render.HELP)(render.render)
+    app.command("metrics", help=metrics.HELP)(metrics.metrics)
 
 
 _register()

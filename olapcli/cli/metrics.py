@@ -1,0 +1,232 @@
+"""``olap metrics``: the Annexe 7 impact table, its statistics and the label."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from olapcli.cli.common import out, parse_date_option, refuse, root
+from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.metricsreport import MetricsReport
+
+HELP = _(
+    "The Annexe 7 table: one row per learner (pseudonymous key unless --identify), the "
+    "number of anticipated imminent needs per practice, the indicators (rupture, exam, "
+    "placement, absences, insertion, satisfaction), the statistics relating them, and the "
+    "label « proactivité pour l'emploi ».\n\n"
+    "Example: olap metrics --format xlsx --out impact.xlsx"
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def metrics(
+    ctx: typer.Context,
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
+    out_file: Path | None = typer.Option(
+        None, "--out", "-o", help=_("Write to this file instead of the screen (required for xlsx).")
+    ),
+    start: str | None = typer.Option(
+        None, "--from", help=_("Count needs identified from this date.")
+    ),
+    end: str | None = typer.Option(None, "--to", help=_("Count needs identified up to this date.")),
+    identify: bool = typer.Option(
+        False,
+        "--identify",
+        help=_("Show learners' names (personal data: keep it inside the centre)."),
+    ),
+    sep: str = typer.Option(
+        ",", "--sep", help=_("CSV separator: « , » or « ; » for French spreadsheets.")
+    ),
+) -> None:
+    import datetime as dt
+
+    from olapcli.errors import ProblemsError
+    from olapcli.loader import load_cohort
+    from olapcli.metricsreport import build, table_rows
+
+    if sep not in (",", ";", "\t"):
+        refuse(_("The CSV separator must be « , », « ; » or a tab."))
+    if fmt is Format.xlsx and out_file is None:
+        refuse(_("An XLSX workbook is a file: give --out FILE.xlsx."))
+    first = parse_date_option(start, "--from")
+    last = parse_date_option(end, "--to")
+    assert first is None or isinstance(first, dt.date)
+    assert last is None or isinstance(last, dt.date)
+    if first and last and last < first:
+        refuse(_("--to is before --from."))
+    folder = root(ctx)
+    data, problems = load_cohort(folder)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or data.cohort is None or data.referentiel is None:
+        raise ProblemsError(
+            _("The cohort has errors; the figures would be wrong. Run olap validate."), errors
+        )
+    report, _table = build(folder, data, first, last, identify)
+    header, rows = table_rows(report, identify)
+    if fmt is Format.json:
+        text = report.model_dump_json(indent=2, exclude_none=False) + "\n"
+        _emit(text.encode("utf-8"), out_file)
+    elif fmt is Format.csv:
+        from olapcli.exports import csv_bytes
+
+        _emit(csv_bytes(header, rows, sep), out_file)
+    elif fmt is Format.xlsx:
+        from olapcli.exports import xlsx_bytes
+
+        assert out_file is not None
+        _emit(xlsx_bytes(_sheets(report, header, rows, identify)), out_file)
+    else:
+        _print_table(report, header, rows)
+
+
+def _emit(data: bytes, out_file: Path | None) -> None:
+    import sys
+
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+        return
+    from olapcli.exports import write
+
+    write(out_file, data)
+    out.print(_("Written: {path}").format(path=out_file), markup=False)
+
+
+def _sheets(
+    report: MetricsReport, header: list[str], rows: list[list[Any]], identify: bool
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    from olapcli.metricsreport import indicator_label
+
+    stats = [
+        [indicator_label(s.indicator), s.method, s.n, s.value, s.p, _reason(s.reason)]
+        for s in report.statistics
+    ]
+    annex = [
+        [
+            a.key,
+            a.activity,
+            a.activity_title,
+            a.practice,
+            a.identified.isoformat(),
+            a.due.isoformat(),
+            a.detail,
+            " ; ".join(a.resources),
+        ]
+        for a in report.annex
+    ]
+    label = report.label
+    label_rows = [
+        [
+            _("granted") if label.granted else _("not granted"),
+            round(label.share, 4),
+            label.required_share,
+            label.min_needs,
+            ", ".join(label.columns),
+            label.per,
+        ]
+    ]
+    short = [
+        [s.get("learner") or s["key"], ", ".join(f"{u}: {m}" for u, m in s["missing"].items())]
+        for s in label.short
+    ]
+    coverage = [
+        [c.key, *(len(c.states[k]) for k in ("A", "R", "EC", "not_seen", "not_feasible"))]
+        for c in report.coverage
+    ]
+    return [
+        (_("Annexe 7 table"), header, rows),
+        (_("Statistics"), [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")], stats),
+        (
+            _("Label"),
+            [
+                _("Result"),
+                _("Share meeting it"),
+                _("Share required"),
+                _("Minimum"),
+                _("Columns"),
+                _("Per"),
+            ],
+            label_rows,
+        ),
+        (_("Falling short"), [_("Learner"), _("Missing needs")], short),
+        (
+            _("Annex"),
+            [
+                _("Key"),
+                _("Activity"),
+                _("Title"),
+                _("Practice"),
+                _("Identified"),
+                _("Due"),
+                _("Detail"),
+                _("Resources"),
+            ],
+            annex,
+        ),
+        (_("Coverage"), [_("Key"), "A", "R", "EC", _("Not yet seen"), _("Not feasible")], coverage),
+    ]
+
+
+def _reason(reason: str | None) -> str:
+    if reason == "insufficient":
+        return _("sample too small")
+    if reason == "no-variation":
+        return _("no variation")
+    return ""
+
+
+def _print_table(report: MetricsReport, header: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    from olapcli.metricsreport import indicator_label
+
+    table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
+    for h in header:
+        table.add_column(str(h), overflow="fold")
+    for row in rows:
+        table.add_row(*["—" if v is None else str(v) for v in row])
+    out.print(table)
+    stats = Table(title=_("Statistics"))
+    for col in (_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")):
+        stats.add_column(col)
+    for s in report.statistics:
+        stats.add_row(
+            indicator_label(s.indicator),
+            s.method,
+            str(s.n),
+            "—" if s.value is None else f"{s.value:.3f}",
+            "—" if s.p is None else f"{s.p:.3g}",
+            _reason(s.reason),
+        )
+    out.print(stats)
+    lab = report.label
+    out.print(
+        _(
+            "Label « proactivité pour l'emploi »: {result} — {share:.0%} of learners meet it "
+            "(at least {min} need(s) on {cols}, per {per}); {required:.0%} required."
+        ).format(
+            result=_("granted") if lab.granted else _("not granted"),
+            share=lab.share,
+            min=lab.min_needs,
+            cols=", ".join(lab.columns),
+            per=lab.per,
+            required=lab.required_share,
+        ),
+        markup=False,
+    )
+    for short in lab.short:
+        who = short.get("learner") or short["key"]
+        missing = ", ".join(f"{u}: {m}" for u, m in short["missing"].items())
+        out.print(
+            _("  {who} falls short: {missing}").format(who=who, missing=missing), markup=False
+        )

@@ -1,0 +1,269 @@
+"""Annexe 7: the impact table, its statistics, the label. Pure functions, no printing.
+
+Count rule (docs/metrics.md): a need counts for its practice when it is valid
+and imminent — identified on or before its due date, due at most
+``policy.imminence_days`` after it was identified, its practice declared in
+cohort.yaml — and, with a period asked (--from/--to), identified within it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from olapcli.model import Cohort, Learner, Need, Referentiel
+
+#: indicator -> kind. Binary: True/False/None; continuous: number/None; ordinal: 1–5/None.
+INDICATORS: dict[str, str] = {
+    "rupture": "binary",
+    "exam": "binary",
+    "placement": "binary",
+    "absence_hours": "continuous",
+    "insertion_6m": "binary",
+    "satisfaction_learner": "ordinal",
+    "satisfaction_company": "ordinal",
+}
+#: below this many learners with a known outcome, no correlation is given.
+MIN_N = 8
+#: below this many learners with a known outcome in either group, no exact test is given.
+MIN_GROUP = 3
+
+
+def counted(need: Need, cohort: Cohort, start: dt.date | None, end: dt.date | None) -> bool:
+    """Does *need* count as an anticipated imminent need (the count rule)?"""
+    if need.practice not in {p.id for p in cohort.practices}:
+        return False
+    if need.due < need.identified:
+        return False
+    if (need.due - need.identified).days > cohort.policy.imminence_days:
+        return False
+    if start is not None and need.identified < start:
+        return False
+    return end is None or need.identified <= end
+
+
+def outcome_values(learner: Learner) -> dict[str, Any]:
+    """Each indicator's value: True/False, a number, or None when unknown."""
+    o = learner.outcomes
+    return {
+        "rupture": None if o.rupture is None else o.rupture is not False,
+        "exam": None if o.exam is None else o.exam == "passed",
+        "placement": o.placement,
+        "absence_hours": o.absence_hours,
+        "insertion_6m": o.insertion_6m,
+        "satisfaction_learner": o.satisfaction_learner,
+        "satisfaction_company": o.satisfaction_company,
+    }
+
+
+@dataclass
+class Row:
+    """One learner's line of the Annexe 7 table."""
+
+    learner: Learner
+    counts: dict[str, int]
+    needs: list[Need]  # the needs counted
+    outcomes: dict[str, Any]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def proactive(self) -> bool:
+        return self.total > 0
+
+
+def rows(
+    cohort: Cohort,
+    learners: list[Learner],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Row]:
+    """The Annexe 7 table, one row per learner, practices in cohort.yaml's order."""
+    out = []
+    for learner in learners:
+        needs = [n for n in learner.needs if counted(n, cohort, start, end)]
+        counts = {p.id: 0 for p in cohort.practices}
+        for need in needs:
+            counts[need.practice] += 1
+        out.append(
+            Row(
+                learner,
+                counts,
+                sorted(needs, key=lambda n: (n.identified, n.id)),
+                outcome_values(learner),
+            )
+        )
+    return out
+
+
+@dataclass
+class Statistic:
+    """One figure about one indicator, with its n and method, or why there is none."""
+
+    indicator: str
+    method: str  # pearson | point-biserial | spearman | fisher
+    n: int
+    value: float | None = None  # r, rho, or the odds ratio
+    p: float | None = None
+    reason: str | None = None  # "insufficient" | "no-variation"
+    rates: dict[str, Any] = field(default_factory=dict)  # fisher: rates of each group
+
+    def as_json(self) -> dict[str, Any]:
+        def num(x: float | None) -> float | None:
+            return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+        return {
+            "indicator": self.indicator,
+            "method": self.method,
+            "n": self.n,
+            "value": num(self.value),
+            "p": num(self.p),
+            "reason": self.reason,
+            "rates": self.rates,
+        }
+
+
+def statistics(table: list[Row]) -> list[Statistic]:
+    """For each indicator: the relation between the number of anticipations and the outcome,
+    and for yes/no outcomes the proactive vs non-proactive rates with Fisher's exact test."""
+    from scipy import stats  # only the metrics and report commands pay for scipy
+
+    out: list[Statistic] = []
+    for indicator, kind in INDICATORS.items():
+        known = [
+            (r.total, r.outcomes[indicator]) for r in table if r.outcomes[indicator] is not None
+        ]
+        n = len(known)
+        xs = [float(x) for x, _y in known]
+        ys = [float(y) for _x, y in known]
+        method = {"binary": "point-biserial", "continuous": "pearson", "ordinal": "spearman"}[kind]
+        stat = Statistic(indicator, method, n)
+        if n < MIN_N:
+            stat.reason = "insufficient"
+        elif len(set(xs)) < 2 or len(set(ys)) < 2:
+            stat.reason = "no-variation"
+        elif kind == "ordinal":
+            res = stats.spearmanr(xs, ys)
+            stat.value, stat.p = float(res.statistic), float(res.pvalue)
+        elif kind == "binary":
+            res = stats.pointbiserialr(ys, xs)
+            stat.value, stat.p = float(res.statistic), float(res.pvalue)
+        else:
+            res = stats.pearsonr(xs, ys)
+            stat.value, stat.p = float(res.statistic), float(res.pvalue)
+        out.append(stat)
+        if kind == "binary":
+            pro = [y for x, y in known if x > 0]
+            non = [y for x, y in known if x == 0]
+            fisher = Statistic(indicator, "fisher", n)
+            fisher.rates = {
+                "proactive": {"n": len(pro), "yes": int(sum(pro))},
+                "not_proactive": {"n": len(non), "yes": int(sum(non))},
+            }
+            if len(pro) < MIN_GROUP or len(non) < MIN_GROUP:
+                fisher.reason = "insufficient"
+            else:
+                table2 = [
+                    [int(sum(pro)), len(pro) - int(sum(pro))],
+                    [int(sum(non)), len(non) - int(sum(non))],
+                ]
+                res = stats.fisher_exact(table2)
+                fisher.value, fisher.p = float(res.statistic), float(res.pvalue)
+            out.append(fisher)
+    return out
+
+
+def _school_years(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    first = start.year if start.month >= 9 else start.year - 1
+    last = end.year if end.month >= 9 else end.year - 1
+    return [
+        (f"{y}-{y + 1}", dt.date(y, 9, 1), dt.date(y + 1, 8, 31)) for y in range(first, last + 1)
+    ]
+
+
+@dataclass
+class Label:
+    """The label « proactivité pour l'emploi » for one training action."""
+
+    granted: bool
+    share: float  # learners who meet it
+    required_share: float
+    min_needs: int
+    columns: list[str]
+    per: str
+    units: list[str]
+    short: list[dict[str, Any]]  # who falls short, where and by how much
+
+
+def label(cohort: Cohort, table: list[Row]) -> Label:
+    """Granted when at least (1 − tolerance) of the learners have ``min_needs`` counted
+    needs on the chosen columns, for the whole action, each school year or each period."""
+    policy = cohort.policy.label
+    columns = [p.id for p in cohort.practices] if policy.columns == "all" else list(policy.columns)
+    if policy.per == "action":
+        units = [("action", cohort.start, cohort.end)]
+    elif policy.per == "year":
+        units = _school_years(cohort.start, cohort.end)
+    else:
+        units = [(p.id, p.start, p.end) for p in cohort.periods]
+    short = []
+    meeting = 0
+    for row in table:
+        missing = {}
+        for name, start, end in units:
+            n = sum(
+                1
+                for need in row.needs
+                if need.practice in columns
+                and (
+                    policy.per == "action"
+                    or start <= need.identified <= end
+                    or start <= need.due <= end
+                )
+            )
+            if n < policy.min_needs:
+                missing[name] = policy.min_needs - n
+        if missing:
+            short.append({"learner": row.learner.id, "key": row.learner.key, "missing": missing})
+        else:
+            meeting += 1
+    share = meeting / len(table) if table else 0.0
+    required = 1 - policy.tolerance
+    return Label(
+        bool(table) and share >= required - 1e-12,
+        share,
+        required,
+        policy.min_needs,
+        columns,
+        policy.per,
+        [u[0] for u in units],
+        short,
+    )
+
+
+#: coverage states, in the order reports show them
+COVERAGE = ("A", "R", "EC", "not_seen", "not_feasible")
+
+
+def coverage(learner: Learner, referentiel: Referentiel) -> dict[str, list[str]]:
+    """state -> activity ids: evaluated A or R (latest), in progress (EC), not yet seen,
+    and not feasible in the company (AR = no, and not evaluated)."""
+    from olapcli.views import latest_evaluations
+
+    latest = latest_evaluations(learner)
+    out: dict[str, list[str]] = {state: [] for state in COVERAGE}
+    for group in referentiel.groups:
+        for act in group.activities:
+            ev = latest.get(act.id)
+            plan = learner.plan.get(act.id)
+            if ev is not None:
+                out[ev.level].append(act.id)
+            elif plan is not None and plan.ar is False:
+                out["not_feasible"].append(act.id)
+            else:
+                out["not_seen"].append(act.id)
+    return out

@@ -1,0 +1,293 @@
+"""Annexe 7 figures, each compared with an independent computation on a cohort built here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import shutil
+
+import numpy as np
+import pytest
+from scipy import special
+
+from olapcli import metrics
+from olapcli.loader import load_cohort
+from tests.conftest import SAMPLE
+
+D0 = dt.date(2025, 10, 1)
+
+# (qualite needs, theatre needs, rupture, exam, absence hours, satisfaction learner)
+PEOPLE = [
+    (0, 0, True, False, 60, 2),
+    (0, 0, True, None, 45, 1),
+    (0, 0, False, False, 30, 3),
+    (0, 0, None, False, 52, 2),
+    (1, 0, False, True, 20, 3),
+    (1, 0, True, False, 25, 3),
+    (2, 0, False, True, 12, 4),
+    (2, 1, False, True, 10, 4),
+    (3, 0, False, True, 8, 4),
+    (3, 1, False, None, None, 5),
+    (4, 0, False, True, 5, 5),
+    (5, 2, False, True, 0, 5),
+    (5, 0, False, True, 3, None),
+    (0, 0, False, False, 40, 2),
+]
+
+
+def learner_yaml(i: int, q: int, t: int, rupture, exam, absence, sat) -> str:
+    needs = []
+    for k in range(q + t):
+        practice = "qualite" if k < q else "theatre"
+        ident = D0 + dt.timedelta(days=10 * k)
+        needs.append(
+            f'  - id: b{i:02d}{k:02d}\n    activity: "3.1"\n    practice: {practice}\n'
+            f"    marked_by: [entreprise]\n    identified: {ident}\n"
+            f'    due: {ident + dt.timedelta(days=5)}\n    detail: "besoin {k}"\n'
+        )
+    # one need that must not count: not imminent (60 days)
+    needs.append(
+        f'  - id: bx{i:02d}\n    activity: "3.1"\n    marked_by: [entreprise]\n'
+        f'    identified: {D0}\n    due: {D0 + dt.timedelta(days=60)}\n    detail: "loin"\n'
+    )
+    out = [
+        f"id: l{i:02d}",
+        f"key: K-T{i:06d}",
+        "first_name: A",
+        f"last_name: N{i}",
+        "status: contract",
+        "needs:",
+        *"".join(needs).rstrip("\n").split("\n"),
+        "outcomes:",
+    ]
+    if rupture is not None:
+        out.append(f"  rupture: {'2026-01-10' if rupture else 'false'}")
+    if exam is not None:
+        out.append(f"  exam: {'passed' if exam else 'failed'}")
+    if absence is not None:
+        out.append(f"  absence_hours: {absence}")
+    if sat is not None:
+        out.append(f"  satisfaction_learner: {sat}")
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture
+def built(tmp_path):
+    root = tmp_path / "c"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("learners"))
+    (root / "learners").mkdir()
+    for i, person in enumerate(PEOPLE):
+        (root / "learners" / f"l{i:02d}.yaml").write_text(
+            learner_yaml(i, *person), encoding="utf-8"
+        )
+    data, problems = load_cohort(root)
+    assert [p for p in problems if p.severity == "error"] == []
+    return root, data
+
+
+def pearson_by_hand(x, y):
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    xm, ym = x - x.mean(), y - y.mean()
+    r = float((xm * ym).sum() / math.sqrt((xm**2).sum() * (ym**2).sum()))
+    n = len(x)
+    t = r * math.sqrt((n - 2) / (1 - r * r))
+    p = float(2 * special.stdtr(n - 2, -abs(t)))  # Student's t, two-sided
+    return r, p
+
+
+def ranks(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            out[order[k]] = (i + j) / 2 + 1  # ties share the mean rank
+        i = j + 1
+    return out
+
+
+def fisher_by_hand(a, b, c, d):
+    n1, n2, k, n = a + b, c + d, a + c, a + b + c + d
+
+    def prob(x):
+        return math.comb(n1, x) * math.comb(n2, k - x) / math.comb(n, k)
+
+    observed = prob(a)
+    lo, hi = max(0, k - n2), min(k, n1)
+    p = sum(prob(x) for x in range(lo, hi + 1) if prob(x) <= observed * (1 + 1e-7))
+    odds = (a * d) / (b * c) if b * c else math.inf
+    return odds, min(p, 1.0)
+
+
+def test_counts_follow_the_rule(built):
+    _root, data = built
+    table = metrics.rows(
+        data.cohort, sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
+    )
+    for row, (q, t, *_rest) in zip(table, PEOPLE, strict=True):
+        assert (
+            row.counts["qualite"] == q and row.counts["theatre"] == t
+        )  # the 60-day need never counts
+        assert row.counts["sport"] == 0  # an all-zero column
+        assert row.total == q + t and row.proactive == (q + t > 0)
+
+
+def test_every_statistic_matches_an_independent_computation(built):
+    _root, data = built
+    learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
+    stats = {
+        (s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, learners))
+    }
+    totals = [q + t for q, t, *_ in PEOPLE]
+    columns = {"rupture": 2, "exam": 3, "absence_hours": 4, "satisfaction_learner": 5}
+    for indicator, col in columns.items():
+        pairs = [(tot, p[col]) for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None]
+        xs = [x for x, _ in pairs]
+        ys = [float(y) for _, y in pairs]
+        if indicator == "satisfaction_learner":
+            r, p = pearson_by_hand(ranks(xs), ranks(ys))
+            got = stats[(indicator, "spearman")]
+        else:
+            r, p = pearson_by_hand(xs, ys)
+            got = stats[
+                (indicator, "pearson" if indicator == "absence_hours" else "point-biserial")
+            ]
+        assert got.n == len(pairs)
+        assert got.value == pytest.approx(r, abs=1e-9) and got.p == pytest.approx(p, rel=1e-6)
+    for indicator in ("rupture", "exam"):
+        col = columns[indicator]
+        pro = [
+            p[col] for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None and tot > 0
+        ]
+        non = [
+            p[col] for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None and tot == 0
+        ]
+        a, b, c, d = sum(pro), len(pro) - sum(pro), sum(non), len(non) - sum(non)
+        odds, p = fisher_by_hand(a, b, c, d)
+        got = stats[(indicator, "fisher")]
+        assert got.rates == {
+            "proactive": {"n": len(pro), "yes": a},
+            "not_proactive": {"n": len(non), "yes": c},
+        }
+        assert got.value == pytest.approx(odds) and got.p == pytest.approx(p, rel=1e-9)
+
+
+def test_too_few_and_no_variation_are_said(built):
+    _root, data = built
+    learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
+    stats = {
+        (s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, learners))
+    }
+    assert stats[("placement", "point-biserial")].reason == "insufficient"  # nobody known
+    assert stats[("placement", "point-biserial")].value is None
+    few = metrics.statistics(metrics.rows(data.cohort, learners[:5]))
+    assert all(s.reason == "insufficient" for s in few)
+    same = [lrn.model_copy(update={"needs": []}) for lrn in learners]
+    flat = {(s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, same))}
+    assert flat[("absence_hours", "pearson")].reason == "no-variation"
+
+
+def test_label_and_who_falls_short(built):
+    _root, data = built
+    learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
+    table = metrics.rows(data.cohort, learners)
+    lab = metrics.label(data.cohort, table)  # sample policy: 3 needs on qualite, theatre, mobilite
+    expected_short = {f"l{i:02d}": 3 - (q + t) for i, (q, t, *_r) in enumerate(PEOPLE) if q + t < 3}
+    assert {s["learner"]: s["missing"]["action"] for s in lab.short} == expected_short
+    assert lab.share == pytest.approx((len(PEOPLE) - len(expected_short)) / len(PEOPLE))
+    assert lab.granted is False
+    policy = data.cohort.policy.model_copy(
+        update={
+            "label": data.cohort.policy.label.model_copy(
+                update={"min_needs": 1, "columns": "all", "tolerance": 0.4}
+            )
+        }
+    )
+    loose = data.cohort.model_copy(update={"policy": policy})
+    lab2 = metrics.label(loose, table)
+    zero = sum(1 for q, t, *_r in PEOPLE if q + t == 0)
+    assert lab2.share == pytest.approx(1 - zero / len(PEOPLE)) and lab2.granted == (
+        lab2.share >= 0.6
+    )
+
+
+def test_metrics_command_json_csv_xlsx(olap, built, tmp_path):
+    root, _data = built
+    result = olap("-C", root, "metrics", "--format", "json")
+    assert result.code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"learners", "statistics", "label", "source", "annex", "coverage"} <= set(report)
+    assert report["learners"][0]["key"].startswith("K-T") and report["learners"][0]["name"] is None
+    assert "N0" not in result.stdout  # no names without --identify
+    unknown = next(r for r in report["learners"] if r["key"] == "K-T000003")
+    assert unknown["outcomes"]["rupture"] is None  # unknown stays unknown
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((SAMPLE.parent / "schema/metrics.schema.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(report)) == []
+    csv_path = tmp_path / "t.csv"
+    assert olap("-C", root, "metrics", "--format", "csv", "--sep", ";", "--out", csv_path).code == 0
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
+
+
+def test_exports_never_start_a_formula(olap, built, tmp_path):
+    root, _data = built
+    lrn = root / "learners/l04.yaml"  # one counted need: its detail goes to the annex
+    lrn.write_text(
+        lrn.read_text(encoding="utf-8")
+        .replace("first_name: A", 'first_name: "=HYPERLINK(\\"http://x\\")"')
+        .replace('detail: "besoin 0"', 'detail: "+33 6 12 34 56 78"'),
+        encoding="utf-8",
+    )
+    csv_path = tmp_path / "t.csv"
+    assert olap("-C", root, "metrics", "--format", "csv", "--identify", "--out", csv_path).code == 0
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert not any(
+        cell.startswith(("=", "+", "-", "@"))
+        for line in text.splitlines()
+        for cell in line.split(",")
+    )
+    xlsx = tmp_path / "t.xlsx"
+    assert olap("-C", root, "metrics", "--format", "xlsx", "--identify", "--out", xlsx).code == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(xlsx)
+    cells = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert all(c.data_type != "f" for c in cells)
+    phone = [c for c in cells if c.value == "+33 6 12 34 56 78"]
+    assert phone and phone[0].data_type == "s" and phone[0].quotePrefix
+
+
+def test_refusals(refused, built, tmp_path):
+    root, _data = built
+    assert "XLSX" in refused(root, "-C", root, "metrics", "--format", "xlsx").stderr
+    assert (
+        "--to"
+        in refused(root, "-C", root, "metrics", "--from", "2026-01-01", "--to", "2025-01-01").stderr
+    )
+    (root / "learners/l00.yaml").write_text("id: [\n", encoding="utf-8")
+    assert "olap validate" in refused(root, "-C", root, "metrics").stderr
+
+
+def test_period_filter(olap, built):
+    root, _data = built
+    all_ = json.loads(olap("-C", root, "metrics", "--format", "json").stdout)
+    late = json.loads(
+        olap("-C", root, "metrics", "--format", "json", "--from", "2025-10-15").stdout
+    )
+    total = {r["key"]: r["total"] for r in all_["learners"]}
+    later = {r["key"]: r["total"] for r in late["learners"]}
+    # needs identified every 10 days from 2025-10-01: those from the 15th on are the 3rd onwards
+    assert later == {k: max(0, v - 2) for k, v in total.items()}
