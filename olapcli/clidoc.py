@@ -23,7 +23,8 @@ def render() -> str:
     from olapcli.i18n import _
 
     root = typer.main.get_command(app)
-    lines = [f"# olap — {_('Commands')}", "", "<!-- python -m olapcli.clidoc > docs/cli.md -->", ""]
+    heading = _("Commands")
+    lines = [f"# olap — {heading}", "", "<!-- python -m olapcli.clidoc > docs/cli.md -->", ""]
     for path, cmd in _commands(root, []):
         title = " ".join(["olap", *path])
         lines += [f"## `{title}`", ""]

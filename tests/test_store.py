@@ -24,7 +24,8 @@ def test_every_sample_file_round_trips_byte_for_byte(path):
 
 # Scalars a trainer may type, in the quoting styles people use.
 _text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+    # Cf (invisible format characters such as U+FEFF) are re-escaped by ruamel: docs/format.md
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
     min_size=1,
     max_size=40,
 ).filter(lambda s: s.strip() == s and s != "")

@@ -134,6 +134,7 @@ def _register() -> None:
         plan,
         qcm,
         render,
+        report,
         resource,
         validate,
     )
@@ -150,6 +151,7 @@ def _register() -> None:
     app.add_typer(resource.app, name="resource")
     app.command("render", help=render.HELP)(render.render)
     app.command("metrics", help=metrics.HELP)(metrics.metrics)
+    app.command("report", help=report.HELP)(report.report)
 
 
 _register()

@@ -26,14 +26,15 @@ class Format(str, Enum):
 def qcm_text(groups: list[object]) -> str:
     """The QCM as plain text, for a terminal or a phone call."""
     lines: list[str] = []
+    question, then = _("Question"), _("Then")
     for group in groups:
         g = group  # a model.Group
         lines.append(f"{g.id}. {g.title}")  # type: ignore[attr-defined]
-        lines.append(f"   {_('Question')} : {g.question}")  # type: ignore[attr-defined]
+        lines.append(f"   {question} : {g.question}")  # type: ignore[attr-defined]
         for act in g.activities:  # type: ignore[attr-defined]
             lines.append(f"   {act.id}  {act.title}")
             if act.choices:
-                lines.append(f"        {_('Then')} : {' / '.join(act.choices)} ?")
+                lines.append(f"        {then} : {' / '.join(act.choices)} ?")
         lines.append("")
     return "\n".join(lines)
 

@@ -1,0 +1,59 @@
+"""``olap report``: the self-contained HTML report for partners and funders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from olapcli.cli.common import out, parse_date_option, refuse, root
+from olapcli.i18n import _
+
+HELP = _(
+    "Write the impact report for partners and funders: one self-contained HTML file (no "
+    "script, no outside request) with the summary, the label, charts, the Annexe 7 table, "
+    "the statistics in plain words, the coverage of the référentiel and the annex of needs. "
+    "Several cohort folders are added up and shown one by one. Names appear only with "
+    "--identify.\n\n"
+    "Example: olap -C sample-cohort report --out rapport.html"
+)
+
+
+def report(
+    ctx: typer.Context,
+    cohorts: list[Path] = typer.Argument(
+        None, help=_("Cohort folders (default: the current cohort).")
+    ),
+    out_file: Path = typer.Option(
+        Path("rapport.html"), "--out", "-o", help=_("The HTML file to write.")
+    ),
+    identify: bool = typer.Option(
+        False,
+        "--identify",
+        help=_("Show learners' names (personal data: keep it inside the centre)."),
+    ),
+    start: str | None = typer.Option(
+        None, "--from", help=_("Count needs identified from this date.")
+    ),
+    end: str | None = typer.Option(None, "--to", help=_("Count needs identified up to this date.")),
+) -> None:
+    import datetime as dt
+
+    from olapcli.discover import find_root
+    from olapcli.fsio import atomic_write
+    from olapcli.render import render
+    from olapcli.report import context, load
+
+    first = parse_date_option(start, "--from")
+    last = parse_date_option(end, "--to")
+    assert first is None or isinstance(first, dt.date)
+    assert last is None or isinstance(last, dt.date)
+    if first and last and last < first:
+        refuse(_("--to is before --from."))
+    roots = [find_root(c) for c in cohorts] if cohorts else [root(ctx)]
+    if len({r.resolve() for r in roots}) != len(roots):
+        refuse(_("The same cohort is given twice."))
+    parts = load(roots, first, last)
+    html = render("report.html.j2", **context(parts, identify))
+    atomic_write(out_file, html)
+    out.print(_("Report written: {path}").format(path=out_file), markup=False)

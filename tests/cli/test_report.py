@@ -1,0 +1,180 @@
+"""``olap report``: the self-contained HTML report for partners."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from olapcli import yamlfast
+from tests.conftest import SAMPLE, git, make_repo
+from tests.test_browser import AXE, CHROMIUM, VNU, _need
+
+NAMES = set()
+for _p in (SAMPLE / "learners").glob("*.yaml"):
+    _d = yamlfast.load(_p.read_text(encoding="utf-8"))
+    NAMES |= {_d["first_name"], _d["last_name"], _d["email"]}
+    if _d.get("tutor"):
+        NAMES |= {
+            _d["tutor"]["first_name"],
+            _d["tutor"]["last_name"],
+            _d["tutor"].get("email") or "",
+        }
+NAMES.discard("")
+
+
+class Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs = []
+        self.tags = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.refs += [(tag, v) for k, v in attrs if k in ("href", "src") and v]
+
+
+@pytest.fixture
+def report(olap, cohort_repo, tmp_path):
+    out = tmp_path / "rapport.html"
+    result = olap("-C", cohort_repo, "report", "--out", out)
+    assert result.code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_no_name_and_no_outside_reference(report):
+    found = [n for n in NAMES if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", report)]
+    assert found == []
+    assert "[nom]" in report  # « Léa » in a need's text was cleared
+    refs = Refs()
+    refs.feed(report)
+    assert "script" not in refs.tags and "img" not in refs.tags
+    assert refs.refs == [("link", "data:,")]  # only the empty favicon: no request at all
+    assert "<svg" in report
+
+
+def test_identify_shows_names(olap, cohort_repo, tmp_path):
+    out = tmp_path / "r.html"
+    assert olap("-C", cohort_repo, "report", "--identify", "--out", out).code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Léa Martin" in html and "Léa puisse" in html
+
+
+def test_figures_match_olap_metrics(olap, cohort_repo, report):
+    data = json.loads(olap("-C", cohort_repo, "metrics", "--format", "json").stdout)
+    counted = sum(r["total"] for r in data["learners"])
+    proactive = sum(r["proactive"] for r in data["learners"])
+    assert f'<td class="center">{counted}</td>' in report
+    assert f"{proactive} ({proactive / len(data['learners']):.0%})" in report
+    for row in data["learners"]:
+        assert f'<th scope="row">{row["key"]}</th>' in report
+    assert ("non accordé" if not data["label"]["granted"] else "accordé") in report
+    for short in data["label"]["short"]:
+        assert short["key"] in report
+
+
+def test_several_cohorts_are_added_up(olap, cohort_repo, tmp_path):
+    other = tmp_path / "autre"
+    shutil.copytree(SAMPLE, other)
+    for path in (other / "learners").glob("*.yaml"):
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("key: K-", "key: K-Z"), encoding="utf-8"
+        )
+    text = (other / "cohort.yaml").read_text(encoding="utf-8")
+    (other / "cohort.yaml").write_text(
+        text.replace('name: "CAP Cuisine"', 'name: "BP Arts de la cuisine"'), encoding="utf-8"
+    )
+    make_repo(other)
+    out = tmp_path / "r.html"
+    result = olap("report", cohort_repo, other, "--out", out)
+    assert result.code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "CAP Cuisine" in html and "BP Arts de la cuisine" in html
+    assert "K-Z7QF2MZ9A" in html and "K-7QF2MZ9A" in html
+    summary = re.findall(
+        r'<th scope="row">([^<]+) <span class="muted">[^<]*</span></th>'
+        r'<td>[^<]*</td><td class="center">(\d+)</td>',
+        html,
+    )
+    assert sorted(summary) == [("BP Arts de la cuisine", "14"), ("CAP Cuisine", "14")]
+    same = olap("report", cohort_repo, cohort_repo, "--out", out)
+    assert same.code == 2 and "deux fois" in same.stderr
+
+
+def test_uncommitted_changes_are_said(olap, cohort_repo, tmp_path):
+    out = tmp_path / "r.html"
+    olap("-C", cohort_repo, "report", "--out", out)
+    assert "modifications non commitées" not in out.read_text(encoding="utf-8")
+    commit = git(cohort_repo, "rev-parse", "HEAD").strip()
+    assert commit[:10] in out.read_text(encoding="utf-8")
+    lea = cohort_repo / "learners/lea-martin.yaml"
+    lea.write_text(lea.read_text(encoding="utf-8") + "# retouche\n", encoding="utf-8")
+    olap("-C", cohort_repo, "report", "--out", out)
+    assert "modifications non commitées" in out.read_text(encoding="utf-8")
+
+
+def test_broken_cohort_refused(refused, cohort_repo, tmp_path):
+    (cohort_repo / "learners/lea-martin.yaml").write_text("id: [\n", encoding="utf-8")
+    result = refused(cohort_repo, "-C", cohort_repo, "report", "--out", cohort_repo / "r.html")
+    assert "olap validate" in result.stderr
+
+
+def test_report_in_chromium_axe_vnu_and_a4(olap, cohort_repo, tmp_path):
+    _need(shutil.which("chromium") is not None or CHROMIUM, "chromium")
+    out = tmp_path / "rapport.html"
+    assert olap("-C", cohort_repo, "report", "--out", out).code == 0
+    sync_api = pytest.importorskip("playwright.sync_api")
+    _need(AXE.exists(), "axe-core (npm ci)")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(out.as_uri())
+        page.wait_for_load_state("networkidle")
+        assert errors == [] and requests == [out.as_uri()]
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        assert [
+            v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")
+        ] == []
+        browser.close()
+    _need(VNU.exists(), "vnu-jar (npm ci)")
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert [m for m in json.loads(proc.stderr)["messages"] if m.get("type") == "error"] == []
+    pdf = tmp_path / "rapport.pdf"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    boxes = {
+        tuple(float(x) for x in m.split())
+        for m in re.findall(rb"/MediaBox \[([^\]]*)\]", pdf.read_bytes())
+    }
+    assert boxes and all(abs(w - 842) < 2 and abs(h - 595) < 2 for _x, _y, w, h in boxes)
