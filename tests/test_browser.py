@@ -41,6 +41,40 @@ def _need(ok: bool, what: str) -> None:
         pytest.skip(f"missing: {what} (run .ci/run, or npm ci and apt-get install chromium)")
 
 
+def print_a4_boxes(uri: str, tmp_path: Path) -> set[tuple[float, ...]]:
+    """Print *uri* with Chromium itself (as Ctrl+P does); the PDF's page boxes."""
+    import re
+
+    pdf = tmp_path / "page.pdf"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            uri,
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return {
+        tuple(float(x) for x in m.split())
+        for m in re.findall(rb"/MediaBox \[([^\]]*)\]", pdf.read_bytes())
+    }
+
+
+def is_a4_landscape(boxes: set[tuple[float, ...]]) -> bool:
+    return bool(boxes) and all(abs(w - 842) < 2 and abs(h - 595) < 2 for _x, _y, w, h in boxes)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
@@ -118,7 +152,6 @@ def test_page_in_chromium(browser, server, page_path):
 
 @pytest.mark.parametrize("page_path", ["alternants/lea-martin.html", "synoptique.html"])
 def test_prints_on_a4_landscape(browser, server, site, tmp_path, page_path):
-    import re
 
     # nothing wider than an A4 landscape page (273 mm between 12 mm margins) in print
     page = browser.new_page(viewport={"width": 1031, "height": 700})
@@ -130,31 +163,7 @@ def test_prints_on_a4_landscape(browser, server, site, tmp_path, page_path):
     assert widths[0] <= widths[1]
     page.close()
     # printed by Chromium itself, as Ctrl+P does
-    pdf = tmp_path / "page.pdf"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            (site / page_path).as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    data = pdf.read_bytes()
-    boxes = {
-        tuple(float(x) for x in m.split()) for m in re.findall(rb"/MediaBox \[([^\]]*)\]", data)
-    }
-    assert boxes and all(abs(w - 842) < 2 and abs(h - 595) < 2 for _x, _y, w, h in boxes)
+    assert is_a4_landscape(print_a4_boxes((site / page_path).as_uri(), tmp_path))
 
 
 def test_nu_html_checker_finds_no_error(site):

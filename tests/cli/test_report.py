@@ -12,7 +12,7 @@ import pytest
 
 from olapcli import yamlfast
 from tests.conftest import SAMPLE, git, make_repo
-from tests.test_browser import AXE, CHROMIUM, VNU, _need
+from tests.test_browser import AXE, CHROMIUM, VNU, _need, is_a4_landscape, print_a4_boxes
 
 NAMES = set()
 for _p in (SAMPLE / "learners").glob("*.yaml"):
@@ -153,28 +153,4 @@ def test_report_in_chromium_axe_vnu_and_a4(olap, cohort_repo, tmp_path):
         text=True,
     )
     assert [m for m in json.loads(proc.stderr)["messages"] if m.get("type") == "error"] == []
-    pdf = tmp_path / "rapport.pdf"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            out.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    boxes = {
-        tuple(float(x) for x in m.split())
-        for m in re.findall(rb"/MediaBox \[([^\]]*)\]", pdf.read_bytes())
-    }
-    assert boxes and all(abs(w - 842) < 2 and abs(h - 595) < 2 for _x, _y, w, h in boxes)
+    assert is_a4_landscape(print_a4_boxes(out.as_uri(), tmp_path))
