@@ -30,6 +30,36 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def _parse(item: tuple[str, bytes]) -> tuple[str, Learner | None, list[Problem], Any]:
+    """Read one learner file's bytes (in a worker, or in-process)."""
+    rel, raw = item
+    learner, errs = model_from_bytes(raw, rel, Learner)
+    data = learner.model_dump(mode="json", by_alias=True, exclude_none=True) if learner else None
+    return rel, learner, errs, data
+
+
+def _parse_all(
+    items: list[tuple[str, bytes]],
+) -> list[tuple[str, Learner | None, list[Problem], Any]]:
+    """Parse many files; in worker processes when there are enough (YAML is CPU-bound)."""
+    import os
+    import sys
+
+    from olapcli.validate import PARALLEL_FROM
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [_parse(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method)
+    ) as pool:
+        return list(pool.map(_parse, items, chunksize=max(20, len(items) // (workers * 8))))
+
+
 def load_learners(
     root: Path, rels: list[str]
 ) -> tuple[list[tuple[str, Learner, bytes]], list[Problem]]:
@@ -45,12 +75,16 @@ def load_learners(
     found: list[tuple[str, Learner, bytes]] = []
     problems: list[Problem] = []
     changed = False
+    raws: dict[str, bytes] = {}
+    misses: list[tuple[str, bytes]] = []
+    hits: dict[str, Learner] = {}
     for rel in rels:
         try:
             raw = (root / rel).read_bytes()
         except OSError as exc:
             problems.append(Problem(rel, None, None, "error", "unreadable", str(exc)))
             continue
+        raws[rel] = raw
         digest = _digest(raw)
         hit = entries.get(rel)
         learner = None
@@ -60,15 +94,21 @@ def load_learners(
             except ValueError:
                 learner = None
         if learner is None:
-            learner, errs = model_from_bytes(raw, rel, Learner)
-            problems += errs
-            if learner is None:
-                changed = True
-                continue
-            hit = [digest, learner.model_dump(mode="json", by_alias=True, exclude_none=True)]
-            changed = True
-        fresh[rel] = hit
-        found.append((rel, learner, raw))
+            misses.append((rel, raw))
+        else:
+            hits[rel] = learner
+            fresh[rel] = hit
+    parsed = {rel: (learner, errs, data) for rel, learner, errs, data in _parse_all(misses)}
+    changed = bool(misses)
+    for rel, raw in raws.items():
+        if rel in hits:
+            found.append((rel, hits[rel], raw))
+            continue
+        learner, errs, data = parsed[rel]
+        problems += errs
+        if learner is not None:
+            fresh[rel] = [_digest(raw), data]
+            found.append((rel, learner, raw))
     if changed or set(entries) != set(fresh):
         try:
             fsio.atomic_write(

@@ -56,3 +56,17 @@ def test_a_tampered_cache_goes_through_the_model(cohort_dir):
     path.write_text("{pas du json", encoding="utf-8")
     found, problems = datacache.load_learners(cohort_dir, rels)
     assert problems == [] and len(found) == 14
+
+
+def test_parallel_parsing_gives_the_same_learners(cohort_dir, monkeypatch):
+    import olapcli.validate as pipeline
+
+    edit(cohort_dir / "learners/nathan-rey.yaml", "status: contract", "status: contrat")
+    rels = learner_files(cohort_dir)
+    single = datacache._parse_all([(r, (cohort_dir / r).read_bytes()) for r in rels])
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    parallel = datacache._parse_all([(r, (cohort_dir / r).read_bytes()) for r in rels])
+    assert [(r, lrn, [p.as_json() for p in errs], d) for r, lrn, errs, d in parallel] == [
+        (r, lrn, [p.as_json() for p in errs], d) for r, lrn, errs, d in single
+    ]
+    assert any(errs for _r, _l, errs, _d in parallel)  # the broken file's problems come back
