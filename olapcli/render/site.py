@@ -109,7 +109,9 @@ def build(
                 continue
             tpl = template + (".html.j2" if ext == ".html" else ".md.j2")
             root_prefix = "../" * depth
-            pages[rel] = render(tpl, root=root_prefix, ext=ext, **ctx, **extra)
+            # values given as callables are computed only for pages that are rendered
+            values = {k: v() if callable(v) else v for k, v in extra.items()}
+            pages[rel] = render(tpl, root=root_prefix, ext=ext, **ctx, **values)
             if key is not None:
                 keys[rel] = key
 
@@ -124,7 +126,7 @@ def build(
             1,
             key,
             learner=learner,
-            groups=grid(
+            groups=lambda learner=learner, own=own: grid(
                 learner,
                 base.referentiel,
                 ctx["subject_titles"],
