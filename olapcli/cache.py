@@ -33,6 +33,12 @@ _CATALOGS = Path(__file__).parent / "locale"
 DATA_PATHS = ("cohort.yaml", "referentiel.yaml", "subjects.yaml", "resources", "learners")
 
 
+def cohort_file(root: Path, kind: str, suffix: str = ".json") -> Path:
+    """The cache file of *kind* for the cohort at *root* (one per cohort folder)."""
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return cache_dir() / f"{kind}-{name}{suffix}"
+
+
 def _data_files(root: Path) -> list[str]:
     names = [n for n in DATA_PATHS[:3] if os.path.exists(os.path.join(root, n))]
     for folder in ("resources", "learners"):
@@ -173,8 +179,7 @@ def content_key(root: Path, *options: str) -> str:
 
 
 def _file(root: Path) -> Path:
-    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
-    return cache_dir() / f"validate-{name}.json"
+    return cohort_file(root, "validate")
 
 
 def get(root: Path, key: str) -> list[Problem] | None:
@@ -202,8 +207,7 @@ def put(root: Path, key: str, problems: list[Problem]) -> None:
 
 
 def _marks(root: Path) -> Path:
-    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
-    return cache_dir() / f"valid-{name}"
+    return cohort_file(root, "valid", "")
 
 
 def digest(data: bytes) -> str:

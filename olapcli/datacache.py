@@ -22,8 +22,7 @@ from olapcli.model import Learner
 
 
 def _file(root: Path) -> Path:
-    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
-    return cache.cache_dir() / f"data-{name}.json"
+    return cache.cohort_file(root, "data")
 
 
 def _digest(raw: bytes) -> str:

@@ -21,27 +21,36 @@ from olapcli.i18n import _
 LOCK_TIMEOUT = 60.0
 
 
+def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of *raw*, or the problem saying where it is not UTF-8."""
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            Problem(
+                rel,
+                line,
+                col,
+                "error",
+                "encoding",
+                _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
+                _("re-save the file as UTF-8 in your editor"),
+            )
+        ]
+
+
 def read_text(path: Path, rel: str) -> str:
     """File text as UTF-8, or a refusal naming where the bad byte is."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UserError(_("File not found: {path}").format(path=rel)) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problem = Problem(
-            rel,
-            line,
-            col,
-            "error",
-            "encoding",
-            _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
-            _("re-save the file as UTF-8 in your editor"),
-        )
-        raise ProblemsError(_("Cannot read {path}").format(path=rel), [problem]) from None
+    text, problems = decode(raw, rel)
+    if text is None:
+        raise ProblemsError(_("Cannot read {path}").format(path=rel), problems)
+    return text
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from olapcli import yamlfast
 from olapcli.errors import Forbidden, Problem, ProblemsError
+from olapcli.fsio import decode
 from olapcli.i18n import _
 from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
 from olapcli.paths import (
@@ -52,26 +53,6 @@ class CohortData:
         if self.referentiel is None:
             return set()
         return {a.id for g in self.referentiel.groups for a in g.activities}
-
-
-def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of *raw*, or the problem saying where it is not UTF-8."""
-    try:
-        return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            Problem(
-                rel,
-                line,
-                col,
-                "error",
-                "encoding",
-                _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
-                _("re-save the file as UTF-8 in your editor"),
-            )
-        ]
 
 
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:

@@ -71,8 +71,7 @@ def _key(root: Path) -> str:
 
 
 def _file(root: Path) -> Path:
-    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
-    return cache.cache_dir() / f"core-{name}.json"
+    return cache.cohort_file(root, "core")
 
 
 def _from_json(data: dict[str, Any]) -> Summary:
