@@ -41,22 +41,15 @@ def _parse_all(
     items: list[tuple[str, bytes]],
 ) -> list[tuple[str, Learner | None, list[Problem], Any]]:
     """Parse many files; in worker processes when there are enough (YAML is CPU-bound)."""
-    import os
-    import sys
+    from olapcli.validate import PARALLEL_FROM, pool
 
-    from olapcli.validate import PARALLEL_FROM
-
-    workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2:
+    if len(items) < PARALLEL_FROM:
         return [_parse(item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if sys.platform == "linux" else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context(method)
-    ) as pool:
-        return list(pool.map(_parse, items, chunksize=max(20, len(items) // (workers * 8))))
+    with pool(len(items)) as (workers, executor):
+        if executor is None:
+            return [_parse(item) for item in items]
+        size = max(20, len(items) // (workers * 8))
+        return list(executor.map(_parse, items, chunksize=size))
 
 
 def load_learners(

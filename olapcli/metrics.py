@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from olapcli.model import Cohort, Learner, Need, Referentiel
+from olapcli.briefs import OUTCOME_KEYS, LearnerBrief, NeedBrief, of
+from olapcli.model import Cohort, Learner, Referentiel
 
 #: indicator -> kind. Binary: True/False/None; continuous: number/None; ordinal: 1–5/None.
 INDICATORS: dict[str, str] = {
@@ -25,13 +26,14 @@ INDICATORS: dict[str, str] = {
     "satisfaction_learner": "ordinal",
     "satisfaction_company": "ordinal",
 }
+assert tuple(INDICATORS) == OUTCOME_KEYS  # the briefs carry the outcomes in this order
 #: below this many learners with a known outcome, no correlation is given.
 MIN_N = 8
 #: below this many learners with a known outcome in either group, no exact test is given.
 MIN_GROUP = 3
 
 
-def counted(need: Need, cohort: Cohort, start: dt.date | None, end: dt.date | None) -> bool:
+def counted(need: NeedBrief, cohort: Cohort, start: dt.date | None, end: dt.date | None) -> bool:
     """Does *need* count as an anticipated imminent need (the count rule)?"""
     if need.practice not in {p.id for p in cohort.practices}:
         return False
@@ -44,47 +46,32 @@ def counted(need: Need, cohort: Cohort, start: dt.date | None, end: dt.date | No
     return end is None or need.identified <= end
 
 
-def outcome_values(learner: Learner) -> dict[str, Any]:
-    """Each indicator's value: True/False, a number, or None when unknown."""
-    o = learner.outcomes
-    return {
-        "rupture": None if o.rupture is None else o.rupture is not False,
-        "exam": None if o.exam is None else o.exam == "passed",
-        "placement": o.placement,
-        "absence_hours": o.absence_hours,
-        "insertion_6m": o.insertion_6m,
-        "satisfaction_learner": o.satisfaction_learner,
-        "satisfaction_company": o.satisfaction_company,
-    }
-
-
 @dataclass
 class Row:
     """One learner's line of the Annexe 7 table."""
 
-    learner: Learner
+    learner: LearnerBrief
     counts: dict[str, int]
-    needs: list[Need]  # the needs counted
+    needs: list[NeedBrief]  # the needs counted
     outcomes: dict[str, Any]
+    total: int = field(init=False)
+    proactive: bool = field(init=False)
 
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def proactive(self) -> bool:
-        return self.total > 0
+    def __post_init__(self) -> None:
+        self.total = sum(self.counts.values())
+        self.proactive = self.total > 0
 
 
 def rows(
     cohort: Cohort,
-    learners: list[Learner],
+    learners: list[LearnerBrief] | list[Learner],
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> list[Row]:
     """The Annexe 7 table, one row per learner, practices in cohort.yaml's order."""
     out = []
-    for learner in learners:
+    for each in learners:
+        learner = each if isinstance(each, LearnerBrief) else of(each)
         needs = [n for n in learner.needs if counted(n, cohort, start, end)]
         counts = {p.id: 0 for p in cohort.practices}
         for need in needs:
@@ -94,7 +81,7 @@ def rows(
                 learner,
                 counts,
                 sorted(needs, key=lambda n: (n.identified, n.id)),
-                outcome_values(learner),
+                dict(learner.outcomes),
             )
         )
     return out
@@ -127,16 +114,46 @@ class Statistic:
         }
 
 
+class Statistician:
+    """Imports scipy.stats in a child process, started before the data is read.
+
+    Importing scipy.stats takes about a second; the report and metrics commands
+    spend that second reading the cohort anyway. Where a child can be forked
+    (:mod:`olapcli.forked`), it does the import meanwhile and then computes the
+    statistics (their input is small: a total and the outcomes per learner);
+    elsewhere everything happens in this process, as :func:`statistics` does.
+    """
+
+    def __init__(self) -> None:
+        from olapcli.forked import Child
+
+        self.child = Child(_import_scipy, statistics_of)
+
+    def statistics(self, table: list[Row]) -> list[Statistic]:
+        """Like :func:`statistics`."""
+        return list(self.child.ask([(r.total, r.outcomes) for r in table]))
+
+    def close(self) -> None:
+        self.child.close()
+
+
+def _import_scipy() -> None:
+    import scipy.stats  # noqa: F401
+
+
 def statistics(table: list[Row]) -> list[Statistic]:
     """For each indicator: the relation between the number of anticipations and the outcome,
     and for yes/no outcomes the proactive vs non-proactive rates with Fisher's exact test."""
+    return statistics_of([(r.total, r.outcomes) for r in table])
+
+
+def statistics_of(pairs: list[tuple[int, dict[str, Any]]]) -> list[Statistic]:
+    """:func:`statistics` from each learner's (total, outcomes)."""
     from scipy import stats  # only the metrics and report commands pay for scipy
 
     out: list[Statistic] = []
     for indicator, kind in INDICATORS.items():
-        known = [
-            (r.total, r.outcomes[indicator]) for r in table if r.outcomes[indicator] is not None
-        ]
+        known = [(total, o[indicator]) for total, o in pairs if o[indicator] is not None]
         n = len(known)
         xs = [float(x) for x, _y in known]
         ys = [float(y) for _x, y in known]
@@ -249,21 +266,31 @@ def label(cohort: Cohort, table: list[Row]) -> Label:
 COVERAGE = ("A", "R", "EC", "not_seen", "not_feasible")
 
 
-def coverage(learner: Learner, referentiel: Referentiel) -> dict[str, list[str]]:
+def coverage(learner: LearnerBrief, referentiel: Referentiel) -> dict[str, list[str]]:
     """state -> activity ids: evaluated A or R (latest), in progress (EC), not yet seen,
     and not feasible in the company (AR = no, and not evaluated)."""
-    from olapcli.views import latest_evaluations
-
-    latest = latest_evaluations(learner)
+    latest = learner.latest
     out: dict[str, list[str]] = {state: [] for state in COVERAGE}
     for group in referentiel.groups:
         for act in group.activities:
-            ev = latest.get(act.id)
-            plan = learner.plan.get(act.id)
-            if ev is not None:
-                out[ev.level].append(act.id)
-            elif plan is not None and plan.ar is False:
+            level = latest.get(act.id)
+            if level is not None:
+                out[level].append(act.id)
+            elif act.id in learner.not_feasible:
                 out["not_feasible"].append(act.id)
             else:
                 out["not_seen"].append(act.id)
     return out
+
+
+def coverage_counts(learner: LearnerBrief, activities: list[str]) -> dict[str, int]:
+    """How many of *activities* are in each state of :func:`coverage` (by set operations:
+    the report shows the counts for every learner)."""
+    ids = set(activities)
+    evaluated = ids & learner.latest.keys()
+    counts = dict.fromkeys(COVERAGE, 0)
+    for act in evaluated:
+        counts[learner.latest[act]] += 1
+    counts["not_feasible"] = len((learner.not_feasible & ids) - evaluated)
+    counts["not_seen"] = len(ids) - len(evaluated) - counts["not_feasible"]
+    return counts

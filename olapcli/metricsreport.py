@@ -110,11 +110,21 @@ def source(root: Path, start: dt.date | None, end: dt.date | None) -> Source:
 
 
 def build(
-    root: Path, data: Any, start: dt.date | None, end: dt.date | None, identify: bool
+    root: Path,
+    data: Any,
+    learners: list[Any],
+    start: dt.date | None,
+    end: dt.date | None,
+    identify: bool,
 ) -> tuple[MetricsReport, list[metrics.Row]]:
-    """The report of the cohort *data* (a loaded CohortData)."""
+    """The report of the cohort *data* (a loaded CohortData) and its *learners* (briefs
+    or models), in the order given."""
+    from olapcli.briefs import LearnerBrief, of
+    from olapcli.report import Redactor
+
     cohort, referentiel = data.cohort, data.referentiel
-    learners = sorted((lrn for _rel, lrn in data.learners), key=lambda x: x.key)
+    learners = [x if isinstance(x, LearnerBrief) else of(x) for x in learners]
+    clear = Redactor(learners, identify)
     table = metrics.rows(cohort, learners, start, end)
     titles = {a.id: a.title for g in referentiel.groups for a in g.activities}
     lab = metrics.label(cohort, table)
@@ -151,8 +161,8 @@ def build(
                 practice=n.practice,
                 identified=n.identified,
                 due=n.due,
-                detail=n.detail,
-                resources=list(n.resources),
+                detail=clear(n.detail),
+                resources=[clear(x) for x in n.resources],
             )
             for r in table
             for n in r.needs

@@ -9,62 +9,84 @@ is cleared of learners' and tutors' names and of e-mail addresses.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from olapcli import metrics
+from olapcli.briefs import WORD, LearnerBrief
 from olapcli.errors import ProblemsError
+from olapcli.forked import Child
 from olapcli.i18n import _
 from olapcli.loader import CohortData
-from olapcli.model import Learner
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
-
-
-def redactor(learners: list[Learner]) -> Any:
-    """A function clearing names (learners', tutors') and e-mails from a text.
+class Redactor:
+    """Clears names (learners', tutors') and e-mail addresses from texts.
 
     Names are matched as whole words, case included, also when made of several
-    words (« Le Goff »); the scan is one pass over the text's words, so it stays
-    fast for tens of thousands of learners.
+    words (« Le Goff », « Jean-Pierre »), and inside elisions (« d'Emma »). The
+    scan is one pass over a text's words, so it stays fast for tens of thousands
+    of learners; :meth:`needed` tells from a learner's brief whether any of its
+    texts can hold a name or an address at all. With *identify*, texts are kept.
     """
-    names: dict[str, list[tuple[str, ...]]] = {}
-    for learner in learners:
-        people = [(learner.first_name, learner.last_name)]
-        if learner.tutor:
-            people.append((learner.tutor.first_name, learner.tutor.last_name))
-        for person in people:
-            for name in person:
-                words = tuple(_WORD.findall(name))
-                if words and len("".join(words)) >= 2:
-                    names.setdefault(words[0], []).append(words)
-    for options in names.values():
-        options.sort(key=len, reverse=True)
-    mask = _("[name]")
-    mail = _("[e-mail]")
 
-    first_words = set(names)
+    def __init__(self, learners: list[LearnerBrief], identify: bool = False) -> None:
+        self.identify = identify
+        names: dict[str, list[tuple[str, ...]]] = {}
+        #: for each name, its first capitalised word: a text without it cannot hold the name
+        self.keys: set[str] = set()
+        #: a name without a capital: every text must be scanned
+        self.scan_all = False
+        for learner in learners if not identify else ():
+            people = [(learner.first_name, learner.last_name)]
+            if learner.tutor:
+                people.append(learner.tutor)
+            for person in people:
+                for name in person:
+                    words = (name,) if name.isalnum() else tuple(WORD.findall(name))
+                    if words and len("".join(words)) >= 2:
+                        names.setdefault(words[0], []).append(words)
+                        capital = next((w for w in words if w[0].isupper()), None)
+                        if capital is None:
+                            self.scan_all = True
+                        else:
+                            self.keys.add(capital)
+        for options in names.values():
+            options.sort(key=len, reverse=True)
+        self.names = names
+        self.first_words = set(names)
+        self.keys.add("@")
+        self.mask = _("[name]")
+        self.mail = _("[e-mail]")
 
-    def clear(text: str) -> str:
+    def needed(self, learner: LearnerBrief) -> bool:
+        """Can a text of *learner*'s needs hold a name or an address?"""
+        return not self.identify and (self.scan_all or not self.keys.isdisjoint(learner.words))
+
+    def __call__(self, text: str) -> str:
+        if self.identify:
+            return text
         if "@" in text:
-            text = _EMAIL.sub(mail, text)
-        if first_words.isdisjoint(_WORD.findall(text)):
-            return text  # most texts name nobody: one C-level pass
-        tokens = list(_WORD.finditer(text))
+            text = _EMAIL.sub(self.mail, text)
+        tokens = list(WORD.finditer(text))
+        if self.first_words.isdisjoint(t.group(0) for t in tokens):
+            return text
         out: list[str] = []
         last = 0
         i = 0
         while i < len(tokens):
             match = tokens[i]
-            for words in names.get(match.group(0), ()):
+            for words in self.names.get(match.group(0), ()):
                 seq = tokens[i : i + len(words)]
                 if len(seq) == len(words) and tuple(t.group(0) for t in seq) == words:
-                    out.append(text[last : match.start()] + mask)
+                    out.append(text[last : match.start()] + self.mask)
                     last = seq[-1].end()
                     i += len(words)
                     break
@@ -72,8 +94,6 @@ def redactor(learners: list[Learner]) -> Any:
                 i += 1
         out.append(text[last:])
         return "".join(out)
-
-    return clear
 
 
 @dataclass
@@ -87,28 +107,35 @@ class CohortPart:
     source: Any
 
 
-def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[CohortPart]:
-    """Every cohort, checked: a cohort with errors is refused (the figures would be wrong)."""
-    from olapcli.datacache import load_learners
+def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
+    """A cohort's core files and its learners' briefs, sorted by key. A cohort with
+    errors is refused: the figures would be wrong."""
+    from olapcli.briefs import load as load_briefs
     from olapcli.loader import load_base
-    from olapcli.metricsreport import source
     from olapcli.paths import learner_files
+
+    base, problems = load_base(root)
+    briefs, found = load_briefs(root, learner_files(root))
+    problems += found
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or base.cohort is None or base.referentiel is None:
+        raise ProblemsError(
+            _(
+                "The cohort {path} has errors; the figures would be wrong. Run olap validate."
+            ).format(path=root),
+            errors,
+        )
+    return base, sorted((b for _rel, b in briefs), key=lambda b: b.key)
+
+
+def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[CohortPart]:
+    """Every cohort, checked (see :func:`load_one`), with its table and label."""
+    from olapcli.metricsreport import source
 
     parts = []
     for root in roots:
-        base, problems = load_base(root)
-        loaded, found = load_learners(root, learner_files(root))
-        problems += found
-        errors = [p for p in problems if p.severity == "error"]
-        if errors or base.cohort is None or base.referentiel is None:
-            raise ProblemsError(
-                _(
-                    "The cohort {path} has errors; the figures would be wrong. Run olap validate."
-                ).format(path=root),
-                errors,
-            )
-        base.learners = [(rel, lrn) for rel, lrn, _raw in loaded]
-        learners = sorted((lrn for _rel, lrn in base.learners), key=lambda x: x.key)
+        base, learners = load_one(root)
+        assert base.cohort is not None
         table = metrics.rows(base.cohort, learners, start, end)
         parts.append(
             CohortPart(
@@ -245,16 +272,28 @@ def sentence(stat: metrics.Statistic) -> str:
     )
 
 
-def context(parts: list[CohortPart], identify: bool) -> dict[str, Any]:
-    """Everything the report template shows."""
+def context(
+    parts: list[CohortPart], identify: bool, statistician: metrics.Statistician | None = None
+) -> dict[str, Any]:
+    """Everything the report template shows (*statistician*: see metrics.Statistician)."""
     from olapcli.metricsreport import MetricsReport, indicator_label  # noqa: F401
 
     table = [row for part in parts for row in part.table]
     everyone = [row.learner for row in table]
-    clear = (lambda text: text) if identify else redactor(everyone)
+    clear = Redactor(everyone, identify)
 
-    def name(learner: Learner) -> str:
+    def name(learner: LearnerBrief) -> str:
         return f"{learner.first_name} {learner.last_name}" if identify else learner.key
+
+    titles: dict[str, str] = {}
+    for part in parts:
+        for g in part.data.referentiel.groups:  # type: ignore[union-attr]
+            for a in g.activities:
+                titles.setdefault(a.id, a.title)
+    # The annex is the longest part: a child process (olapcli.forked) writes its first
+    # half meanwhile, this process the other half once the other parts are done.
+    split = len(table) // 2 if len(table) >= 1000 else 0
+    annex = Child(lambda: _annex(table[:split], name, clear, titles)) if split else None
 
     practices: list[tuple[str, str]] = []
     for part in parts:
@@ -265,18 +304,17 @@ def context(parts: list[CohortPart], identify: bool) -> dict[str, Any]:
     header += [label for _id, label in practices] + [_("Total"), _("Proactive")]
     header += [indicator_label(k) for k in metrics.INDICATORS]
     rows = []
+    yes, no = _("yes"), _("no")
     for part in parts:
         for r in part.table:
             row: list[Any] = [name(r.learner)]
             if len(parts) > 1:
                 row.append(part.data.cohort.formation.name)  # type: ignore[union-attr]
             row += [r.counts.get(pid, 0) for pid, _label in practices]
-            row += [r.total, _("yes") if r.proactive else _("no")]
+            row += [r.total, yes if r.proactive else no]
             for k in metrics.INDICATORS:
                 v = r.outcomes[k]
-                row.append(
-                    None if v is None else _("yes") if v is True else _("no") if v is False else v
-                )
+                row.append(None if v is None else yes if v is True else no if v is False else v)
             rows.append(row)
     summaries = []
     for part in parts:
@@ -304,34 +342,10 @@ def context(parts: list[CohortPart], identify: bool) -> dict[str, Any]:
             }
         )
         summaries[-1]["label"] = _LabelView(part.label, short)
-    titles: dict[str, str] = {}
+    coverage = []
     for part in parts:
-        for g in part.data.referentiel.groups:  # type: ignore[union-attr]
-            for a in g.activities:
-                titles.setdefault(a.id, a.title)
-    annex = [
-        {
-            "name": name(r.learner),
-            "needs": [
-                {
-                    "activity": n.activity,
-                    "title": titles.get(n.activity, ""),
-                    "identified": n.identified,
-                    "due": n.due,
-                    "detail": clear(n.detail),
-                    "resources": [clear(x) for x in n.resources],
-                }
-                for n in r.needs
-            ],
-        }
-        for r in table
-        if r.needs
-    ]
-    coverage = [
-        {"name": name(r.learner), "states": metrics.coverage(r.learner, part.data.referentiel)}  # type: ignore[arg-type]
-        for part in parts
-        for r in part.table
-    ]
+        ids = [a.id for g in part.data.referentiel.groups for a in g.activities]  # type: ignore[union-attr]
+        coverage += [(name(r.learner), metrics.coverage_counts(r.learner, ids)) for r in part.table]
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
@@ -341,11 +355,111 @@ def context(parts: list[CohortPart], identify: bool) -> dict[str, Any]:
         "summaries": summaries,
         "charts": charts(parts, table),
         "header": header,
-        "rows": rows,
-        "sentences": [sentence(s) for s in metrics.statistics(table)],
-        "coverage": coverage,
-        "annex": annex,
+        "table_body": _table_body(rows),
+        "sentences": [
+            sentence(s)
+            for s in (statistician.statistics(table) if statistician else metrics.statistics(table))
+        ],
+        "coverage_body": _coverage_body(coverage),
+        "annex": (annex.ask() if annex else Markup()) + _annex(table[split:], name, clear, titles),
     }
+
+
+# The three long parts of the report (a row, a row and a list item per learner) are
+# written here rather than in the template: at 10,000 learners they are most of the
+# page, and plain string building is several times faster than the template loop.
+# Every text is escaped (html.escape, quotes included), as autoescape would.
+
+
+class _Fragment:
+    """A long HTML fragment: pieces of markup, each followed by a text to escape.
+
+    ``mark(markup)`` then ``text(value)``, strictly alternating; the texts are
+    escaped together at the end, in one pass over their join."""
+
+    def __init__(self) -> None:
+        self.marks: list[str] = []
+        self.texts: list[str] = []
+        self.mark = self.marks.append
+        self.text = self.texts.append
+
+    def html(self) -> Markup:
+        assert len(self.marks) == len(self.texts)
+        sep = "\x1f"  # a control character: escaping leaves it as it is
+        joined = sep.join(self.texts)
+        if joined.count(sep) == len(self.texts) - 1:
+            escaped = html.escape(joined, quote=True).split(sep)
+        else:  # a text holds the separator itself
+            escaped = [html.escape(t, quote=True) for t in self.texts]
+        out: list[str] = [""] * (2 * len(self.marks))
+        out[0::2] = self.marks
+        out[1::2] = escaped
+        return Markup("".join(out))
+
+
+def _table_body(rows: list[list[Any]]) -> Markup:
+    """The rows of the Annexe 7 table (— for an unknown value)."""
+    f = _Fragment()
+    mark, text = f.mark, f.text
+    for row in rows:
+        mark('<tr><th scope="row">')
+        text(str(row[0]))
+        cells = "".join("<td>—</td>" if v is None else f"<td>{_number(v)}</td>" for v in row[1:])
+        mark(f"</th>{cells}</tr>\n")
+        text("")
+    return f.html()
+
+
+def _number(value: object) -> str:
+    """A table value: numbers as they are, any text escaped."""
+    return str(value) if type(value) in (int, float) else html.escape(str(value), quote=True)
+
+
+def _coverage_body(coverage: list[tuple[str, dict[str, int]]]) -> Markup:
+    """The rows of the coverage table: how many sub-activities in each state."""
+    f = _Fragment()
+    for who, states in coverage:
+        cells = "".join(f'<td class="center">{states[k]}</td>' for k in metrics.COVERAGE)
+        f.mark('<tr><th scope="row">')
+        f.text(who)
+        f.mark(f"</th>{cells}</tr>\n")
+        f.text("")
+    return f.html()
+
+
+def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[str, str]) -> Markup:
+    """Per learner, each counted need: activity, dates, description, resources."""
+    dates = _("identified {a}, due {b}")
+    res = html.escape(_("resources"))
+    f = _Fragment()
+    mark, text = f.mark, f.text
+    for r in table:
+        if not r.needs:
+            continue
+        scrub = clear if clear.needed(r.learner) else _same
+        mark("<h3>")
+        text(name(r.learner))
+        for i, n in enumerate(r.needs):
+            mark("</h3>\n<ul>\n<li><strong>" if i == 0 else "<li><strong>")
+            text(f"{n.activity} {titles.get(n.activity, '')}")
+            mark("</strong> — ")
+            text(dates.format(a=n.identified, b=n.due))
+            mark(" — ")
+            text(scrub(n.detail))
+            if n.resources:
+                mark(f' <span class="muted">({res} : ')
+                text(" ; ".join(scrub(x) for x in n.resources))
+                mark(")</span></li>\n")
+            else:
+                mark("</li>\n")
+            text("")
+        mark("</ul>\n")
+        text("")
+    return f.html()
+
+
+def _same(text: str) -> str:
+    return text
 
 
 @dataclass

@@ -8,10 +8,12 @@ that ids and keys are unique.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,8 @@ from olapcli.errors import Problem
 from olapcli.i18n import language
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from olapcli.loader import CohortData
 
 #: below this many learner files, one process is faster than starting workers.
@@ -43,8 +47,12 @@ def _init_worker(root: Path, base: CohortData, today: dt.date, strict: bool, lan
 
 def _check_learners(
     rels: list[str],
-) -> tuple[list[Problem], list[tuple[str, str, str]], dict[str, str]]:
-    """Read and check some learner files (in a worker, or in-process)."""
+) -> tuple[list[Problem], list[tuple[str, str, str]], dict[str, list[Any]]]:
+    """Read and check some learner files (in a worker, or in-process).
+
+    Returns the problems, the identities (path, id, key) and, for each file that
+    follows the model, the digest of its bytes and its brief (see olapcli.briefs)."""
+    from olapcli import briefs
     from olapcli.checks import Context, run_checks
     from olapcli.loader import CohortData, locate, read_model
     from olapcli.model import Learner
@@ -54,7 +62,10 @@ def _check_learners(
     problems: list[Problem] = []
     learners = []
     digests: dict[str, str] = {}
+    stats: dict[str, list[int]] = {}
     for rel in rels:
+        with contextlib.suppress(OSError):  # read_model reports an unreadable file
+            stats[rel] = briefs.stat_of(root / rel)  # before reading: see olapcli.briefs
         learner, found = read_model(root, rel, Learner, digests)
         problems += found
         if learner is not None:
@@ -62,13 +73,41 @@ def _check_learners(
     share = CohortData(root, base.cohort, base.referentiel, base.subjects, base.resources, learners)
     ctx = Context(today=_WORKER["today"], core=False, across=False)
     problems += locate(root, run_checks(share, ctx, strict=_WORKER["strict"]))
-    return problems, [(rel, lrn.id, lrn.key) for rel, lrn in learners], digests
+    made = {
+        rel: [digests[rel], briefs.to_json(briefs.of(lrn)), stats[rel]]
+        for rel, lrn in learners
+        if rel in stats
+    }
+    return problems, [(rel, lrn.id, lrn.key) for rel, lrn in learners], made
 
 
 def _workers(count: int) -> int:
     if count < PARALLEL_FROM:
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+@contextlib.contextmanager
+def pool(
+    count: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> Iterator[tuple[int, Executor | None]]:
+    """Worker processes for *count* files: (number of workers, executor), or (1, None)
+    when one process is faster (few files, or one core)."""
+    workers = _workers(count)
+    if workers == 1:
+        yield 1, None
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform == "linux" else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=initializer,
+        initargs=initargs,
+    ) as executor:
+        yield workers, executor
 
 
 def validate(
@@ -94,35 +133,27 @@ def validate(
     base, problems = load_base(root)
     problems += locate(root, run_checks(base, Context(today=today, across=False), strict=strict))
     rels = learner_files(root)
-    workers = _workers(len(rels))
     identities: list[tuple[str, str, str]] = []
-    digests: dict[str, str] = {}
-    if workers == 1:
-        _init_worker(root, base, today, strict, language())
-        found, identities, digests = _check_learners(rels)
-        problems += found
-        if progress:
-            progress(len(rels), len(rels))
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        method = "fork" if sys.platform == "linux" else "spawn"
-        size = max(50, len(rels) // (workers * 4))
-        chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-            initargs=(root, base, today, strict, language()),
-        ) as pool:
+    made: dict[str, list[Any]] = {}
+    started = time.time_ns()
+    args = (root, base, today, strict, language())
+    with pool(len(rels), _init_worker, args) as (workers, executor):
+        if executor is None:
+            _init_worker(*args)
+            found, identities, made = _check_learners(rels)
+            problems += found
+            if progress:
+                progress(len(rels), len(rels))
+        else:
+            size = max(50, len(rels) // (workers * 4))
+            chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
             done = 0
             for chunk, (found, ids, marks) in zip(
-                chunks, pool.map(_check_learners, chunks), strict=True
+                chunks, executor.map(_check_learners, chunks), strict=True
             ):
                 problems += found
                 identities += ids
-                digests.update(marks)
+                made.update(marks)
                 done += len(chunk)
                 if progress:
                     progress(done, len(rels))
@@ -130,5 +161,8 @@ def validate(
     problems = sorted(problems, key=sort_key)
     if use_cache:
         cache.put(root, key, problems)
-        cache.mark_all_valid(root, digests)
+        cache.mark_all_valid(root, {rel: entry[0] for rel, entry in made.items()})
+        from olapcli import briefs
+
+        briefs.remember(root, made, started)
     return problems

@@ -51,9 +51,8 @@ def metrics(
 ) -> None:
     import datetime as dt
 
-    from olapcli.errors import ProblemsError
-    from olapcli.loader import load_cohort
     from olapcli.metricsreport import build, table_rows
+    from olapcli.report import load_one
 
     if sep not in (",", ";", "\t"):
         refuse(_("The CSV separator must be « , », « ; » or a tab."))
@@ -66,13 +65,8 @@ def metrics(
     if first and last and last < first:
         refuse(_("--to is before --from."))
     folder = root(ctx)
-    data, problems = load_cohort(folder)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or data.cohort is None or data.referentiel is None:
-        raise ProblemsError(
-            _("The cohort has errors; the figures would be wrong. Run olap validate."), errors
-        )
-    report, _table = build(folder, data, first, last, identify)
+    data, learners = load_one(folder)
+    report, _table = build(folder, data, learners, first, last, identify)
     header, rows = table_rows(report, identify)
     if fmt is Format.json:
         text = report.model_dump_json(indent=2, exclude_none=False) + "\n"

@@ -1,0 +1,96 @@
+"""A second core for the report: work done in a forked child while this process goes on.
+
+``olap report`` over 10,000 learners has two long pieces of work that need
+nothing from the rest: importing scipy.stats (about a second) and writing the
+annex (tens of thousands of needs). On Linux with two cores or more, each runs
+in a child forked from this process — the child sees the data already loaded,
+without copying it — and sends its result back through a pipe. Everywhere
+else, and whenever a child fails, the same work runs here instead, so the
+result never depends on the fork.
+
+Plain ``os.fork`` and a pipe rather than a process pool: a pool starts a
+thread in the parent, and forking a process that has threads is unsafe.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Callable
+from typing import Any
+
+
+def usable() -> bool:
+    """Can work go to a forked child here?"""
+    return sys.platform == "linux" and (os.cpu_count() or 1) >= 2
+
+
+class Child:
+    """``first()`` runs at once in a child; :meth:`ask` then sends it a value, gets
+    ``then(value)`` back (without *then*: gets the result of ``first()``).
+
+    Without a child (see :func:`usable`), or when the child fails, :meth:`ask`
+    runs ``first()`` and ``then(value)`` in this process."""
+
+    def __init__(self, first: Callable[[], Any], then: Callable[[Any], Any] | None = None) -> None:
+        self.first, self.then = first, then
+        self.pid = 0
+        self.conn: Any = None
+        if not usable():
+            return
+        import multiprocessing
+
+        mine, theirs = multiprocessing.Pipe(duplex=True)
+        try:
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the child: never returns
+            code = 0
+            try:
+                mine.close()
+                result = first()
+                if then is not None:
+                    result = then(theirs.recv())
+                theirs.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)  # no atexit, no flush of buffers the parent owns
+        theirs.close()
+        self.pid, self.conn = pid, mine
+
+    def ask(self, value: Any = None) -> Any:
+        """The child's answer, or the same work done here."""
+        if self.conn is not None:
+            try:
+                if self.then is not None:
+                    self.conn.send(value)
+                return pickle.loads(self.conn.recv_bytes())
+            except (EOFError, OSError, pickle.UnpicklingError):
+                pass  # the child failed: do the work here
+            finally:
+                if self.conn is not None:
+                    self.conn.close()
+                    self.conn = None
+                self.close()
+        result = self.first()
+        return result if self.then is None else self.then(value)
+
+    def close(self) -> None:
+        """Let the child go: after :meth:`ask` it has already finished; before, it is
+        stopped (the command ended otherwise, e.g. on a refusal)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+            if self.pid:
+                import signal
+
+                os.kill(self.pid, signal.SIGKILL)
+        if self.pid:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = 0
