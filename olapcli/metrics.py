@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from olapcli.briefs import OUTCOME_KEYS, LearnerBrief, NeedBrief, of
@@ -33,9 +34,17 @@ MIN_N = 8
 MIN_GROUP = 3
 
 
-def counted(need: NeedBrief, cohort: Cohort, start: dt.date | None, end: dt.date | None) -> bool:
-    """Does *need* count as an anticipated imminent need (the count rule)?"""
-    if need.practice not in {p.id for p in cohort.practices}:
+def counted(
+    need: NeedBrief,
+    cohort: Cohort,
+    start: dt.date | None,
+    end: dt.date | None,
+    practices: set[str] | None = None,
+) -> bool:
+    """Does *need* count as an anticipated imminent need (the count rule)?
+
+    *practices*: the ids of cohort.yaml's practices, when the caller has them."""
+    if need.practice not in (practices or {p.id for p in cohort.practices}):
         return False
     if need.due < need.identified:
         return False
@@ -70,9 +79,10 @@ def rows(
 ) -> list[Row]:
     """The Annexe 7 table, one row per learner, practices in cohort.yaml's order."""
     out = []
+    practices = {p.id for p in cohort.practices}
     for each in learners:
         learner = each if isinstance(each, LearnerBrief) else of(each)
-        needs = [n for n in learner.needs if counted(n, cohort, start, end)]
+        needs = [n for n in learner.needs if counted(n, cohort, start, end, practices)]
         counts = {p.id: 0 for p in cohort.practices}
         for need in needs:
             counts[need.practice] += 1
@@ -80,7 +90,7 @@ def rows(
             Row(
                 learner,
                 counts,
-                sorted(needs, key=lambda n: (n.identified, n.id)),
+                sorted(needs, key=attrgetter("identified", "id")),
                 dict(learner.outcomes),
             )
         )

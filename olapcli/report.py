@@ -8,6 +8,7 @@ is cleared of learners' and tutors' names and of e-mail addresses.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import re
@@ -130,19 +131,29 @@ def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
 
 def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[CohortPart]:
     """Every cohort, checked (see :func:`load_one`), with its table and label."""
+    import threading
+
     from olapcli.metricsreport import source
 
-    parts = []
-    for root in roots:
-        base, learners = load_one(root)
-        assert base.cohort is not None
-        table = metrics.rows(base.cohort, learners, start, end)
-        parts.append(
-            CohortPart(
-                root, base, table, metrics.label(base.cohort, table), source(root, start, end)
-            )
-        )
-    return parts
+    # Git's answer (commit, uncommitted changes) comes from git processes: asked in a
+    # thread while the cohorts are read, and waited for before any fork (olapcli.forked).
+    sources: dict[Path, Any] = {}
+    asking = threading.Thread(
+        target=lambda: sources.update({r: source(r, start, end) for r in roots}), daemon=True
+    )
+    asking.start()
+    loaded = []
+    try:
+        for root in roots:
+            base, learners = load_one(root)
+            assert base.cohort is not None
+            loaded.append((root, base, metrics.rows(base.cohort, learners, start, end)))
+    finally:
+        asking.join()
+    return [
+        CohortPart(root, base, table, metrics.label(base.cohort, table), sources[root])  # type: ignore[arg-type]
+        for root, base, table in loaded
+    ]
 
 
 def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str = "") -> str:
@@ -187,12 +198,11 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     )
     periods: dict[str, int] = {}
     for part in parts:
+        dues = sorted(need.due for r in part.table for need in r.needs)
         for period in part.data.cohort.periods:  # type: ignore[union-attr]
-            n = sum(
-                1 for r in part.table for need in r.needs if period.start <= need.due <= period.end
-            )
+            n = bisect.bisect_right(dues, period.end) - bisect.bisect_left(dues, period.start)
             key = period.id if len(parts) == 1 else f"{part.data.cohort.formation.name} {period.id}"  # type: ignore[union-attr]
-            periods[key] = periods.get(key, 0) + n
+            periods[key] = periods.get(key, 0) + max(0, n)
     per_period = _bars(
         _("Anticipated needs per company period"),
         _("Number of anticipated imminent needs due within each company period."),
@@ -429,7 +439,12 @@ def _coverage_body(coverage: list[tuple[str, dict[str, int]]]) -> Markup:
 
 def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[str, str]) -> Markup:
     """Per learner, each counted need: activity, dates, description, resources."""
+    # « identified {a}, due {b} » cut once around its two dates (60,000 needs)
     dates = _("identified {a}, due {b}")
+    before, _a, rest = dates.partition("{a}")
+    between, _b, after = rest.partition("{b}")
+    if not (_a and _b):  # a translation with {b} before {a}
+        before, between, after = "", "", ""
     res = html.escape(_("resources"))
     f = _Fragment()
     mark, text = f.mark, f.text
@@ -443,7 +458,11 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
             mark("</h3>\n<ul>\n<li><strong>" if i == 0 else "<li><strong>")
             text(f"{n.activity} {titles.get(n.activity, '')}")
             mark("</strong> — ")
-            text(dates.format(a=n.identified, b=n.due))
+            text(
+                f"{before}{n.identified.isoformat()}{between}{n.due.isoformat()}{after}"
+                if between
+                else dates.format(a=n.identified, b=n.due)
+            )
             mark(" — ")
             text(scrub(n.detail))
             if n.resources:
