@@ -167,12 +167,17 @@ def main() -> None:
     warm = min(run([OLAP, "-C", str(clone), "validate"], cold_env) for _ in range(5))
     print(f"validate {n}: cold {cold:.2f}s, PyYAML alone {reference:.2f}s, warm {warm:.3f}s")
 
-    # olap report over the same 10,000 learners: cold (empty caches), then warm
+    # olap report over the same 10,000 learners: cold (empty caches); then, with another
+    # empty cache, as a centre meets it: olap validate (after a pull, in CI), then report
     report_env = {**env, "OLAP_CACHE_DIR": str(work / "cache-report")}
     report_out = work / "rapport.html"
-    report_cold = run([OLAP, "-C", str(clone), "report", "--out", str(report_out)], report_env)
-    report_warm = run([OLAP, "-C", str(clone), "report", "--out", str(report_out)], report_env)
-    print(f"report {n}: cold {report_cold:.2f}s, warm {report_warm:.2f}s")
+    report_args = [OLAP, "-C", str(clone), "report", "--out", str(report_out)]
+    report_cold = run(report_args, report_env)
+    after_env = {**env, "OLAP_CACHE_DIR": str(work / "cache-after-validate")}
+    run([OLAP, "-C", str(clone), "validate"], after_env)
+    report_after = [run(report_args, after_env) for _ in range(5)]
+    report_warm = statistics.median(report_after)
+    print(f"report {n}: cold {report_cold:.2f}s, after validate {report_after}")
 
     size_kb = sum(p.stat().st_size for p in (clone / "learners").glob("*.yaml")) / n / 1024
     lines = [
@@ -206,8 +211,9 @@ def main() -> None:
         f"| ≤ 20 s | {'✅' if render_cold <= 20 else '❌'} |",
         f"| `olap render`, 1,000 learners, again after one learner changed | {render_one:.2f} s "
         f"| ≤ 3 s | {'✅' if render_one <= 3 else '❌'} |",
-        f"| `olap report`, {n:,} learners, caches warm | {report_warm:.2f} s | ≤ 3 s "
-        f"| {'✅' if report_warm <= 3 else '❌'} |",
+        f"| `olap report`, {n:,} learners, after `olap validate` (validate cache warm) | median "
+        f"{report_warm:.2f} s (min {min(report_after):.2f}, max {max(report_after):.2f}, 5 runs) "
+        f"| ≤ 3 s | {'✅' if report_warm <= 3 else '❌'} |",
         f"| `olap report`, {n:,} learners, cold | {report_cold:.2f} s → {report_cold / cold:.2f}× the cold "
         f"`olap validate` | ≤ 1.5× | {'✅' if report_cold <= 1.5 * cold else '❌'} |",
         "",
@@ -230,6 +236,11 @@ def main() -> None:
         "  writes only the pages whose bytes changed.",
         "- The warm run keys the cache by content: blob ids from the git index for files whose",
         "  stat data prove them unchanged (git's own rule), a hash of the bytes for the others.",
+        "- `report` reads each learner's brief (what the figures need) from the cache `validate`",
+        "  fills; when cold it parses the files in worker processes as `validate` does. It",
+        "  imports scipy.stats and writes half of the annex in forked children (docs/",
+        f"  architecture.md, « the report at 10,000 learners »). The report is "
+        f"{report_out.stat().st_size / 1e6:.1f} MB here.",
     ]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written {args.out}")
