@@ -129,7 +129,11 @@ class Policy(Base):
 
 
 class Notifications(Base):
+    """Who the e-mails come from, and where they are built: by each trainer's olap when
+    recording (``workstation``), or by the centre's CI after a push (``ci``)."""
+
     sender: EmailStr | None = None
+    by: Literal["workstation", "ci"] = "workstation"
 
 
 class Cohort(Base):

@@ -131,6 +131,7 @@ def _register() -> None:
         match,
         metrics,
         need,
+        notify,
         plan,
         qcm,
         render,
@@ -152,6 +153,7 @@ def _register() -> None:
     app.command("render", help=render.HELP)(render.render)
     app.command("metrics", help=metrics.HELP)(metrics.metrics)
     app.command("report", help=report.HELP)(report.report)
+    app.add_typer(notify.app, name="notify")
 
 
 _register()

@@ -131,3 +131,21 @@ def split_list(value: str | None) -> list[str]:
     if not value:
         return []
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def notify_after(folder: Path, events: list[Any]) -> None:
+    """Queue the e-mails of *events* (olapcli.notify) after a write, and say so.
+
+    The write is done: a problem here is reported, never turned into a failure."""
+    from olapcli import notify
+
+    files = notify.working_tree(folder)
+    if not notify.enabled(files):
+        return  # notifications.by: ci — the centre's CI builds them after a push
+    for event in events:
+        try:
+            line = notify.say(notify.queue(folder, event, files))
+        except Exception as exc:  # the record is safe; only the e-mail is missing
+            line = _("The e-mail could not be prepared: {why}").format(why=exc)
+        if line:
+            err.print(line, markup=False)

@@ -11,6 +11,7 @@ from olapcli.cli.common import (
     confirm,
     err,
     interactive,
+    notify_after,
     out,
     parse_date_option,
     refuse,
@@ -166,3 +167,6 @@ def add(
         style="bold green",
         markup=False,
     )
+    from olapcli.notify import Event
+
+    notify_after(folder, [Event("eval", learner, result.id)])

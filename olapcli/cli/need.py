@@ -13,6 +13,7 @@ from olapcli.cli.common import (
     ask,
     confirm,
     interactive,
+    notify_after,
     out,
     parse_date_option,
     refuse,
@@ -275,6 +276,9 @@ def add(
     need = add_need(folder, learner, inp, commit)
     typer.echo(_("Imminent need recorded."))
     print_need(need, learner)
+    from olapcli.notify import Event
+
+    notify_after(folder, [Event("need", learner, need.id)])
 
 
 def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
@@ -408,3 +412,8 @@ def step(
     result = step_need(root(ctx), learner, need, steps, commit)
     typer.echo(_("Step recorded."))
     print_need(result, learner)
+    from olapcli.notify import ANNOUNCED_STEPS, Event
+
+    notify_after(
+        root(ctx), [Event("step", learner, result.id, s) for s in ANNOUNCED_STEPS if s in steps]
+    )

@@ -1,0 +1,245 @@
+"""Delivering the outbox over SMTP: each e-mail once, a failed one stays pending.
+
+Settings come from the environment only, never from tracked files:
+
+=====================  ==========================================================
+``OLAP_SMTP_HOST``     the server (required to send)
+``OLAP_SMTP_PORT``     default 587 with STARTTLS, 465 with TLS, 25 without
+``OLAP_SMTP_SECURITY`` ``starttls`` (default), ``tls`` or ``none``
+``OLAP_SMTP_USER``     with ``OLAP_SMTP_PASSWORD``: log in (AUTH) before sending
+``OLAP_SMTP_CAFILE``   a CA bundle to trust (a centre's own certificate authority)
+``OLAP_SMTP_TIMEOUT``  seconds, default 30
+=====================  ==========================================================
+
+An e-mail moves from ``pending/`` to ``sent/`` (an atomic rename) only after
+the server accepted it. When the server accepts some recipients and refuses
+others, the sent copy records the accepted ones and the pending copy keeps
+only the refused ones (header ``X-Olap-Envelope-To``), so nobody gets it twice
+and nobody is forgotten. ``olap notify send`` holds a lock on the outbox: two
+sends at once cannot send the same e-mail twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from pathlib import Path
+
+from olapcli import fsio
+from olapcli.errors import UserError
+from olapcli.i18n import _
+from olapcli.notify import OUTBOX
+
+ENVELOPE = "X-Olap-Envelope-To"
+
+
+@dataclass
+class Settings:
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None
+    cafile: str | None
+    timeout: float
+
+
+def settings(env: dict[str, str] | None = None) -> Settings:
+    """The SMTP settings of the environment; refused when they are missing or wrong."""
+    env = dict(os.environ) if env is None else env
+    host = env.get("OLAP_SMTP_HOST", "").strip()
+    if not host:
+        raise UserError(
+            _("No SMTP server is configured: the e-mails stay in the outbox."),
+            _(
+                "set OLAP_SMTP_HOST (and OLAP_SMTP_PORT, OLAP_SMTP_SECURITY, OLAP_SMTP_USER, "
+                "OLAP_SMTP_PASSWORD) in the environment, never in the cohort's files"
+            ),
+        )
+    security = env.get("OLAP_SMTP_SECURITY", "starttls").strip().lower()
+    if security not in ("starttls", "tls", "none"):
+        raise UserError(
+            _("OLAP_SMTP_SECURITY must be starttls, tls or none, not « {value} ».").format(
+                value=security
+            )
+        )
+    default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    try:
+        port = int(env.get("OLAP_SMTP_PORT") or default_port)
+        timeout = float(env.get("OLAP_SMTP_TIMEOUT") or 30)
+    except ValueError:
+        raise UserError(_("OLAP_SMTP_PORT and OLAP_SMTP_TIMEOUT must be numbers.")) from None
+    user = env.get("OLAP_SMTP_USER") or None
+    password = env.get("OLAP_SMTP_PASSWORD") or None
+    if bool(user) != bool(password):
+        raise UserError(_("Give both OLAP_SMTP_USER and OLAP_SMTP_PASSWORD, or neither."))
+    return Settings(host, port, security, user, password, env.get("OLAP_SMTP_CAFILE"), timeout)
+
+
+def read(path: Path) -> EmailMessage:
+    """An e-mail of the outbox."""
+    msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def envelope(msg: EmailMessage) -> list[str]:
+    """Who the e-mail still has to reach."""
+    if msg[ENVELOPE]:
+        return [a for _n, a in getaddresses([str(msg[ENVELOPE])]) if a]
+    return [
+        a for _n, a in getaddresses([str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])]) if a
+    ]
+
+
+def pending(root: Path) -> list[Path]:
+    """The e-mails waiting, oldest name first (reading creates nothing)."""
+    return sorted((root / OUTBOX / "pending").glob("*.eml"))
+
+
+def sent(root: Path) -> list[Path]:
+    return sorted((root / OUTBOX / "sent").glob("*.eml"))
+
+
+@contextlib.contextmanager
+def _lock(root: Path) -> Iterator[None]:
+    """One ``notify send`` at a time per outbox (the lock file lives in the cache folder,
+    not in the working tree)."""
+    from olapcli.cache import cohort_file
+
+    path = cohort_file(root, "outbox", ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UserError(_("Another olap notify send is running on this outbox.")) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _connect(s: Settings) -> smtplib.SMTP:
+    context = ssl.create_default_context(cafile=s.cafile) if s.security != "none" else None
+    smtp: smtplib.SMTP
+    if s.security == "tls":
+        smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        if s.security == "starttls":
+            smtp.starttls(context=context)
+    if s.user and s.password:
+        smtp.login(s.user, s.password)
+    return smtp
+
+
+@dataclass
+class Outcome:
+    """What ``send`` did."""
+
+    sent: list[str] = field(default_factory=list)  # file names
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+    partial: list[tuple[str, list[str]]] = field(default_factory=list)  # (name, refused)
+
+
+def send(root: Path, s: Settings, progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Deliver every pending e-mail. Connection problems stop the run: what was not
+    accepted stays pending."""
+    result = Outcome()
+    with _lock(root):
+        files = pending(root)
+        if not files:
+            return result
+        try:
+            smtp = _connect(s)
+        except smtplib.SMTPAuthenticationError:
+            raise UserError(
+                _("The SMTP server refused the user name or password (OLAP_SMTP_USER)."),
+                _("nothing was sent; every e-mail stays in the outbox"),
+            ) from None
+        except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+            raise UserError(
+                _("Cannot reach the SMTP server {host}:{port}: {why}").format(
+                    host=s.host, port=s.port, why=exc
+                ),
+                _("nothing was sent; every e-mail stays in the outbox"),
+            ) from None
+        try:
+            for done, path in enumerate(files, 1):
+                if not _send_one(smtp, path, result):
+                    break  # the connection is gone: the rest stays pending
+                if progress:
+                    progress(done, len(files))
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+    return result
+
+
+def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
+    """Send one e-mail; False when the connection cannot be used any more."""
+    msg = read(path)
+    to = envelope(msg)
+    clean = read(path)
+    for header in [h for h in clean if h.lower().startswith("x-olap-")]:
+        del clean[header]
+    sender = [a for _n, a in getaddresses([str(msg["From"] or "")]) if a]
+    try:
+        refused = smtp.send_message(clean, from_addr=sender[0] if sender else None, to_addrs=to)
+    except smtplib.SMTPRecipientsRefused as exc:
+        result.failed.append(
+            (
+                path.name,
+                _("every recipient was refused: {who}").format(who=", ".join(exc.recipients)),
+            )
+        )
+        _reset(smtp)
+        return True
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        result.failed.append((path.name, _refusal(exc)))
+        _reset(smtp)
+        return True
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        result.failed.append((path.name, _("the connection was lost: {why}").format(why=exc)))
+        return False
+    except smtplib.SMTPException as exc:
+        result.failed.append((path.name, str(exc)))
+        return False
+    box = path.parent.parent
+    if refused:
+        accepted = [a for a in to if a not in refused]
+        msg.replace_header(ENVELOPE, ", ".join(accepted)) if msg[ENVELOPE] else msg.add_header(
+            ENVELOPE, ", ".join(accepted)
+        )
+        fsio.atomic_write_bytes(box / "sent" / path.name, bytes(msg))
+        msg.replace_header(ENVELOPE, ", ".join(refused))
+        fsio.atomic_write_bytes(path, bytes(msg))
+        result.partial.append((path.name, sorted(refused)))
+        return True
+    os.replace(path, box / "sent" / path.name)
+    result.sent.append(path.name)
+    return True
+
+
+def _reset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.rset()
+
+
+def _refusal(exc: smtplib.SMTPResponseException) -> str:
+    text = (
+        exc.smtp_error.decode("utf-8", "replace")
+        if isinstance(exc.smtp_error, bytes)
+        else str(exc.smtp_error)
+    )
+    return _("the server refused it ({code} {text})").format(code=exc.smtp_code, text=text)

@@ -1,0 +1,284 @@
+"""Notifications: e-mails built on each event, kept in the outbox, sent once to a real
+SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from olapcli import notify
+from tests.conftest import edit, git, need_args
+
+LEA = {
+    "lea.martin@mail.example",
+    "marc.girard@brasserie-halles.example",
+    "francois.dupont@cfa-metiers-bouche.example",
+    "karim.messaoudi@cfa-metiers-bouche.example",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it accepted; it can drop the connection."""
+
+    def __init__(self, drop_at: int | None = None, refuse: set[str] | None = None) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.drop_at = drop_at
+        self.refuse = refuse or set()
+        self.seen = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.drop_at is not None and self.seen >= self.drop_at:
+            session.transport.abort()  # the connection drops before any answer
+            return "421 gone"
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted"
+
+
+class Server:
+    def __init__(self, handler: Inbox, password: str | None = None) -> None:
+        self.port = free_port()
+        kwargs = {}
+        if password is not None:
+
+            def authenticator(server, session, envelope, mechanism, auth_data):
+                ok = auth_data.login == b"cfa" and auth_data.password == password.encode()
+                return AuthResult(success=ok, handled=False)  # False: aiosmtpd answers 535
+
+            kwargs = {
+                "authenticator": authenticator,
+                "auth_require_tls": False,  # plain text on 127.0.0.1 only
+                "auth_required": True,
+            }
+        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **kwargs)
+        self.inbox = handler
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            "OLAP_SMTP_HOST": "127.0.0.1",
+            "OLAP_SMTP_PORT": str(self.port),
+            "OLAP_SMTP_SECURITY": "none",
+            "OLAP_SMTP_TIMEOUT": "5",
+            **extra,
+        }
+
+
+@pytest.fixture
+def smtp(request):
+    made = []
+
+    def start(handler: Inbox | None = None, password: str | None = None) -> Server:
+        server = Server(handler or Inbox(), password)
+        server.controller.start()
+        made.append(server)
+        return server
+
+    yield start
+    for server in made:
+        server.controller.stop()
+
+
+def eml(path: Path):
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+
+def recipients(msg) -> set[str]:
+    return {a.addr_spec for h in ("To", "Cc") for a in (msg[h].addresses if msg[h] else ())}
+
+
+def pending(root: Path) -> list[Path]:
+    return sorted((root / "outbox/pending").glob("*.eml"))
+
+
+def add_need(olap, root, detail="Brunoise pour 40 couverts <b>vite</b>", learner="lea-martin"):
+    args = ["3.1" if a == "6.3" else a for a in need_args(detail)]  # 3.1 has shared resources
+    result = olap("-C", root, "need", "add", learner, *args)
+    assert result.code == 0, result.output
+    return result
+
+
+def test_need_add_writes_one_email_to_the_three_actors(olap, cohort_repo):
+    result = add_need(olap, cohort_repo)
+    assert "courriel en attente" in result.output.lower() or "outbox" in result.output
+    [path] = pending(cohort_repo)
+    msg = eml(path)
+    assert recipients(msg) == LEA  # learner + tutor in To, both trainers in Cc
+    assert "Léa Martin" in msg["Subject"] and "[CAP Cuisine]" in msg["Subject"]
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "Brunoise pour 40 couverts <b>vite</b>" in text
+    assert "&lt;b&gt;vite&lt;/b&gt;" in html and "<b>vite" not in html
+    for word in ("3.1", "2026-11-20", "2026-11-25", "Échéance", "l'entreprise"):
+        assert word in text
+    assert "Les tailles de légumes" in text  # the activity's shared resources
+    assert msg["Message-ID"].startswith(f"<{path.stem}.")
+    # the outbox is never committed
+    assert "outbox" not in git(cohort_repo, "status", "--porcelain")
+
+
+def test_the_same_event_is_queued_once_and_keeps_its_message_id(olap, cohort_repo):
+    add_need(olap, cohort_repo)
+    [path] = pending(cohort_repo)
+    event = notify.Event("need", "lea-martin", path.stem.split("-", 3)[-1])
+    assert event.name == path.stem
+    again = notify.queue(cohort_repo, event)
+    assert again.already and pending(cohort_repo) == [path]
+    msg, _missing = notify.compose(notify.working_tree(cohort_repo), event)
+    assert msg["Message-ID"] == eml(path)["Message-ID"]
+
+
+def test_header_values_lose_cr_lf_and_nul(olap, cohort_repo):
+    edit(
+        cohort_repo / "referentiel.yaml",
+        'title: "Éplucher et tailler les légumes"',
+        'title: "Éplucher\\r\\nBcc: pirate@evil.example\\u0000"',
+    )
+    add_need(olap, cohort_repo)
+    raw = pending(cohort_repo)[0].read_bytes()
+    head = raw.split(b"\n\n", 1)[0]
+    assert b"\nBcc:" not in head and b"\x00" not in head
+    assert notify.clean_header("a\r\nBcc: x\x00y") == "a Bcc: x y"
+
+
+def test_a_learner_without_address_is_reported_not_a_crash(olap, cohort_repo):
+    edit(cohort_repo / "learners/lea-martin.yaml", "email: lea.martin@mail.example\n", "")
+    result = add_need(olap, cohort_repo)
+    assert "alternant" in result.output  # « Pas d'adresse pour : l'alternant »
+    assert recipients(eml(pending(cohort_repo)[0])) == LEA - {"lea.martin@mail.example"}
+
+
+def test_eval_add_and_need_step_notify_too(olap, cohort_repo):
+    add_need(olap, cohort_repo)
+    need_id = pending(cohort_repo)[0].stem.split("-", 3)[-1]
+    r = olap("-C", cohort_repo, "need", "step", "lea-martin", need_id, "--applied", "2026-11-24")
+    assert r.code == 0, r.output
+    r = olap(
+        "-C",
+        cohort_repo,
+        "eval",
+        "add",
+        "lea-martin",
+        "--need",
+        need_id,
+        "--level",
+        "A",
+        "--by",
+        "entreprise",
+        "--date",
+        "2026-11-25",
+    )
+    assert r.code == 0, r.output
+    names = [p.stem for p in pending(cohort_repo)]
+    assert f"step-lea-martin-{need_id}-applied" in names
+    evals = [p for p in pending(cohort_repo) if p.stem.startswith("eval-")]
+    assert len(evals) == 1
+    text = eml(evals[0]).get_body(("plain",)).get_content()
+    assert "A (autonome)" in text and "2026-11-25" in text and "Brunoise" in text
+
+
+def test_send_delivers_once_to_every_recipient(olap, cohort_repo, smtp, monkeypatch):
+    server = smtp()
+    add_need(olap, cohort_repo)
+    add_need(olap, cohort_repo, learner="nathan-rey", detail="Découpe de volaille")
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    dry = olap("-C", cohort_repo, "notify", "send", "--dry-run")
+    assert dry.code == 0 and server.inbox.messages == []
+    result = olap("-C", cohort_repo, "notify", "send")
+    assert result.code == 0, result.output
+    assert len(server.inbox.messages) == 2
+    delivered = {rcpt for rcpts, _data in server.inbox.messages for rcpt in rcpts}
+    assert LEA <= delivered
+    first = BytesParser(policy=policy.default).parsebytes(server.inbox.messages[0][1])
+    assert "X-Olap-Event" not in first  # olap's own headers stay home
+    assert "Léa" in first["To"] or "Nathan" in first["To"]
+    assert (
+        pending(cohort_repo) == [] and len(list((cohort_repo / "outbox/sent").glob("*.eml"))) == 2
+    )
+    again = olap("-C", cohort_repo, "notify", "send")
+    assert again.code == 0 and len(server.inbox.messages) == 2
+
+
+def test_auth_success_and_refusal(olap, cohort_repo, smtp, monkeypatch, refused):
+    server = smtp(password="s3cret")
+    add_need(olap, cohort_repo)
+    for key, value in server.env(OLAP_SMTP_USER="cfa", OLAP_SMTP_PASSWORD="faux").items():
+        monkeypatch.setenv(key, value)
+    out = refused(cohort_repo, "-C", cohort_repo, "notify", "send").output
+    assert "mot de passe" in out
+    assert server.inbox.messages == [] and len(pending(cohort_repo)) == 1
+    monkeypatch.setenv("OLAP_SMTP_PASSWORD", "s3cret")
+    assert olap("-C", cohort_repo, "notify", "send").code == 0
+    assert len(server.inbox.messages) == 1 and pending(cohort_repo) == []
+
+
+def test_a_dropped_connection_leaves_the_rest_pending(olap, cohort_repo, smtp, monkeypatch):
+    server = smtp(Inbox(drop_at=2))
+    for learner in ("lea-martin", "nathan-rey", "ines-haddad"):
+        add_need(olap, cohort_repo, learner=learner)
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    result = olap("-C", cohort_repo, "notify", "send")
+    assert result.code == 1
+    assert "en attente" in result.output
+    assert len(server.inbox.messages) == 1
+    assert len(pending(cohort_repo)) == 2  # nothing marked sent that was not accepted
+    sent = [p.name for p in (cohort_repo / "outbox/sent").glob("*.eml")]
+    accepted = BytesParser(policy=policy.default).parsebytes(server.inbox.messages[0][1])
+    assert sent == [f"{accepted['Message-ID'].strip()[1:].split('.', 1)[0]}.eml"]
+
+
+def test_a_refused_recipient_stays_pending_for_them_only(olap, cohort_repo, smtp, monkeypatch):
+    server = smtp(Inbox(refuse={"marc.girard@brasserie-halles.example"}))
+    add_need(olap, cohort_repo)
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    result = olap("-C", cohort_repo, "notify", "send")
+    assert result.code == 1 and "marc.girard" in result.output
+    [(rcpts, _data)] = server.inbox.messages
+    assert set(rcpts) == LEA - {"marc.girard@brasserie-halles.example"}
+    [left] = pending(cohort_repo)
+    assert eml(left)["X-Olap-Envelope-To"] == "marc.girard@brasserie-halles.example"
+
+
+def test_send_without_smtp_is_refused_and_changes_nothing(olap, cohort_repo, refused):
+    add_need(olap, cohort_repo)
+    out = refused(cohort_repo, "-C", cohort_repo, "notify", "send").output
+    assert "OLAP_SMTP_HOST" in out
+
+
+def test_since_builds_what_the_commits_added_once(olap, cohort_repo):
+    base = git(cohort_repo, "rev-parse", "HEAD").strip()
+    add_need(olap, cohort_repo)
+    add_need(olap, cohort_repo, learner="nathan-rey", detail="Découpe de volaille")
+    for path in pending(cohort_repo):
+        path.unlink()  # as on a CI runner: an empty outbox
+    git(cohort_repo, "commit", "-qam", "deux besoins")
+    result = olap("-C", cohort_repo, "notify", "--since", base)
+    assert result.code == 0, result.output
+    assert sorted(p.stem.split("-")[1] for p in pending(cohort_repo)) == ["lea", "nathan"]
+    again = olap("-C", cohort_repo, "notify", "--since", base)
+    assert again.code == 0 and len(pending(cohort_repo)) == 2
+
+
+def test_since_an_unknown_revision_is_refused(cohort_repo, refused):
+    out = refused(cohort_repo, "-C", cohort_repo, "notify", "--since", "pas-une-revision").output
+    assert "pas-une-revision" in out
