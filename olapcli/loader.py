@@ -7,6 +7,7 @@ have one.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -55,8 +56,36 @@ class CohortData:
         return {a.id for g in self.referentiel.groups for a in g.activities}
 
 
+_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
+
+
+def conflict_problem(text: str, rel: str) -> Problem | None:
+    """The first Git conflict marker left in *text*, as a problem, or None."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return None  # most files: one C-level scan
+    found = _MARKER.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return Problem(
+        rel,
+        line,
+        1,
+        "error",
+        "merge-conflict",
+        _("unresolved merge conflict: Git left its markers (<<<<<<<, =======, >>>>>>>) here"),
+        _(
+            "keep what must stay of each version (both, for two different needs), delete the "
+            "marker lines, then olap validate and git commit"
+        ),
+    )
+
+
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     """Plain data of *text*, or the problems that prevent reading it."""
+    marker = conflict_problem(text, rel)
+    if marker is not None:
+        return None, [marker]
     try:
         return yamlfast.load(text), []
     except Forbidden as exc:

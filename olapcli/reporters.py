@@ -97,4 +97,29 @@ def github(problems: list[Problem], root: Path | None = None, prefix: str = "") 
     return "\n".join(out)
 
 
-REPORTERS: dict[str, Callable[..., str]] = {"text": text, "json": as_json, "github": github}
+def gitlab(problems: list[Problem], root: Path | None = None, prefix: str = "") -> str:
+    """GitLab's code quality report (a JSON list), shown on merge requests."""
+    import hashlib
+    import json
+
+    items = []
+    for p in problems:
+        where = f"{prefix}{p.path}:{p.line or 0}:{p.col or 0}:{p.code}:{p.message}"
+        items.append(
+            {
+                "description": p.message + (f" — {p.hint}" if p.hint else ""),
+                "check_name": p.code,
+                "fingerprint": hashlib.sha256(where.encode()).hexdigest(),
+                "severity": "major" if p.severity == "error" else "minor",
+                "location": {"path": prefix + p.path, "lines": {"begin": p.line or 1}},
+            }
+        )
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+REPORTERS: dict[str, Callable[..., str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+    "gitlab": gitlab,
+}

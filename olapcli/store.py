@@ -182,6 +182,11 @@ def make_yaml(indent: tuple[int, int, int] = (2, 4, 2), null: str = "null") -> Y
 def load(path: Path, rel: str) -> Document:
     """Load *path* for editing; refuses bad YAML with file, line and column."""
     text = read_text(path, rel)
+    from olapcli.loader import conflict_problem
+
+    marker = conflict_problem(text, rel)
+    if marker is not None:
+        raise ProblemsError(_("Cannot read {path}").format(path=rel), [marker])
     try:
         if SUSPECT.search(text):  # most files hold none of & * ! <<: skip importing PyYAML
             from olapcli import yamlfast

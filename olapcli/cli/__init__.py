@@ -137,6 +137,8 @@ def _register() -> None:
         render,
         report,
         resource,
+        setup,
+        sync,
         validate,
     )
 
@@ -154,6 +156,8 @@ def _register() -> None:
     app.command("metrics", help=metrics.HELP)(metrics.metrics)
     app.command("report", help=report.HELP)(report.report)
     app.add_typer(notify.app, name="notify")
+    app.command("setup", help=setup.HELP)(setup.setup)
+    app.command("sync", help=sync.HELP)(sync.sync)
 
 
 _register()

@@ -11,8 +11,8 @@ from olapcli.i18n import _
 
 HELP = _(
     "Create a new cohort repository: cohort.yaml, referentiel.yaml, subjects.yaml, "
-    "learners/, resources/, the JSON Schemas for editors, .gitignore, git init and a "
-    "first commit. With --sample, a complete example cohort to explore.\n\n"
+    "learners/, resources/, the JSON Schemas for editors, .gitignore, .gitattributes and the "
+    "merge driver, CI files for GitHub and GitLab, git init and a first commit. With --sample, a complete example cohort to explore.\n\n"
     "Example: olap init cap-cuisine-2026 --sample"
 )
 
@@ -30,7 +30,7 @@ def init(
     import datetime as dt
     import shutil
 
-    from olapcli import gitrepo, schemagen
+    from olapcli import gitrepo, gitsetup, schemagen
     from olapcli.dates import today
     from olapcli.fsio import atomic_write
 
@@ -76,7 +76,10 @@ def init(
                 (directory / sub / ".gitkeep").touch()
         shutil.copyfile(templates / "gitignore", directory / ".gitignore")
         schemagen.write(directory / ".olap" / "schema")
+        ci_files(directory)
         gitrepo.init(directory)
+        gitsetup.write_attributes(directory)
+        gitsetup.register(directory)
         _first_commit(directory)
     except OSError as exc:
         if created_dir:
@@ -91,6 +94,16 @@ def init(
         ),
         markup=False,
     )
+
+
+def ci_files(directory: Path) -> None:
+    """The CI configurations: GitHub Actions and GitLab CI (a centre keeps the one it uses)."""
+    import shutil
+
+    templates = Path(__file__).resolve().parents[1] / "init"
+    (directory / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(templates / "github-workflow.yml", directory / ".github/workflows/olap.yml")
+    shutil.copyfile(templates / "gitlab-ci.yml", directory / ".gitlab-ci.yml")
 
 
 def _first_commit(directory: Path) -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from olapcli.cli.common import err, out, root
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.errors import Problem
 
 HELP = _(
     "Check the cohort: schema, references, dates and the fidelity lints of the method "
@@ -21,6 +26,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+    gitlab = "gitlab"
 
 
 def validate(
@@ -46,6 +52,7 @@ def validate(
             problems = run(folder, today(), strict=strict, use_cache=not no_cache, progress=advance)
     else:
         problems = run(folder, today(), strict=strict, use_cache=not no_cache)
+    problems = problems + _merge_driver_problems(folder)
     errors = sum(p.severity == "error" for p in problems)
     if fmt is Format.text:
         if problems:
@@ -60,7 +67,35 @@ def validate(
     else:
         prefix = os.path.relpath(folder) + "/" if folder != folder.cwd() else ""
         prefix = "" if prefix.startswith("..") else prefix
-        if problems:
+        if fmt is Format.gitlab:
+            out.print(reporters.gitlab(problems, folder, prefix), markup=False)
+        elif problems:
             out.print(reporters.github(problems, folder, prefix), markup=False)
     if errors:
         raise typer.Exit(1)
+
+
+def _merge_driver_problems(folder: Path) -> list[Problem]:
+    """A warning when the attributes name olap's merge driver but this clone has not
+    registered it (Git would then merge learner files line by line). Not cached: it
+    depends on .git/config, not on the data. Skipped in CI, where nothing is merged
+    by hand."""
+    from olapcli import gitsetup
+    from olapcli.errors import Problem
+
+    if os.environ.get("CI") or not gitsetup.uses_driver(folder) or gitsetup.registered(folder):
+        return []
+    return [
+        Problem(
+            ".gitattributes",
+            None,
+            None,
+            "warning",
+            "merge-driver",
+            _(
+                "olap's merge driver is not registered in this clone: Git would merge learner "
+                "files line by line, and two needs added at once would conflict"
+            ),
+            _("run « olap setup » once in this clone"),
+        )
+    ]

@@ -1,0 +1,91 @@
+"""``olap sync``: pull (rebase), re-validate, push — the trainer's daily share."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import typer
+
+from olapcli.cli.common import err, out, refuse, root
+from olapcli.i18n import _
+
+HELP = _(
+    "Share your work: pull the others' commits (rebase, with olap's merge driver), "
+    "validate the result, then push. Stops with a clear message on a conflict or on "
+    "validation errors, and pushes nothing then.\n\n"
+    "Example: olap sync"
+)
+
+
+def _git(top: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=top, capture_output=True, text=True)
+
+
+def sync(
+    ctx: typer.Context,
+    push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
+) -> None:
+    from olapcli import gitsetup, reporters
+    from olapcli.dates import today
+    from olapcli.validate import validate
+
+    folder = root(ctx)
+    top = gitsetup.toplevel(folder)
+    if top is None:
+        refuse(_("{path} is not in a Git repository.").format(path=folder))
+    if _git(top, "status", "--porcelain", "--untracked-files=no").stdout.strip():
+        refuse(
+            _("There are uncommitted changes: olap sync shares commits only."),
+            _("commit them (olap … --commit, or git commit), then olap sync"),
+        )
+    if gitsetup.uses_driver(folder) and not gitsetup.registered(folder):
+        gitsetup.register(folder)
+        err.print(_("Merge driver registered in this clone (olap setup)."), markup=False)
+    pulled = _git(top, "pull", "--rebase", "--no-edit")
+    if pulled.returncode != 0:
+        conflicted = _git(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+        if conflicted:
+            err.print(
+                _("Conflict while pulling: both sides changed the same thing in {files}.").format(
+                    files=", ".join(conflicted)
+                ),
+                markup=False,
+            )
+            err.print(
+                _(
+                    "  → keep what must stay of each version and remove the markers "
+                    "(olap validate shows where), then « git add » the files, "
+                    "« git rebase --continue » and olap sync again; "
+                    "or « git rebase --abort » to go back."
+                ),
+                markup=False,
+            )
+        else:
+            err.print(
+                _("git pull failed: {detail}").format(
+                    detail=(pulled.stderr or pulled.stdout).strip()
+                ),
+                markup=False,
+            )
+        raise typer.Exit(1)
+    problems = validate(folder, today())
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        out.print(reporters.text(errors, folder), markup=False)
+        err.print(
+            _("The merged cohort has errors: nothing was pushed. Fix them, commit, olap sync."),
+            markup=False,
+        )
+        raise typer.Exit(1)
+    if not push:
+        out.print(_("Up to date and valid (not pushed: --no-push)."), markup=False)
+        return
+    pushed = _git(top, "push")
+    if pushed.returncode != 0:
+        err.print(
+            _("git push failed: {detail}").format(detail=(pushed.stderr or pushed.stdout).strip()),
+            markup=False,
+        )
+        raise typer.Exit(1)
+    out.print(_("Synchronised: pulled, valid, pushed."), style="bold green", markup=False)

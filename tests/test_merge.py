@@ -1,0 +1,235 @@
+"""Trainers working in their own clones: real Git, real merges, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from olapcli import mergedriver
+from tests.conftest import GIT_ENV, edit, need_args
+
+LEA = "learners/lea-martin.yaml"
+
+
+def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=check,
+        env={**os.environ, **GIT_ENV},
+    )
+
+
+@pytest.fixture
+def clones(olap, cohort_repo, tmp_path):
+    """A shared origin and two trainers' clones, both set up with ``olap setup``."""
+    origin = tmp_path / "origin.git"
+    run_git(tmp_path, "clone", "-q", "--bare", str(cohort_repo), str(origin))
+    made = []
+    for name in ("anne", "karim"):
+        path = tmp_path / name
+        run_git(tmp_path, "clone", "-q", str(origin), str(path))
+        run_git(path, "config", "pull.rebase", "false")
+        made.append(path)
+    anne, karim = made
+    assert olap("-C", anne, "setup").code == 0
+    run_git(anne, "add", ".gitattributes")
+    run_git(anne, "commit", "-qm", "olap setup")
+    run_git(anne, "push", "-q")
+    run_git(karim, "pull", "-q")
+    assert olap("-C", karim, "setup").code == 0
+    return anne, karim
+
+
+def add_need(olap, clone: Path, detail: str) -> str:
+    result = olap("-C", clone, "need", "add", "lea-martin", *need_args(detail), "--commit")
+    assert result.code == 0, result.output
+    return next(line.split()[-1] for line in result.output.splitlines() if "b2026" in line)
+
+
+def needs_of(clone: Path) -> str:
+    return (clone / LEA).read_text(encoding="utf-8")
+
+
+def valid(olap, clone: Path) -> bool:
+    result = olap("-C", clone, "validate")
+    return result.code == 0 and "0 erreur" in result.output
+
+
+def test_needs_added_in_two_clones_are_both_kept(olap, clones):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    run_git(anne, "push", "-q")
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    merged = run_git(karim, "pull", "--no-edit", check=False)
+    assert merged.returncode == 0, merged.stderr
+    text = needs_of(karim)
+    assert "Crème citron pour 40 parts" in text and "Pâte sablée pour le banquet" in text
+    assert "<<<<<<<" not in text
+    assert valid(olap, karim)
+
+
+def test_the_same_through_rebase_and_cherry_pick(olap, clones):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    run_git(anne, "push", "-q")
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    rebased = run_git(karim, "pull", "--rebase", check=False)
+    assert rebased.returncode == 0, rebased.stderr
+    assert "Crème citron" in needs_of(karim) and "Pâte sablée" in needs_of(karim)
+    assert valid(olap, karim)
+    # cherry-pick: Anne takes one commit of Karim's onto a branch with a need of her own
+    run_git(karim, "push", "-q")
+    run_git(anne, "fetch", "-q")
+    add_need(olap, anne, "Feuilletage pour 60 pièces")
+    picked = run_git(anne, "cherry-pick", "origin/main", check=False)
+    assert picked.returncode == 0, picked.stderr
+    text = needs_of(anne)
+    assert "Feuilletage" in text and "Pâte sablée" in text
+    assert valid(olap, anne)
+
+
+def test_one_need_edited_differently_is_a_conflict_with_both_versions(olap, clones):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    run_git(anne, "push", "-q")
+    run_git(karim, "pull", "-q", "--no-edit")
+    edit(anne / LEA, "Crème citron pour 40 parts", "Crème citron pour 60 parts")
+    run_git(anne, "commit", "-qam", "60 parts")
+    run_git(anne, "push", "-q")
+    edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
+    run_git(karim, "commit", "-qam", "45 parts")
+    merged = run_git(karim, "pull", "--no-edit", check=False)
+    assert merged.returncode != 0  # reported, not silently resolved
+    text = needs_of(karim)
+    assert "60 parts" in text and "45 parts" in text and "<<<<<<<" in text
+    result = olap("-C", karim, "validate")
+    assert result.code == 1
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t.startswith("<<<<<<<"))
+    assert f"{LEA}:{line}:1" in result.output and "conflit" in result.output
+    # a write command refuses the file too, naming the same line
+    step = olap(
+        "-C",
+        karim,
+        "eval",
+        "add",
+        "lea-martin",
+        "--activity",
+        "3.1",
+        "--level",
+        "A",
+        "--by",
+        "entreprise",
+    )
+    assert step.code == 2 and f"{LEA}:{line}:1" in step.output
+
+
+def test_validate_says_how_to_register_the_driver(olap, clones, tmp_path):
+    anne, _karim = clones
+    fresh = tmp_path / "fresh"
+    run_git(tmp_path, "clone", "-q", str(anne), str(fresh))
+    result = olap("-C", fresh, "validate")
+    assert "olap setup" in result.output and "merge-driver" in result.output
+    assert olap("-C", fresh, "setup").code == 0
+    assert "olap setup" not in olap("-C", fresh, "validate").output
+
+
+def test_sync_pulls_validates_and_pushes(olap, clones, tmp_path):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    assert olap("-C", anne, "sync").code == 0
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    result = olap("-C", karim, "sync")
+    assert result.code == 0, result.output
+    check = tmp_path / "check"
+    run_git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(check))
+    assert "Crème citron" in needs_of(check) and "Pâte sablée" in needs_of(check)
+
+
+def test_sync_stops_on_a_conflict_and_pushes_nothing(olap, clones):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    assert olap("-C", anne, "sync").code == 0
+    assert olap("-C", karim, "sync").code == 0
+    edit(anne / LEA, "Crème citron pour 40 parts", "Crème citron pour 60 parts")
+    run_git(anne, "commit", "-qam", "60 parts")
+    assert olap("-C", anne, "sync").code == 0
+    edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
+    run_git(karim, "commit", "-qam", "45 parts")
+    before = run_git(karim, "ls-remote", "origin", "main").stdout
+    result = olap("-C", karim, "sync")
+    assert result.code == 1 and "Conflit" in result.output and LEA in result.output
+    assert run_git(karim, "ls-remote", "origin", "main").stdout == before
+
+
+def test_sync_refuses_uncommitted_changes(olap, clones, refused):
+    anne, _karim = clones
+    (anne / LEA).write_text(needs_of(anne) + "# note\n", encoding="utf-8")
+    refused(anne, "-C", anne, "sync")
+
+
+# --- the semantic merge itself ------------------------------------------------
+
+BASE = """\
+id: x
+first_name: "Léa"  # as on the contract
+needs:
+  - id: n1
+    activity: "3.1"
+    detail: "base"
+    due: 2026-11-25
+evaluations: []
+"""
+
+
+def merge(tmp_path: Path, ours: str, theirs: str, base: str = BASE) -> tuple[int, str]:
+    paths = []
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    code = mergedriver.main([str(p) for p in paths] + ["learners/x.yaml"])
+    return code, paths[1].read_text(encoding="utf-8")
+
+
+def test_edits_of_different_fields_of_one_need_are_both_kept(tmp_path):
+    code, text = merge(
+        tmp_path,
+        BASE.replace("due: 2026-11-25", "due: 2026-11-27"),
+        BASE.replace('detail: "base"', 'detail: "theirs"'),
+    )
+    assert code == 0
+    assert "due: 2026-11-27" in text and 'detail: "theirs"' in text
+    assert "# as on the contract" in text  # ours's comments stay
+
+
+def test_an_edit_against_a_deletion_is_a_conflict(tmp_path):
+    deleted = BASE.split("  - id: n1")[0] + "evaluations: []\n"
+    deleted = deleted.replace("needs:\n", "needs: []\n")
+    code, text = merge(tmp_path, deleted, BASE.replace('detail: "base"', 'detail: "changed"'))
+    assert code == 1 and "<<<<<<<" in text and "changed" in text
+
+
+def test_a_deletion_alone_is_applied_and_additions_of_both_are_kept(tmp_path):
+    added = BASE.replace(
+        "evaluations: []",
+        'evaluations:\n  - id: e1\n    activity: "3.1"\n    level: A\n    date: 2026-11-26\n    by: entreprise',
+    )
+    ours = added.replace('first_name: "Léa"', 'first_name: "Léa-Marie"')
+    theirs = BASE.replace(
+        "evaluations: []",
+        'evaluations:\n  - id: e2\n    activity: "3.1"\n    level: EC\n    date: 2026-11-27\n    by: formateur',
+    )
+    code, text = merge(tmp_path, ours, theirs)
+    assert code == 0, text
+    assert "id: e1" in text and "id: e2" in text and "Léa-Marie" in text
+
+
+def test_a_side_that_does_not_parse_falls_back_to_the_text_merge(tmp_path):
+    code, text = merge(tmp_path, BASE + "  - : [\n", BASE.replace("base", "theirs"))
+    assert code == 1 or "theirs" in text
