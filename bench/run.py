@@ -95,6 +95,77 @@ def need_add(cohort: Path, env: dict[str, str], runs: int) -> dict[str, float]:
     }
 
 
+def merge_ten(work: Path, env: dict[str, str]) -> float:
+    """Two trainers' clones each add a need to the same ten learners; the time of the
+    ``git pull`` that merges them (ten learner files through olap's merge driver)."""
+    git_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "b@x",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "b@x",
+    }
+    source = generate(work / "merge-src", 30)
+    git_repo(source)
+    origin = work / "merge-origin.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(origin)], check=True)
+    clones = []
+    for name in ("anne", "karim"):
+        path = work / f"merge-{name}"
+        subprocess.run(["git", "clone", "-q", str(origin), str(path)], check=True)
+        subprocess.run(["git", "config", "pull.rebase", "false"], cwd=path, check=True)
+        clones.append(path)
+    anne, karim = clones
+    setup = [OLAP, "-C", str(anne), "setup"]
+    subprocess.run(setup, env=git_env, check=True, capture_output=True)
+    subprocess.run(["git", "add", ".gitattributes"], cwd=anne, check=True)
+    subprocess.run(["git", "commit", "-qm", "setup"], cwd=anne, env=git_env, check=True)
+    subprocess.run(["git", "push", "-q"], cwd=anne, check=True)
+    subprocess.run(["git", "pull", "-q"], cwd=karim, env=git_env, check=True)
+    setup[2] = str(karim)
+    subprocess.run(setup, env=git_env, check=True, capture_output=True)
+    for clone, detail in ((anne, "Besoin noté par Anne"), (karim, "Besoin noté par Karim")):
+        for i in range(10):
+            subprocess.run(
+                [
+                    OLAP,
+                    "-C",
+                    str(clone),
+                    "need",
+                    "add",
+                    f"alternant-{i:05d}",
+                    "--activity",
+                    "6.3",
+                    "--by",
+                    "entreprise",
+                    "--identified",
+                    "2026-11-20",
+                    "--due",
+                    "2026-11-25",
+                    "--detail",
+                    detail,
+                    "--commit",
+                ],
+                env=git_env,
+                check=True,
+                capture_output=True,
+            )
+    subprocess.run(["git", "push", "-q"], cwd=anne, check=True)
+    subprocess.run(["git", "fetch", "-q"], cwd=karim, check=True)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run(
+            ["git", "merge", "-q", "--no-edit", "@{u}"], cwd=karim, env=git_env, check=True
+        )
+        times.append(time.perf_counter() - start)
+        for i in range(10):
+            text = (karim / f"learners/alternant-{i:05d}.yaml").read_text(encoding="utf-8")
+            assert "Anne" in text and "Karim" in text and "<<<<<<<" not in text
+        subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=karim, check=True)
+    return statistics.median(times)
+
+
 def pyyaml_alone(cohort: Path) -> float:
     """PyYAML's C loader parsing every data file of *cohort* in one process (the reference)."""
     code = (
@@ -142,6 +213,9 @@ def main() -> None:
         r = need_add(cohort, env, args.runs)
         rows.append((f"`olap need add` (all flags), {size} learners", r, target))
         print(f"need add {size}: {r}")
+
+    merge = merge_ten(work, env)
+    print(f"merge of ten learner files: {merge:.2f}s")
 
     # olap render, 1,000 learners: cold, then after one learner changed
     site_cohort = generate(work / "c1000", 1000)
@@ -207,6 +281,9 @@ def main() -> None:
         f"| ≤ 1.5× | {'✅' if ratio <= 1.5 else '❌'} |",
         f"| `olap validate`, {n:,} learners, second run, nothing changed | {warm:.3f} s (best of 5) "
         f"| ≤ 0.5 s | {'✅' if warm <= 0.5 else '❌'} |",
+        f"| `git merge` of two clones that each added a need to the same 10 learners (olap's "
+        f"merge driver, one process per file) | median {merge:.2f} s (5 runs) | ≤ 3 s "
+        f"| {'✅' if merge <= 3 else '❌'} |",
         f"| `olap render`, 1,000 learners, cold (empty output folder and caches) | {render_cold:.2f} s "
         f"| ≤ 20 s | {'✅' if render_cold <= 20 else '❌'} |",
         f"| `olap render`, 1,000 learners, again after one learner changed | {render_one:.2f} s "

@@ -64,6 +64,8 @@ class Revision:
     message: str
     text: str | None
     parent_text: str | None
+    #: a merge's other parents: what it brought from them is their commits' news, not its own
+    other_parent_texts: tuple[str | None, ...] = ()
 
 
 def file_history(root: Path, path: Path) -> Iterator[Revision]:
@@ -92,4 +94,5 @@ def file_history(root: Path, path: Path) -> Iterator[Revision]:
             message=str(c.message).strip(),
             text=blob_text(c),
             parent_text=blob_text(parent) if parent is not None else None,
+            other_parent_texts=tuple(blob_text(p) for p in c.parents[1:]),
         )

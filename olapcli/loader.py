@@ -7,7 +7,6 @@ have one.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from olapcli import yamlfast
+from olapcli.conflicts import conflict_problem
 from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.fsio import decode
 from olapcli.i18n import _
@@ -54,31 +54,6 @@ class CohortData:
         if self.referentiel is None:
             return set()
         return {a.id for g in self.referentiel.groups for a in g.activities}
-
-
-_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |$)", re.MULTILINE)
-
-
-def conflict_problem(text: str, rel: str) -> Problem | None:
-    """The first Git conflict marker left in *text*, as a problem, or None."""
-    if "<<<<<<<" not in text and ">>>>>>>" not in text:
-        return None  # most files: one C-level scan
-    found = _MARKER.search(text)
-    if found is None:
-        return None
-    line = text.count("\n", 0, found.start()) + 1
-    return Problem(
-        rel,
-        line,
-        1,
-        "error",
-        "merge-conflict",
-        _("unresolved merge conflict: Git left its markers (<<<<<<<, =======, >>>>>>>) here"),
-        _(
-            "keep what must stay of each version (both, for two different needs), delete the "
-            "marker lines, then olap validate and git commit"
-        ),
-    )
 
 
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:

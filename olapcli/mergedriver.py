@@ -21,7 +21,6 @@ under three seconds).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,21 +104,187 @@ def _merge_list(key: str, base_items: Any, ours_node: Any, theirs_node: Any) -> 
             ours_seq.remove(item)
 
 
-def merge_learner(base_text: str, ours_path: Path, theirs_text: str) -> str:
-    """The merged text of a learner file; :class:`Conflict` or a YAML error otherwise."""
-    from olapcli import store, yamlfast
-
-    base = yamlfast.load(base_text) if base_text.strip() else {}
-    theirs = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
-    doc = store.load(ours_path, ours_path.name)
-    if not isinstance(doc.data, dict) or not isinstance(theirs, dict):
+def merge_plain(base: Any, ours: Any, theirs: Any, keyed: bool = True) -> Any:
+    """The semantic merge on plain data (what the merged file must read as)."""
+    if not (isinstance(ours, dict) and isinstance(theirs, dict)):
         raise Conflict("not a mapping")
-    _merge_map(base if isinstance(base, dict) else {}, doc.data, theirs, True)
-    return store.dump(doc)
+    base = base if isinstance(base, dict) else {}
+    out = dict(ours)
+    for key in list(ours) + [k for k in theirs if k not in ours] + list(base):
+        b, o, t = base.get(key, _ABSENT), ours.get(key, _ABSENT), theirs.get(key, _ABSENT)
+        if keyed and key in KEYED:
+            merged = _merge_plain_list(key, b, o, t)
+            if merged is not _ABSENT:
+                out[key] = merged
+        elif o == t or t == b:
+            continue
+        elif o == b:
+            if t is _ABSENT:
+                out.pop(key, None)
+            else:
+                out[key] = t
+        elif isinstance(o, dict) and isinstance(t, dict):
+            out[key] = merge_plain(b, o, t, False)
+        else:
+            raise Conflict(key)
+    return out
+
+
+def _merge_plain_list(key: str, b: Any, o: Any, t: Any) -> Any:
+    base, ours, theirs = _by_id(b), _by_id(o), _by_id(t)
+    if o is _ABSENT and t is _ABSENT:
+        return _ABSENT
+    out = []
+    for item_id, item in ours.items():
+        if item_id in theirs:
+            if item_id not in base and item != theirs[item_id]:
+                raise Conflict(f"{key}/{item_id}")
+            out.append(merge_plain(base.get(item_id, item), item, theirs[item_id], False))
+        elif item_id in base:  # theirs deleted it
+            if item != base[item_id]:
+                raise Conflict(f"{key}/{item_id}")
+        else:
+            out.append(item)
+    for item_id, item in theirs.items():
+        if item_id in ours:
+            continue
+        if item_id in base:  # ours deleted it
+            if item != base[item_id]:
+                raise Conflict(f"{key}/{item_id}")
+        else:
+            out.append(item)
+    return out
+
+
+def _text_candidates(base: Path, ours: Path, theirs: Path) -> list[str]:
+    """``git merge-file`` results: plain, then keeping both sides of each clash (« union »).
+    A candidate is kept only if it reads exactly as the semantic merge."""
+    import subprocess
+
+    found = []
+    for extra in ([], ["--union"]):
+        result = subprocess.run(
+            ["git", "merge-file", "-p", *extra, str(ours), str(base), str(theirs)],
+            capture_output=True,
+        )
+        if result.returncode == 0:
+            found.append(result.stdout.decode("utf-8"))
+    return found
+
+
+def _list_region(lines: list[str], key: str) -> tuple[int, int] | None:
+    """(first line after ``key:``, end) of a top-level block list, end before the trailing
+    blank lines and column-0 comments that belong to the next key."""
+    import re
+
+    head = re.compile(rf"^{key}:[ \t]*(?:#.*)?$")
+    start = next((n for n, line in enumerate(lines) if head.match(line)), None)
+    if start is None:
+        return None
+    end = next(
+        (n for n in range(start + 1, len(lines)) if lines[n][:1] not in ("", " ", "#")),
+        len(lines),
+    )
+    while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+        end -= 1
+    return start + 1, end
+
+
+def _appended(ours_text: str, theirs_text: str, theirs: Any, ours: Any, base: Any) -> str | None:
+    """*ours_text* with the items *theirs* appended to its needs and evaluations, copied
+    line for line from *theirs_text*; None when theirs did anything else."""
+    if not all(isinstance(x, dict) for x in (theirs, ours, base)):
+        return None
+    if {k: v for k, v in theirs.items() if k not in KEYED} != {
+        k: v for k, v in base.items() if k not in KEYED
+    }:
+        return None  # theirs changed more than its lists
+    ours_lines = ours_text.split("\n")
+    theirs_lines = theirs_text.split("\n")
+    inserts: list[tuple[int, list[str]]] = []
+    for key in KEYED:
+        old, new = base.get(key) or [], theirs.get(key) or []
+        if new[: len(old)] != old:
+            return None  # theirs edited or removed an item
+        added = len(new) - len(old)
+        if added == 0:
+            continue
+        if not (ours.get(key)) or not old:
+            return None  # a list to create: the round-trip path does it
+        region_t = _list_region(theirs_lines, key)
+        region_o = _list_region(ours_lines, key)
+        if region_t is None or region_o is None:
+            return None
+        dashes = [n for n in range(*region_t) if theirs_lines[n].lstrip().startswith("- ")]
+        if not dashes:
+            return None
+        depth = min(len(theirs_lines[n]) - len(theirs_lines[n].lstrip()) for n in dashes)
+        dashes = [
+            n for n in dashes if len(theirs_lines[n]) - len(theirs_lines[n].lstrip()) == depth
+        ]
+        if len(dashes) != len(new):
+            return None
+        inserts.append((region_o[1], theirs_lines[dashes[-added] : region_t[1]]))
+    for at, block in sorted(inserts, reverse=True):
+        ours_lines[at:at] = block
+    return "\n".join(ours_lines)
+
+
+def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
+    """The merged text of a learner file; :class:`Conflict` or a YAML error otherwise.
+
+    The fast way first: Git's own line merge (plain, then « union », which keeps both
+    sides of a clash — two needs appended at the end), accepted only when it reads
+    exactly as the semantic merge. Otherwise the semantic merge is written into
+    « ours » through the round-trip YAML path."""
+    from olapcli import yamlfast
+
+    def read(path: Path) -> Any:
+        text = path.read_text(encoding="utf-8")
+        return yamlfast.load(text) if text.strip() else {}
+
+    base, ours, theirs = read(base_path), read(ours_path), read(theirs_path)
+    expected = merge_plain(base, ours, theirs)
+    candidates = [
+        _appended(
+            ours_path.read_text(encoding="utf-8"),
+            theirs_path.read_text(encoding="utf-8"),
+            theirs,
+            ours,
+            base,
+        ),
+        _appended(
+            theirs_path.read_text(encoding="utf-8"),
+            ours_path.read_text(encoding="utf-8"),
+            ours,
+            theirs,
+            base,
+        ),
+    ]
+    for candidate in [c for c in candidates if c] + _text_candidates(
+        base_path, ours_path, theirs_path
+    ):
+        try:
+            if yamlfast.load(candidate) == expected:
+                return candidate
+        except Exception:
+            continue
+    from olapcli import store
+
+    theirs_text = theirs_path.read_text(encoding="utf-8")
+    theirs_doc = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
+    doc = store.load(ours_path, ours_path.name)
+    _merge_map(base if isinstance(base, dict) else {}, doc.data, theirs_doc, True)
+    merged = store.dump(doc)
+    if yamlfast.load(merged) != expected:
+        raise Conflict("round-trip result differs")
+    return merged
 
 
 def text_merge(base: Path, ours: Path, theirs: Path, name: str) -> int:
     """``git merge-file`` into *ours*: 0 when clean, else conflict markers and 1."""
+    import subprocess
+
     result = subprocess.run(
         [
             "git",
@@ -148,9 +313,7 @@ def main(argv: list[str]) -> int:
     is_learner = len(parts) >= 2 and parts[-2] == "learners" and parts[-1].endswith(".yaml")
     if is_learner:
         try:
-            merged = merge_learner(
-                base.read_text(encoding="utf-8"), ours, theirs.read_text(encoding="utf-8")
-            )
+            merged = merge_learner(base, ours, theirs)
         except Exception as exc:  # a conflict, or a side that does not parse
             from olapcli.errors import ProblemsError
             from olapcli.i18n import _

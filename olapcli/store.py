@@ -23,6 +23,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
+from olapcli.conflicts import conflict_problem
 from olapcli.errors import SUSPECT, Forbidden, Problem, ProblemsError, UserError
 from olapcli.fsio import atomic_write, read_text
 from olapcli.i18n import _
@@ -182,8 +183,6 @@ def make_yaml(indent: tuple[int, int, int] = (2, 4, 2), null: str = "null") -> Y
 def load(path: Path, rel: str) -> Document:
     """Load *path* for editing; refuses bad YAML with file, line and column."""
     text = read_text(path, rel)
-    from olapcli.loader import conflict_problem
-
     marker = conflict_problem(text, rel)
     if marker is not None:
         raise ProblemsError(_("Cannot read {path}").format(path=rel), [marker])

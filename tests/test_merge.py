@@ -233,3 +233,30 @@ def test_a_deletion_alone_is_applied_and_additions_of_both_are_kept(tmp_path):
 def test_a_side_that_does_not_parse_falls_back_to_the_text_merge(tmp_path):
     code, text = merge(tmp_path, BASE + "  - : [\n", BASE.replace("base", "theirs"))
     assert code == 1 or "theirs" in text
+
+
+def test_log_tells_who_recorded_what_across_a_merge(olap, clones):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    run_git(anne, "push", "-q")
+    run_git(karim, "config", "user.name", "Karim Messaoudi")
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    assert run_git(karim, "pull", "--no-edit", check=False).returncode == 0
+    out = olap("-C", karim, "log", "lea-martin").output
+    assert out.count("Crème citron pour 40 parts") == 1  # once, not again in the merge
+    assert out.count("Pâte sablée pour le banquet") == 1
+
+
+def test_needs_appended_on_both_sides_keep_their_own_lines(tmp_path):
+    def with_need(text: str, need_id: str, detail: str) -> str:
+        return text.replace(
+            "evaluations: []",
+            f'  - id: {need_id}  # noted by phone\n    activity: "3.1"\n    detail: "{detail}"\n'
+            "    due: 2026-11-28\nevaluations: []",
+        )
+
+    code, text = merge(tmp_path, with_need(BASE, "n2", "ours"), with_need(BASE, "n3", "theirs"))
+    assert code == 0
+    assert text.count("# noted by phone") == 2  # theirs's need came with its comment
+    assert text.index("id: n2") < text.index("id: n3")
+    assert "# as on the contract" in text

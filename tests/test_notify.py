@@ -54,16 +54,16 @@ class Inbox:
 
 
 class Server:
-    def __init__(self, handler: Inbox, password: str | None = None) -> None:
+    def __init__(self, handler: Inbox, password: str | None = None, **tls) -> None:
         self.port = free_port()
-        kwargs = {}
+        kwargs = dict(tls)
         if password is not None:
 
             def authenticator(server, session, envelope, mechanism, auth_data):
                 ok = auth_data.login == b"cfa" and auth_data.password == password.encode()
                 return AuthResult(success=ok, handled=False)  # False: aiosmtpd answers 535
 
-            kwargs = {
+            kwargs |= {
                 "authenticator": authenticator,
                 "auth_require_tls": False,  # plain text on 127.0.0.1 only
                 "auth_required": True,
@@ -85,8 +85,8 @@ class Server:
 def smtp(request):
     made = []
 
-    def start(handler: Inbox | None = None, password: str | None = None) -> Server:
-        server = Server(handler or Inbox(), password)
+    def start(handler: Inbox | None = None, password: str | None = None, **tls) -> Server:
+        server = Server(handler or Inbox(), password, **tls)
         server.controller.start()
         made.append(server)
         return server
@@ -282,3 +282,51 @@ def test_since_builds_what_the_commits_added_once(olap, cohort_repo):
 def test_since_an_unknown_revision_is_refused(cohort_repo, refused):
     out = refused(cohort_repo, "-C", cohort_repo, "notify", "--since", "pas-une-revision").output
     assert "pas-une-revision" in out
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    """A certificate authority of the test's own, and a server certificate for 127.0.0.1."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    return server_context, ca_file
+
+
+def test_starttls_with_the_centres_own_authority(olap, cohort_repo, smtp, certificate, monkeypatch):
+    context, ca_file = certificate
+    server = smtp(password="s3cret", tls_context=context, require_starttls=True)
+    add_need(olap, cohort_repo)
+    env = server.env(
+        OLAP_SMTP_SECURITY="starttls",
+        OLAP_SMTP_USER="cfa",
+        OLAP_SMTP_PASSWORD="s3cret",
+        OLAP_SMTP_CAFILE=str(ca_file),
+    )
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = olap("-C", cohort_repo, "notify", "send")
+    assert result.code == 0, result.output
+    assert len(server.inbox.messages) == 1
+
+
+def test_implicit_tls_and_an_untrusted_certificate(
+    olap, cohort_repo, smtp, certificate, monkeypatch, refused
+):
+    context, ca_file = certificate
+    server = smtp(ssl_context=context)
+    add_need(olap, cohort_repo)
+    for key, value in server.env(OLAP_SMTP_SECURITY="tls").items():
+        monkeypatch.setenv(key, value)
+    out = refused(cohort_repo, "-C", cohort_repo, "notify", "send").output
+    assert "injoignable" in out and "CERTIFICATE" in out.upper()  # not trusted: nothing sent
+    assert server.inbox.messages == [] and len(pending(cohort_repo)) == 1
+    monkeypatch.setenv("OLAP_SMTP_CAFILE", str(ca_file))
+    assert olap("-C", cohort_repo, "notify", "send").code == 0
+    assert len(server.inbox.messages) == 1

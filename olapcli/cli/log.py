@@ -27,6 +27,11 @@ def log(
     count = 0
     for rev in gitrepo.file_history(folder, path):
         changes = describe(rev.parent_text, rev.text)
+        for other in rev.other_parent_texts:  # a merge: keep only what neither side had
+            already = set(describe(other, rev.text))
+            changes = [c for c in changes if c in already]
+        if rev.other_parent_texts and not changes:
+            continue  # a merge that only joined work shown in its own commits
         out.print(f"[bold]{rev.date:%Y-%m-%d %H:%M}[/bold]  {rev.author}  [dim]{rev.sha[:8]}[/dim]")
         for line in changes or [
             _("(no change to the data: {message})").format(message=rev.message)
