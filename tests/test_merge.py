@@ -260,3 +260,22 @@ def test_needs_appended_on_both_sides_keep_their_own_lines(tmp_path):
     assert text.count("# noted by phone") == 2  # theirs's need came with its comment
     assert text.index("id: n2") < text.index("id: n3")
     assert "# as on the contract" in text
+
+
+@pytest.mark.parametrize("how", [("rebase", "@{u}"), ("cherry-pick", "@{u}")])
+def test_a_conflict_through_rebase_and_cherry_pick_keeps_both_versions(olap, clones, how):
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    run_git(anne, "push", "-q")
+    run_git(karim, "pull", "-q", "--no-edit")
+    edit(anne / LEA, "Crème citron pour 40 parts", "Crème citron pour 60 parts")
+    run_git(anne, "commit", "-qam", "60 parts")
+    run_git(anne, "push", "-q")
+    edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
+    run_git(karim, "commit", "-qam", "45 parts")
+    run_git(karim, "fetch", "-q")
+    done = run_git(karim, *how, check=False)
+    assert done.returncode != 0
+    text = needs_of(karim)
+    assert "60 parts" in text and "45 parts" in text and "<<<<<<<" in text
+    assert olap("-C", karim, "validate").code == 1
