@@ -95,7 +95,11 @@ class Files:
 
     def shared_resources(self, activity_id: str) -> list[dict[str, Any]]:
         data = self.data(f"resources/{activity_id}.yaml") or {}
-        return [r for r in data.get("resources") or [] if isinstance(r, dict)]
+        return [
+            {"title": "", "url": None, "file": None, **r}
+            for r in data.get("resources") or []
+            if isinstance(r, dict)
+        ]
 
 
 def working_tree(root: Path) -> Files:

@@ -330,3 +330,13 @@ def test_implicit_tls_and_an_untrusted_certificate(
     monkeypatch.setenv("OLAP_SMTP_CAFILE", str(ca_file))
     assert olap("-C", cohort_repo, "notify", "send").code == 0
     assert len(server.inbox.messages) == 1
+
+
+def test_an_activity_with_a_file_resource(olap, cohort_repo):
+    """6.3's shared resources include a file (no url): named, not linked."""
+    args = need_args()  # activity 6.3
+    result = olap("-C", cohort_repo, "need", "add", "lea-martin", *args)
+    assert result.code == 0 and "pas pu" not in result.output, result.output
+    [path] = pending(cohort_repo)
+    text = eml(path).get_body(("plain",)).get_content()
+    assert "Tarte au citron meringuée (10 parts) (tarte-citron-meringuee.md)" in text
