@@ -17,11 +17,12 @@ nor ruamel.yaml: ``olap need add`` calls it and must stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,21 +151,8 @@ def _find(items: Any, item_id: str) -> dict[str, Any] | None:
     return None
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
-
-
-def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple[Any, list[str]]:
-    """The e-mail of *event* (an ``EmailMessage``) and who could not be addressed.
-
-    Raises ``LookupError`` when the learner, the need or the evaluation is not
-    in the files."""
-    from email.message import EmailMessage
-    from email.utils import format_datetime
-
-    from olapcli.render import render
-
-    cohort = files.data("cohort.yaml") or {}
+def _subject(files: Files, event: Event) -> tuple[dict[str, Any], Any, Any]:
+    """The learner, need and evaluation *event* is about; ``LookupError`` if absent."""
     learner = files.data(f"learners/{event.learner}.yaml")
     if not isinstance(learner, dict):
         raise LookupError(event.learner)
@@ -180,6 +168,59 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
         need = _find(learner.get("needs"), event.item)
         if need is None:
             raise LookupError(event.item)
+    return learner, need, evaluation
+
+
+def _usable(email: Any) -> bool:
+    return isinstance(email, str) and email.count("@") == 1 and "." in email.split("@")[1]
+
+
+def addressees(
+    files: Files, learner: dict[str, Any]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    """(name, address) of the learner and the tutor (To), of the learner's trainers (Cc),
+    and who has no usable address."""
+    cohort = files.data("cohort.yaml") or {}
+    trainers = {str(t.get("id")): t for t in cohort.get("trainers") or [] if isinstance(t, dict)}
+    tutor = learner.get("tutor") or {}
+    to: list[tuple[str, str]] = []
+    cc: list[tuple[str, str]] = []
+    missing: list[str] = []
+    for who, person, box in (
+        (_("the learner"), learner, to),
+        (_("the tutor"), tutor if isinstance(tutor, dict) else {}, to),
+    ):
+        if _usable(person.get("email")):
+            box.append(
+                (_person(person.get("first_name"), person.get("last_name")), person["email"])
+            )
+        else:
+            missing.append(who)
+    for trainer_id in learner.get("trainers") or []:
+        t = trainers.get(str(trainer_id), {})
+        if _usable(t.get("email")):
+            cc.append((_person(t.get("first_name"), t.get("last_name")), t["email"]))
+        else:
+            missing.append(str(trainer_id))
+    return to, cc, missing
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+
+def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple[Any, list[str]]:
+    """The e-mail of *event* (an ``EmailMessage``) and who could not be addressed.
+
+    Raises ``LookupError`` when the learner, the need or the evaluation is not
+    in the files."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    from olapcli.render import render
+
+    cohort = files.data("cohort.yaml") or {}
+    learner, need, evaluation = _subject(files, event)
     # every key the templates read, present (the templates treat a missing key as a bug)
     if need is not None:
         given = need.get("steps")
@@ -198,22 +239,9 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
     practices = {str(p.get("id")): p.get("label") for p in cohort.get("practices") or []}
     learner_name = _person(learner.get("first_name"), learner.get("last_name"))
     tutor = learner.get("tutor") or {}
-    trainers = {str(t.get("id")): t for t in cohort.get("trainers") or [] if isinstance(t, dict)}
-
-    to, cc, missing = [], [], []
-    address = _address(learner_name, learner.get("email"))
-    (to.append(address) if address else missing.append(_("the learner")))
-    if tutor:
-        address = _address(
-            _person(tutor.get("first_name"), tutor.get("last_name")), tutor.get("email")
-        )
-        (to.append(address) if address else missing.append(_("the tutor")))
-    else:
-        missing.append(_("the tutor"))
-    for trainer_id in learner.get("trainers") or []:
-        t = trainers.get(str(trainer_id), {})
-        address = _address(_person(t.get("first_name"), t.get("last_name")), t.get("email"))
-        (cc.append(address) if address else missing.append(str(trainer_id)))
+    to_people, cc_people, missing = addressees(files, learner)
+    to = [a for a in (_address(n, e) for n, e in to_people) if a]
+    cc = [a for a in (_address(n, e) for n, e in cc_people) if a]
 
     title = f"{activity_id} {activity.get('title', '')}".strip()
     subject = {
@@ -307,23 +335,121 @@ def enabled(files: Files) -> bool:
     return bool((cohort.get("notifications") or {}).get("by", "workstation") != "ci")
 
 
-def queue(root: Path, event: Event, files: Files | None = None) -> Queued:
-    """Write the e-mail of *event* to the outbox, unless it was queued or sent already."""
+def _known(box: Path, name: str) -> bool:
+    return any(
+        (box / sub / f"{name}{ext}").exists()
+        for sub, ext in (("pending", ".eml"), ("pending", ".event"), ("sent", ".eml"))
+    )
+
+
+def announce(root: Path, event: Event, files: Files | None = None) -> Queued:
+    """Record *event* in the outbox (``pending/NAME.event``), unless it is there already;
+    who it will reach is known at once. The e-mail itself is written by :func:`materialise`.
+
+    Cheap on purpose (no Jinja, no e-mail package): ``olap need add`` calls it."""
+    import json
+
     files = files or working_tree(root)
     box = outbox(root)
-    name = f"{event.name}.eml"
-    if (box / "pending" / name).exists() or (box / "sent" / name).exists():
+    if _known(box, event.name):
         return Queued(event, None, already=True)
     try:
-        msg, missing = compose(files, event)
+        learner, _need, _evaluation = _subject(files, event)
     except LookupError:
         return Queued(event, None, skipped=_("not found in the files"))
-    recipients = [a.addr_spec for h in ("To", "Cc") for a in (msg[h].addresses if msg[h] else ())]
-    if not recipients:
+    to, cc, missing = addressees(files, learner)
+    if not to and not cc:
         return Queued(event, None, missing=missing, skipped=_("nobody has an e-mail address"))
-    path = box / "pending" / name
-    fsio.atomic_write_bytes(path, serialise(msg, recipients))
-    return Queued(event, path, recipients, missing)
+    record = {"kind": event.kind, "learner": event.learner, "item": event.item, "step": event.step}
+    fsio.atomic_write(box / "pending" / f"{event.name}.event", json.dumps(record))
+    return Queued(event, box / "pending" / f"{event.name}.eml", [e for _n, e in to + cc], missing)
+
+
+def materialise(root: Path, files: Files | None = None) -> list[Queued]:
+    """Write the e-mail of every event waiting in the outbox (one process at a time)."""
+    import json
+
+    files = files or working_tree(root)
+    box = outbox(root)
+    done = []
+    with _compose_lock(root):
+        for marker in sorted((box / "pending").glob("*.event")):
+            try:
+                record = json.loads(marker.read_text(encoding="utf-8"))
+                event = Event(record["kind"], record["learner"], record["item"], record.get("step"))
+            except (OSError, ValueError, KeyError, TypeError):
+                marker.unlink(missing_ok=True)  # not olap's: dropped
+                continue
+            eml = box / "pending" / f"{event.name}.eml"
+            if not (eml.exists() or (box / "sent" / eml.name).exists()):
+                try:
+                    msg, missing = compose(files, event)
+                except LookupError:
+                    marker.unlink(missing_ok=True)
+                    done.append(Queued(event, None, skipped=_("not found in the files")))
+                    continue
+                recipients = [
+                    a.addr_spec for h in ("To", "Cc") for a in (msg[h].addresses if msg[h] else ())
+                ]
+                fsio.atomic_write_bytes(eml, serialise(msg, recipients))
+                done.append(Queued(event, eml, recipients, missing))
+            marker.unlink(missing_ok=True)
+    return done
+
+
+@contextlib.contextmanager
+def _compose_lock(root: Path) -> Iterator[None]:
+    """Held while e-mails are written (in the cache folder, not the working tree)."""
+    import fcntl
+
+    from olapcli.cache import cohort_file
+
+    path = cohort_file(root, "outbox-compose", ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def in_background(root: Path) -> None:
+    """:func:`materialise` in a detached child, so that the command that recorded the
+    event returns at once (composing costs a tenth of a second); in this process
+    where there is no fork, or with ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if the
+    child is stopped: the event stays in the outbox, and ``olap notify list``,
+    ``send`` and the next record write its e-mail."""
+    import sys
+
+    if os.environ.get("OLAP_NOTIFY_INLINE") or not hasattr(os, "fork"):
+        materialise(root)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        materialise(root)
+        return
+    if pid == 0:  # the child: never returns
+        try:
+            os.setsid()
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            materialise(root)
+        finally:
+            os._exit(0)
+
+
+def queue(root: Path, event: Event, files: Files | None = None) -> Queued:
+    """Write the e-mail of *event* to the outbox now, unless it was queued or sent already."""
+    files = files or working_tree(root)
+    queued = announce(root, event, files)
+    if queued.path is not None:
+        materialise(root, files)
+    return queued
 
 
 def serialise(msg: Any, recipients: list[str]) -> bytes:

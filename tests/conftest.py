@@ -43,6 +43,8 @@ def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("OLAP_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("OLAP_TODAY", TODAY)
     monkeypatch.setenv("OLAP_NO_PROMPT", "1")
+    # e-mails composed in the command's own process: no fork inside pytest (its threads)
+    monkeypatch.setenv("OLAP_NOTIFY_INLINE", "1")
     monkeypatch.delenv("OLAP_LANG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     for key, value in GIT_ENV.items():

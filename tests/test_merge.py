@@ -279,3 +279,16 @@ def test_a_conflict_through_rebase_and_cherry_pick_keeps_both_versions(olap, clo
     text = needs_of(karim)
     assert "60 parts" in text and "45 parts" in text and "<<<<<<<" in text
     assert olap("-C", karim, "validate").code == 1
+
+
+def test_sync_pushes_nothing_when_the_merged_cohort_has_errors(olap, clones):
+    anne, karim = clones
+    edit(anne / LEA, "status: contract", "status: contrat")
+    run_git(anne, "commit", "-qam", "une faute")
+    run_git(anne, "push", "-q")
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    before = run_git(karim, "ls-remote", "origin").stdout
+    result = olap("-C", karim, "sync")
+    assert result.code == 1 and "rien n'a été poussé" in result.output
+    assert LEA in result.output
+    assert run_git(karim, "ls-remote", "origin").stdout == before

@@ -3,6 +3,7 @@ SMTP server (aiosmtpd on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import json
 import socket
 from email import policy
 from email.parser import BytesParser
@@ -340,3 +341,52 @@ def test_an_activity_with_a_file_resource(olap, cohort_repo):
     [path] = pending(cohort_repo)
     text = eml(path).get_body(("plain",)).get_content()
     assert "Tarte au citron meringuée (10 parts) (tarte-citron-meringuee.md)" in text
+
+
+def test_need_add_writes_the_email_in_a_detached_child(cohort_dir, tmp_path):
+    """The real command, in its own process: it returns before the e-mail is written,
+    which appears a moment later; notify list would also write it at once."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k != "OLAP_NOTIFY_INLINE"}
+    args = ["3.1" if a == "6.3" else a for a in need_args()]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "olapcli",
+            "-C",
+            str(cohort_dir),
+            "need",
+            "add",
+            "lea-martin",
+            *args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 10
+    while not pending(cohort_dir) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [path] = pending(cohort_dir)
+    assert recipients(eml(path)) == LEA
+    assert not list((cohort_dir / "outbox/pending").glob("*.event"))
+
+
+def test_an_event_left_by_a_stopped_child_is_written_by_notify_list(olap, cohort_repo, monkeypatch):
+    from olapcli import notify as core
+
+    add_need(olap, cohort_repo)
+    [path] = pending(cohort_repo)
+    event = core.Event("need", "lea-martin", path.stem.split("-", 3)[-1])
+    path.unlink()  # as if the child had been stopped before writing it
+    record = {"kind": "need", "learner": "lea-martin", "item": event.item, "step": None}
+    (path.parent / f"{event.name}.event").write_text(json.dumps(record))
+    result = olap("-C", cohort_repo, "notify", "list")
+    assert result.code == 0 and "Léa Martin" in result.output
+    assert pending(cohort_repo) == [path]

@@ -142,10 +142,15 @@ def notify_after(folder: Path, events: list[Any]) -> None:
     files = notify.working_tree(folder)
     if not notify.enabled(files):
         return  # notifications.by: ci — the centre's CI builds them after a push
+    announced = False
     for event in events:
         try:
-            line = notify.say(notify.queue(folder, event, files))
+            queued = notify.announce(folder, event, files)
+            announced = announced or queued.path is not None
+            line = notify.say(queued)
         except Exception as exc:  # the record is safe; only the e-mail is missing
             line = _("The e-mail could not be prepared: {why}").format(why=exc)
         if line:
             err.print(line, markup=False)
+    if announced:
+        notify.in_background(folder)  # the e-mail is written while the trainer goes on

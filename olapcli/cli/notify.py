@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from olapcli.cli.common import err, out, refuse, root
@@ -74,6 +76,7 @@ def list_(
     from olapcli import mailer
 
     folder = root(ctx)
+    _prepare(folder)
     rows = [(_("pending"), p) for p in mailer.pending(folder)]
     if all_:
         rows += [(_("sent"), p) for p in mailer.sent(folder)]
@@ -112,6 +115,8 @@ def send(
     from olapcli import mailer
 
     folder = root(ctx)
+    if dry_run:
+        _prepare(folder)
     waiting = mailer.pending(folder)
     if dry_run:
         for path in waiting:
@@ -125,6 +130,8 @@ def send(
         out.print(_("{n} e-mail(s) would be sent.").format(n=len(waiting)), markup=False)
         return
     settings = mailer.settings()
+    _prepare(folder)
+    waiting = mailer.pending(folder)
     if not waiting:
         out.print(_("Nothing to send: the outbox is empty."), markup=False)
         return
@@ -158,3 +165,13 @@ def send(
     )
     if result.failed or result.partial:
         raise typer.Exit(1)
+
+
+def _prepare(folder: Path) -> None:
+    """Write the e-mails of events recorded but not yet composed (see notify.materialise)."""
+    from olapcli import notify
+
+    if (folder / notify.OUTBOX / "pending").is_dir():
+        for queued in notify.materialise(folder):
+            if queued.path is None:
+                err.print(notify.say(queued) or "", markup=False)
