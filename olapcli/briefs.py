@@ -241,19 +241,6 @@ def _parse(item: tuple[str, bytes]) -> tuple[str, list[Problem], list[Any] | Non
     return rel, errs, to_json(of(learner)) if learner is not None else None
 
 
-def _parse_all(items: list[tuple[str, bytes]]) -> list[tuple[str, list[Problem], Any]]:
-    """Parse many files; in worker processes when there are enough (YAML is CPU-bound)."""
-    from olapcli.validate import PARALLEL_FROM, pool
-
-    if len(items) < PARALLEL_FROM:
-        return [_parse(item) for item in items]
-    with pool(len(items)) as (workers, executor):
-        if executor is None:
-            return [_parse(item) for item in items]
-        size = max(20, len(items) // (workers * 8))
-        return list(executor.map(_parse, items, chunksize=size))
-
-
 def load(root: Path, rels: list[str]) -> tuple[list[tuple[str, LearnerBrief]], list[Problem]]:
     """(path, brief) of each valid learner file of *rels*, and the problems of the others."""
     entries, before = _read(root)
@@ -294,7 +281,9 @@ def load(root: Path, rels: list[str]) -> tuple[list[tuple[str, LearnerBrief]], l
             except ValueError:
                 pass
         misses.append((rel, raw))
-    for rel, errs, data in _parse_all(misses):
+    from olapcli.validate import parallel_map
+
+    for rel, errs, data in parallel_map(_parse, misses):
         problems += errs
         if data is not None:
             briefs[rel] = from_json(data)

@@ -37,21 +37,6 @@ def _parse(item: tuple[str, bytes]) -> tuple[str, Learner | None, list[Problem],
     return rel, learner, errs, data
 
 
-def _parse_all(
-    items: list[tuple[str, bytes]],
-) -> list[tuple[str, Learner | None, list[Problem], Any]]:
-    """Parse many files; in worker processes when there are enough (YAML is CPU-bound)."""
-    from olapcli.validate import PARALLEL_FROM, pool
-
-    if len(items) < PARALLEL_FROM:
-        return [_parse(item) for item in items]
-    with pool(len(items)) as (workers, executor):
-        if executor is None:
-            return [_parse(item) for item in items]
-        size = max(20, len(items) // (workers * 8))
-        return list(executor.map(_parse, items, chunksize=size))
-
-
 def load_learners(
     root: Path, rels: list[str]
 ) -> tuple[list[tuple[str, Learner, bytes]], list[Problem]]:
@@ -90,7 +75,11 @@ def load_learners(
         else:
             hits[rel] = learner
             fresh[rel] = hit
-    parsed = {rel: (learner, errs, data) for rel, learner, errs, data in _parse_all(misses)}
+    from olapcli.validate import parallel_map
+
+    parsed = {
+        rel: (learner, errs, data) for rel, learner, errs, data in parallel_map(_parse, misses)
+    }
     changed = bool(misses)
     for rel, raw in raws.items():
         if rel in hits:

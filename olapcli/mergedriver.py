@@ -245,21 +245,11 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
 
     base, ours, theirs = read(base_path), read(ours_path), read(theirs_path)
     expected = merge_plain(base, ours, theirs)
-    candidates = [
-        _appended(
-            ours_path.read_text(encoding="utf-8"),
-            theirs_path.read_text(encoding="utf-8"),
-            theirs,
-            ours,
-            base,
-        ),
-        _appended(
-            theirs_path.read_text(encoding="utf-8"),
-            ours_path.read_text(encoding="utf-8"),
-            ours,
-            theirs,
-            base,
-        ),
+    ours_text = ours_path.read_text(encoding="utf-8")
+    theirs_text = theirs_path.read_text(encoding="utf-8")
+    candidates = [  # theirs's additions into ours, or ours's into theirs
+        _appended(ours_text, theirs_text, theirs, ours, base),
+        _appended(theirs_text, ours_text, ours, theirs, base),
     ]
     for candidate in [c for c in candidates if c] + _text_candidates(
         base_path, ours_path, theirs_path
@@ -271,7 +261,6 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
             continue
     from olapcli import store
 
-    theirs_text = theirs_path.read_text(encoding="utf-8")
     theirs_doc = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
     doc = store.load(ours_path, ours_path.name)
     _merge_map(base if isinstance(base, dict) else {}, doc.data, theirs_doc, True)

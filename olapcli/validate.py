@@ -110,6 +110,17 @@ def pool(
         yield workers, executor
 
 
+def parallel_map(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """``[fn(item) for item in items]``, in worker processes when there are enough items
+    for them to pay (reading YAML is CPU-bound); *fn* must be a module-level function."""
+    if len(items) < PARALLEL_FROM:
+        return [fn(item) for item in items]
+    with pool(len(items)) as (workers, executor):
+        if executor is None:
+            return [fn(item) for item in items]
+        return list(executor.map(fn, items, chunksize=max(20, len(items) // (workers * 8))))
+
+
 def validate(
     root: Path,
     today: dt.date,

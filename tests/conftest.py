@@ -54,16 +54,21 @@ def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     set_language("fr")
 
 
-def git(cwd: Path, *args: str) -> str:
-    """Run git in *cwd*; its stdout."""
+def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git in *cwd* with the tests' pinned identity."""
     return subprocess.run(
         ["git", *args],
         cwd=cwd,
-        check=True,
+        check=check,
         capture_output=True,
         text=True,
         env={**os.environ, **GIT_ENV},
-    ).stdout
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in *cwd*; its stdout."""
+    return run_git(cwd, *args).stdout
 
 
 def make_repo(path: Path) -> Path:

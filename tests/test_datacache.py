@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from olapcli import cache, datacache
+from olapcli import briefs, cache, datacache
 from olapcli.loader import read_model
 from olapcli.model import Learner
 from olapcli.paths import learner_files
@@ -63,9 +63,11 @@ def test_parallel_parsing_gives_the_same_learners(cohort_dir, monkeypatch):
 
     edit(cohort_dir / "learners/nathan-rey.yaml", "status: contract", "status: contrat")
     rels = learner_files(cohort_dir)
-    single = datacache._parse_all([(r, (cohort_dir / r).read_bytes()) for r in rels])
+    items = [(r, (cohort_dir / r).read_bytes()) for r in rels]
+    single = pipeline.parallel_map(datacache._parse, items)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
-    parallel = datacache._parse_all([(r, (cohort_dir / r).read_bytes()) for r in rels])
+    parallel = pipeline.parallel_map(datacache._parse, items)
+    assert pipeline.parallel_map(briefs._parse, items) == [briefs._parse(i) for i in items]
     assert [(r, lrn, [p.as_json() for p in errs], d) for r, lrn, errs, d in parallel] == [
         (r, lrn, [p.as_json() for p in errs], d) for r, lrn, errs, d in single
     ]

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from olapcli import mergedriver
-from tests.conftest import GIT_ENV, edit, need_args
+from tests.conftest import edit, need_args, run_git
 
 LEA = "learners/lea-martin.yaml"
-
-
-def run_git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=check,
-        env={**os.environ, **GIT_ENV},
-    )
 
 
 @pytest.fixture
@@ -94,8 +81,8 @@ def test_the_same_through_rebase_and_cherry_pick(olap, clones):
     assert valid(olap, anne)
 
 
-def test_one_need_edited_differently_is_a_conflict_with_both_versions(olap, clones):
-    anne, karim = clones
+def diverge(olap, anne: Path, karim: Path) -> None:
+    """One need, shared; then Anne (pushed) and Karim (not yet) change its detail differently."""
     add_need(olap, anne, "Crème citron pour 40 parts")
     run_git(anne, "push", "-q")
     run_git(karim, "pull", "-q", "--no-edit")
@@ -104,6 +91,11 @@ def test_one_need_edited_differently_is_a_conflict_with_both_versions(olap, clon
     run_git(anne, "push", "-q")
     edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
     run_git(karim, "commit", "-qam", "45 parts")
+
+
+def test_one_need_edited_differently_is_a_conflict_with_both_versions(olap, clones):
+    anne, karim = clones
+    diverge(olap, anne, karim)
     merged = run_git(karim, "pull", "--no-edit", check=False)
     assert merged.returncode != 0  # reported, not silently resolved
     text = needs_of(karim)
@@ -153,14 +145,7 @@ def test_sync_pulls_validates_and_pushes(olap, clones, tmp_path):
 
 def test_sync_stops_on_a_conflict_and_pushes_nothing(olap, clones):
     anne, karim = clones
-    add_need(olap, anne, "Crème citron pour 40 parts")
-    assert olap("-C", anne, "sync").code == 0
-    assert olap("-C", karim, "sync").code == 0
-    edit(anne / LEA, "Crème citron pour 40 parts", "Crème citron pour 60 parts")
-    run_git(anne, "commit", "-qam", "60 parts")
-    assert olap("-C", anne, "sync").code == 0
-    edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
-    run_git(karim, "commit", "-qam", "45 parts")
+    diverge(olap, anne, karim)
     before = run_git(karim, "ls-remote", "origin", "main").stdout
     result = olap("-C", karim, "sync")
     assert result.code == 1 and "Conflit" in result.output and LEA in result.output
@@ -265,14 +250,7 @@ def test_needs_appended_on_both_sides_keep_their_own_lines(tmp_path):
 @pytest.mark.parametrize("how", [("rebase", "@{u}"), ("cherry-pick", "@{u}")])
 def test_a_conflict_through_rebase_and_cherry_pick_keeps_both_versions(olap, clones, how):
     anne, karim = clones
-    add_need(olap, anne, "Crème citron pour 40 parts")
-    run_git(anne, "push", "-q")
-    run_git(karim, "pull", "-q", "--no-edit")
-    edit(anne / LEA, "Crème citron pour 40 parts", "Crème citron pour 60 parts")
-    run_git(anne, "commit", "-qam", "60 parts")
-    run_git(anne, "push", "-q")
-    edit(karim / LEA, "Crème citron pour 40 parts", "Crème citron pour 45 parts")
-    run_git(karim, "commit", "-qam", "45 parts")
+    diverge(olap, anne, karim)
     run_git(karim, "fetch", "-q")
     done = run_git(karim, *how, check=False)
     assert done.returncode != 0
