@@ -415,32 +415,31 @@ def _compose_lock(root: Path) -> Iterator[None]:
 
 
 def in_background(root: Path) -> None:
-    """:func:`materialise` in a detached child, so that the command that recorded the
-    event returns at once (composing costs a tenth of a second); in this process
-    where there is no fork, or with ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if the
-    child is stopped: the event stays in the outbox, and ``olap notify list``,
-    ``send`` and the next record write its e-mail."""
+    """:func:`materialise` in a detached process, so that the command that recorded the
+    event returns at once (composing costs a tenth of a second); in this process with
+    ``OLAP_NOTIFY_INLINE=1``. A fresh process, not a fork: a forked copy would make
+    this one pay for copying its memory as it exits. Nothing is lost if that process
+    is stopped: the event stays in the outbox, and ``olap notify list`` and ``send``
+    write its e-mail first."""
+    import subprocess
     import sys
 
-    if os.environ.get("OLAP_NOTIFY_INLINE") or not hasattr(os, "fork"):
+    from olapcli.i18n import language
+
+    if os.environ.get("OLAP_NOTIFY_INLINE"):
         materialise(root)
         return
-    sys.stdout.flush()
-    sys.stderr.flush()
     try:
-        pid = os.fork()
+        subprocess.Popen(
+            [sys.executable, "-m", "olapcli.notify", str(root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "OLAP_LANG": language()},
+        )
     except OSError:
         materialise(root)
-        return
-    if pid == 0:  # the child: never returns
-        try:
-            os.setsid()
-            quiet = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(quiet, fd)
-            materialise(root)
-        finally:
-            os._exit(0)
 
 
 def queue(root: Path, event: Event, files: Files | None = None) -> Queued:
@@ -568,3 +567,12 @@ def since(root: Path, rev: str) -> tuple[list[Event], Files]:
             after.decode("utf-8", "replace") if after is not None else None,
         )
     return events, Files(lambda rel: blob(head, rel))
+
+
+if __name__ == "__main__":  # the detached process of in_background
+    import sys
+
+    from olapcli.i18n import pick_language, set_language
+
+    set_language(pick_language([]))
+    materialise(Path(sys.argv[1]))
