@@ -151,6 +151,6 @@ def notify_after(folder: Path, events: list[Any]) -> None:
         except Exception as exc:  # the record is safe; only the e-mail is missing
             line = _("The e-mail could not be prepared: {why}").format(why=exc)
         if line:
-            err.print(line, markup=False)
+            typer.echo(line, err=True)  # plain: rich would cost need add ~40 ms to import
     if announced:
         notify.in_background(folder)  # the e-mail is written while the trainer goes on
