@@ -112,10 +112,11 @@ def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
     """A cohort's core files and its learners' briefs, sorted by key. A cohort with
     errors is refused: the figures would be wrong."""
     from olapcli.briefs import load as load_briefs
-    from olapcli.loader import load_base
+    from olapcli.loader import load_core
     from olapcli.paths import learner_files
 
-    base, problems = load_base(root)
+    # the core files and the learners: resource files hold nothing the figures count
+    base, problems = load_core(root)
     briefs, found = load_briefs(root, learner_files(root))
     problems += found
     errors = [p for p in problems if p.severity == "error"]
