@@ -17,7 +17,7 @@ import struct
 from pathlib import Path
 
 from olapcli import __version__
-from olapcli.errors import Problem
+from olapcli.errors import Problem, UserError
 
 
 def cache_dir() -> Path:
@@ -37,6 +37,18 @@ def cohort_file(root: Path, kind: str, suffix: str = ".json") -> Path:
     """The cache file of *kind* for the cohort at *root* (one per cohort folder)."""
     name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
     return cache_dir() / f"{kind}-{name}{suffix}"
+
+
+def lock(
+    root: Path, kind: str, timeout: float | None, busy: UserError | None = None
+) -> contextlib.AbstractContextManager[None]:
+    """An exclusive lock of *kind* for the cohort at *root*, its file in the cache folder
+    (never in the working tree); see :func:`olapcli.fsio.file_lock`."""
+    from olapcli.fsio import file_lock
+
+    path = cohort_file(root, kind, ".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return file_lock(path, timeout, busy)
 
 
 def _data_files(root: Path) -> list[str]:

@@ -91,25 +91,38 @@ def lock_path(root: Path) -> Path:
 
 
 @contextlib.contextmanager
-def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the cohort's write lock (blocking, with a timeout)."""
-    path = lock_path(root)
+def file_lock(path: Path, timeout: float | None, busy: UserError | None = None) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on *path* (created if absent): wait up to *timeout*
+    seconds (None: as long as it takes; 0: not at all), then raise *busy*."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() > deadline:
-                    raise UserError(
-                        _("Another olap command is writing in this cohort."),
-                        _("wait for it to finish, then try again"),
-                    ) from None
-                time.sleep(0.01)
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        assert busy is not None, "a lock with a timeout says why it is busy"
+                        raise busy from None
+                    time.sleep(0.01)
         yield
     finally:
         os.close(fd)
+
+
+def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> contextlib.AbstractContextManager[None]:
+    """Hold the cohort's write lock (blocking, with a timeout)."""
+    return file_lock(
+        lock_path(root),
+        timeout,
+        UserError(
+            _("Another olap command is writing in this cohort."),
+            _("wait for it to finish, then try again"),
+        ),
+    )

@@ -29,13 +29,14 @@ ATTRIBUTES = (
 )
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git in *root*, its output captured as text."""
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
 
 
 def toplevel(root: Path) -> Path | None:
     """The working tree holding *root*, or None outside Git."""
-    found = _git(root, "rev-parse", "--show-toplevel")
+    found = run_git(root, "rev-parse", "--show-toplevel")
     return Path(found.stdout.strip()) if found.returncode == 0 else None
 
 
@@ -66,7 +67,7 @@ def register(root: Path) -> None:
         ("merge.olap.name", "olap: needs and evaluations merged by id"),
         ("merge.olap.driver", driver_command()),
     ):
-        done = _git(root, "config", "--local", key, value)
+        done = run_git(root, "config", "--local", key, value)
         if done.returncode != 0:
             raise UserError(
                 _("Git refused to register the merge driver: {detail}").format(
@@ -77,10 +78,10 @@ def register(root: Path) -> None:
 
 def uses_driver(root: Path) -> bool:
     """Do the attributes of *root* name olap's merge driver?"""
-    found = _git(root, "check-attr", "merge", "--", "learners/x.yaml")
+    found = run_git(root, "check-attr", "merge", "--", "learners/x.yaml")
     return found.returncode == 0 and found.stdout.strip().endswith(": olap")
 
 
 def registered(root: Path) -> bool:
     """Is the driver registered in this clone?"""
-    return bool(_git(root, "config", "--get", "merge.olap.driver").stdout.strip())
+    return bool(run_git(root, "config", "--get", "merge.olap.driver").stdout.strip())

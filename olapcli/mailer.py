@@ -22,11 +22,10 @@ sends at once cannot send the same e-mail twice.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import smtplib
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
@@ -110,23 +109,13 @@ def sent(root: Path) -> list[Path]:
     return sorted((root / OUTBOX / "sent").glob("*.eml"))
 
 
-@contextlib.contextmanager
-def _lock(root: Path) -> Iterator[None]:
-    """One ``notify send`` at a time per outbox (the lock file lives in the cache folder,
-    not in the working tree)."""
-    from olapcli.cache import cohort_file
+def _lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    """One ``notify send`` at a time per outbox."""
+    from olapcli.cache import lock
 
-    path = cohort_file(root, "outbox", ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UserError(_("Another olap notify send is running on this outbox.")) from None
-        yield
-    finally:
-        os.close(fd)
+    return lock(
+        root, "outbox", 0, UserError(_("Another olap notify send is running on this outbox."))
+    )
 
 
 def _connect(s: Settings) -> smtplib.SMTP:

@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -397,21 +397,11 @@ def materialise(root: Path, files: Files | None = None) -> list[Queued]:
     return done
 
 
-@contextlib.contextmanager
-def _compose_lock(root: Path) -> Iterator[None]:
-    """Held while e-mails are written (in the cache folder, not the working tree)."""
-    import fcntl
+def _compose_lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    """Held while e-mails are written, as long as it takes."""
+    from olapcli.cache import lock
 
-    from olapcli.cache import cohort_file
-
-    path = cohort_file(root, "outbox-compose", ".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+    return lock(root, "outbox-compose", None)
 
 
 def in_background(root: Path) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import typer
 
 from olapcli.cli.common import err, out, refuse, root
@@ -18,23 +15,20 @@ HELP = _(
 )
 
 
-def _git(top: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=top, capture_output=True, text=True)
-
-
 def sync(
     ctx: typer.Context,
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
     from olapcli import gitsetup, reporters
     from olapcli.dates import today
+    from olapcli.gitsetup import run_git
     from olapcli.validate import validate
 
     folder = root(ctx)
     top = gitsetup.toplevel(folder)
     if top is None:
         refuse(_("{path} is not in a Git repository.").format(path=folder))
-    if _git(top, "status", "--porcelain", "--untracked-files=no").stdout.strip():
+    if run_git(top, "status", "--porcelain", "--untracked-files=no").stdout.strip():
         refuse(
             _("There are uncommitted changes: olap sync shares commits only."),
             _("commit them (olap … --commit, or git commit), then olap sync"),
@@ -42,9 +36,9 @@ def sync(
     if gitsetup.uses_driver(folder) and not gitsetup.registered(folder):
         gitsetup.register(folder)
         err.print(_("Merge driver registered in this clone (olap setup)."), markup=False)
-    pulled = _git(top, "pull", "--rebase", "--no-edit")
+    pulled = run_git(top, "pull", "--rebase", "--no-edit")
     if pulled.returncode != 0:
-        conflicted = _git(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+        conflicted = run_git(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
         if conflicted:
             err.print(
                 _("Conflict while pulling: both sides changed the same thing in {files}.").format(
@@ -81,7 +75,7 @@ def sync(
     if not push:
         out.print(_("Up to date and valid (not pushed: --no-push)."), markup=False)
         return
-    pushed = _git(top, "push")
+    pushed = run_git(top, "push")
     if pushed.returncode != 0:
         err.print(
             _("git push failed: {detail}").format(detail=(pushed.stderr or pushed.stdout).strip()),
