@@ -46,62 +46,41 @@ def _by_id(items: Any) -> dict[str, Any]:
     return {str(i.get("id")): i for i in items if isinstance(i, dict) and "id" in i}
 
 
-def _merge_map(base: dict[str, Any], ours_node: Any, theirs_node: Any, keyed: bool) -> None:
-    """Bring into *ours_node* (a ruamel mapping, edited in place) the changes *theirs_node*
-    made since *base* (plain data); :class:`Conflict` when both changed a key differently."""
-    ours = _plain(ours_node)
-    theirs = _plain(theirs_node)
-    keys = (
-        list(ours)
-        + [k for k in theirs if k not in ours]
-        + [k for k in base if k not in ours and k not in theirs]
-    )
-    for key in keys:
-        b = base.get(key, _ABSENT)
-        o = ours.get(key, _ABSENT)
-        t = theirs.get(key, _ABSENT)
+def _apply(ours_node: Any, theirs_node: Any, target: dict[str, Any], keyed: bool) -> None:
+    """Edit *ours_node* (a ruamel mapping) in place until it reads as *target* (the merge
+    of :func:`merge_plain`), taking from *theirs_node* the values that read as wanted:
+    ours's layout and comments stay, theirs's lines come with what it brought."""
+    for key in [k for k in ours_node if k not in target]:
+        del ours_node[key]
+    theirs = theirs_node if isinstance(theirs_node, dict) else {}
+    for key, want in target.items():
+        have = ours_node.get(key, _ABSENT)
+        if have is not _ABSENT and _plain(have) == want:
+            continue
         if keyed and key in KEYED:
-            _merge_list(key, b, ours_node, theirs_node)
-            continue
-        if o == t or t == b:
-            continue  # same on both sides, or only ours changed it
-        if o == b:  # only theirs changed it
-            if t is _ABSENT:
-                del ours_node[key]
-            else:
-                ours_node[key] = theirs_node[key]
-            continue
-        if isinstance(o, dict) and isinstance(t, dict):
-            _merge_map(b if isinstance(b, dict) else {}, ours_node[key], theirs_node[key], False)
-            continue
-        raise Conflict(key)
+            _apply_list(ours_node, theirs, key, want)
+        elif isinstance(want, dict) and isinstance(have, dict):
+            _apply(have, theirs.get(key), want, False)
+        elif key in theirs and _plain(theirs[key]) == want:
+            ours_node[key] = theirs[key]
+        else:  # merge_plain takes every value from one side: this cannot happen
+            raise Conflict(key)
 
 
-def _merge_list(key: str, base_items: Any, ours_node: Any, theirs_node: Any) -> None:
-    """Needs or evaluations: matched by id, additions of both kept, edits merged."""
+def _apply_list(ours_node: Any, theirs: Any, key: str, want: list[Any]) -> None:
+    """Needs or evaluations: the items of *want*, in its order (ours's, then theirs's new)."""
     from olapcli import store
 
-    base = _by_id(base_items if base_items is not _ABSENT else [])
-    theirs_seq = theirs_node.get(key) if theirs_node is not None else None
-    theirs = {str(item.get("id")): item for item in theirs_seq or [] if isinstance(item, dict)}
-    ours_seq = ours_node.get(key)
-    ours = {str(item.get("id")): item for item in ours_seq or [] if isinstance(item, dict)}
-    for item_id, item in theirs.items():
-        if item_id in ours:
-            b = base.get(item_id)
-            if b is None and _plain(ours[item_id]) != _plain(item):
-                raise Conflict(f"{key}/{item_id}")  # the same new id on both sides
-            _merge_map(b or _plain(item), ours[item_id], item, False)
-        elif item_id in base:  # ours deleted it
-            if _plain(item) != base[item_id]:
-                raise Conflict(f"{key}/{item_id}")  # theirs edited what ours deleted
-        else:  # added by theirs
-            store.append_item(store.block_seq(ours_node, key), item)
-    for item_id, item in list(ours.items()):
-        if item_id in base and item_id not in theirs:  # theirs deleted it
-            if _plain(item) != base[item_id]:
-                raise Conflict(f"{key}/{item_id}")
-            ours_seq.remove(item)
+    seq = store.block_seq(ours_node, key)
+    wanted = {str(item["id"]): item for item in want}
+    for item in [i for i in seq if isinstance(i, dict) and str(i.get("id")) not in wanted]:
+        seq.remove(item)
+    mine, given = _by_id(list(seq)), _by_id(theirs.get(key))
+    for item_id, item in wanted.items():
+        if item_id in mine:
+            _apply(mine[item_id], given.get(item_id), item, False)
+        else:
+            store.append_item(seq, given[item_id])
 
 
 def merge_plain(base: Any, ours: Any, theirs: Any, keyed: bool = True) -> Any:
@@ -263,7 +242,7 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
 
     theirs_doc = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
     doc = store.load(ours_path, ours_path.name)
-    _merge_map(base if isinstance(base, dict) else {}, doc.data, theirs_doc, True)
+    _apply(doc.data, theirs_doc, expected, True)
     merged = store.dump(doc)
     if yamlfast.load(merged) != expected:
         raise Conflict("round-trip result differs")
