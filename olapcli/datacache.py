@@ -10,7 +10,6 @@ the cache folder, never in the cohort's tracked files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,6 @@ from olapcli.model import Learner
 
 def _file(root: Path) -> Path:
     return cache.cohort_file(root, "data")
-
-
-def _digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _parse(item: tuple[str, bytes]) -> tuple[str, Learner | None, list[Problem], Any]:
@@ -62,7 +57,7 @@ def load_learners(
             problems.append(Problem(rel, None, None, "error", "unreadable", str(exc)))
             continue
         raws[rel] = raw
-        digest = _digest(raw)
+        digest = cache.digest(raw)
         hit = entries.get(rel)
         learner = None
         if isinstance(hit, list) and len(hit) == 2 and hit[0] == digest:
@@ -88,7 +83,7 @@ def load_learners(
         learner, errs, data = parsed[rel]
         problems += errs
         if learner is not None:
-            fresh[rel] = [_digest(raw), data]
+            fresh[rel] = [cache.digest(raw), data]
             found.append((rel, learner, raw))
     if changed or set(entries) != set(fresh):
         try:
