@@ -46,6 +46,10 @@ def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     # e-mails composed in the command's own process: no fork inside pytest (its threads)
     monkeypatch.setenv("OLAP_NOTIFY_INLINE", "1")
     monkeypatch.delenv("OLAP_LANG", raising=False)
+    # the machine running the tests may itself be a CI runner (CI=true): olap behaves
+    # differently there, so each test that wants CI behaviour sets it itself
+    for key in ("CI", "GITHUB_ACTIONS", "GITLAB_CI"):
+        monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)

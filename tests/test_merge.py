@@ -121,10 +121,14 @@ def test_one_need_edited_differently_is_a_conflict_with_both_versions(olap, clon
     assert step.code == 2 and f"{LEA}:{line}:1" in step.output
 
 
-def test_validate_says_how_to_register_the_driver(olap, clones, tmp_path):
+def test_validate_says_how_to_register_the_driver(olap, clones, tmp_path, monkeypatch):
     anne, _karim = clones
     fresh = tmp_path / "fresh"
     run_git(tmp_path, "clone", "-q", str(anne), str(fresh))
+    # a CI runner merges nothing by hand: no advice there
+    monkeypatch.setenv("CI", "true")
+    assert "merge-driver" not in olap("-C", fresh, "validate").output
+    monkeypatch.delenv("CI")
     result = olap("-C", fresh, "validate")
     assert "olap setup" in result.output and "merge-driver" in result.output
     assert olap("-C", fresh, "setup").code == 0
