@@ -48,8 +48,10 @@ def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.delenv("OLAP_LANG", raising=False)
     # the machine running the tests may itself be a CI runner (CI=true): olap behaves
     # differently there, so each test that wants CI behaviour sets it itself
-    for key in ("CI", "GITHUB_ACTIONS", "GITLAB_CI"):
+    for key in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "OLAP_DEBUG", "XDG_CACHE_HOME"):
         monkeypatch.delenv(key, raising=False)
+    for key in [k for k in os.environ if k.startswith("OLAP_SMTP_")]:
+        monkeypatch.delenv(key)
     monkeypatch.setenv("COLUMNS", "200")
     for key, value in GIT_ENV.items():
         monkeypatch.setenv(key, value)
