@@ -235,6 +235,21 @@ def test_metrics_command_json_csv_xlsx(olap, built, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
 
 
+def test_table_keeps_each_learner_on_one_line(olap, built, monkeypatch):
+    root, data = built
+    total = 2 + len(data.cohort.practices)  # key, name, one column a practice, the total
+    monkeypatch.setenv("COLUMNS", "100")  # narrower than the table: headers fold, keys do not
+    result = olap("-C", root, "metrics", "--identify")
+    assert result.code == 0, result.output
+    lines = result.stdout.splitlines()
+    for i, (q, t, _rupture, _exam, absence, _sat) in enumerate(PEOPLE):
+        line = next(x for x in lines if f"K-T{i:06d}" in x)
+        cells = [c.strip() for c in line.strip("│ ").split("│")]
+        assert cells[1] == f"A N{i}"
+        assert cells[total] == str(q + t) and cells[total + 1] == ("oui" if q + t else "non")
+        assert ("—" if absence is None else str(absence)) in cells  # hours: 12, not 12.0
+
+
 def test_exports_never_start_a_formula(olap, built, tmp_path):
     root, _data = built
     lrn = root / "learners/l04.yaml"  # one counted need: its detail goes to the annex

@@ -81,7 +81,7 @@ def metrics(
         assert out_file is not None
         _emit(xlsx_bytes(_sheets(report, header, rows, identify)), out_file)
     else:
-        _print_table(report, header, rows)
+        _print_table(report, header, rows, 2 if identify else 1)
 
 
 def _emit(data: bytes, out_file: Path | None) -> None:
@@ -179,16 +179,29 @@ def _reason(reason: str | None) -> str:
     return ""
 
 
-def _print_table(report: MetricsReport, header: list[str], rows: list[list[Any]]) -> None:
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _print_table(
+    report: MetricsReport, header: list[str], rows: list[list[Any]], names: int
+) -> None:
     from rich.table import Table
 
     from olapcli.metricsreport import indicator_label
 
     table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
-    for h in header:
-        table.add_column(str(h), overflow="fold")
+    for i, h in enumerate(header):
+        # the key and the name never break; counts and figures line up on the right
+        table.add_column(
+            str(h), overflow="fold", no_wrap=i < names, justify="left" if i < names else "right"
+        )
     for row in rows:
-        table.add_row(*["—" if v is None else str(v) for v in row])
+        table.add_row(*[_cell(v) for v in row])
     out.print(table)
     stats = Table(title=_("Statistics"))
     for col in (_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")):
