@@ -3,8 +3,12 @@ SMTP server (aiosmtpd on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import re
 import socket
+import time
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -390,3 +394,26 @@ def test_an_event_left_by_a_stopped_child_is_written_by_notify_list(olap, cohort
     result = olap("-C", cohort_repo, "notify", "list")
     assert result.code == 0 and "Léa Martin" in result.output
     assert pending(cohort_repo) == [path]
+
+
+def test_notify_list_shows_local_dates(olap, cohort_repo):
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Paris"
+    time.tzset()
+    try:
+        before = dt.datetime.now(paris).replace(second=0, microsecond=0, tzinfo=None)
+        add_need(olap, cohort_repo)
+        listed = olap("-C", cohort_repo, "notify", "list").stdout
+        after = dt.datetime.now(paris).replace(tzinfo=None)
+    finally:
+        if saved is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+    shown = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d", listed)
+    assert len(shown) == 1 and "+0000" not in listed
+    assert before <= dt.datetime.strptime(shown[0], "%Y-%m-%d %H:%M") <= after

@@ -60,6 +60,16 @@ def notify(
     )
 
 
+def _when(header: object) -> str:
+    """The Date header as a reader expects it: local time, ``2026-11-22 14:05``."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(str(header)).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):  # no Date, or one olap did not write
+        return str(header or "")
+
+
 @app.command(
     "list",
     help=_(
@@ -90,7 +100,7 @@ def list_(
         msg = mailer.read(path)
         table.add_row(
             state,
-            str(msg["Date"] or ""),
+            _when(msg["Date"]),
             str(msg["Subject"] or ""),
             ", ".join(mailer.envelope(msg)),
         )
