@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable
@@ -124,6 +125,17 @@ def parse_date_option(value: str | None, name: str) -> object:
             _("Invalid date for {option}: « {value} ».").format(option=name, value=value),
             _("write YYYY-MM-DD, DD/MM/YYYY, aujourd'hui, demain, a weekday or +3j"),
         )
+
+
+def period_options(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """``--from`` and ``--to`` as dates (or None), refused when the period runs backwards."""
+    first = parse_date_option(start, "--from")
+    last = parse_date_option(end, "--to")
+    assert first is None or isinstance(first, dt.date)
+    assert last is None or isinstance(last, dt.date)
+    if first and last and last < first:
+        refuse(_("--to is before --from."))
+    return first, last
 
 
 def split_list(value: str | None) -> list[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from olapcli.cli.common import out, parse_date_option, refuse, root
+from olapcli.cli.common import out, period_options, refuse, root
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ def metrics(
         ",", "--sep", help=_("CSV separator: « , » or « ; » for French spreadsheets.")
     ),
 ) -> None:
-    import datetime as dt
 
     from olapcli.metricsreport import build, table_rows
     from olapcli.report import load_one
@@ -58,12 +57,7 @@ def metrics(
         refuse(_("The CSV separator must be « , », « ; » or a tab."))
     if fmt is Format.xlsx and out_file is None:
         refuse(_("An XLSX workbook is a file: give --out FILE.xlsx."))
-    first = parse_date_option(start, "--from")
-    last = parse_date_option(end, "--to")
-    assert first is None or isinstance(first, dt.date)
-    assert last is None or isinstance(last, dt.date)
-    if first and last and last < first:
-        refuse(_("--to is before --from."))
+    first, last = period_options(start, end)
     folder = root(ctx)
     data, learners = load_one(folder)
     report, _table = build(folder, data, learners, first, last, identify)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from olapcli.cli.common import out, parse_date_option, refuse, root
+from olapcli.cli.common import out, period_options, refuse, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -37,7 +37,6 @@ def report(
     ),
     end: str | None = typer.Option(None, "--to", help=_("Count needs identified up to this date.")),
 ) -> None:
-    import datetime as dt
     import gc
 
     from olapcli.discover import find_root
@@ -46,12 +45,7 @@ def report(
     from olapcli.render import render
     from olapcli.report import context, load
 
-    first = parse_date_option(start, "--from")
-    last = parse_date_option(end, "--to")
-    assert first is None or isinstance(first, dt.date)
-    assert last is None or isinstance(last, dt.date)
-    if first and last and last < first:
-        refuse(_("--to is before --from."))
+    first, last = period_options(start, end)
     roots = [find_root(c) for c in cohorts] if cohorts else [root(ctx)]
     if len({r.resolve() for r in roots}) != len(roots):
         refuse(_("The same cohort is given twice."))
