@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+#: the ``smtp`` fixture: a real SMTP server on 127.0.0.1
+pytest_plugins = ("tests.mailserver",)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample-cohort"
 TODAY = "2026-11-21"

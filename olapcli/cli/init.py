@@ -17,12 +17,6 @@ HELP = _(
 )
 
 
-def sample_source() -> Path | None:
-    """The example cohort shipped with olap's sources."""
-    here = Path(__file__).resolve().parents[2] / "sample-cohort"
-    return here if (here / "cohort.yaml").is_file() else None
-
-
 def init(
     directory: Path = typer.Argument(..., help=_("Folder to create (must be absent or empty).")),
     sample: bool = typer.Option(False, "--sample", help=_("Start from the example cohort.")),
@@ -30,18 +24,20 @@ def init(
     import datetime as dt
     import shutil
 
-    from olapcli import gitrepo, gitsetup, schemagen
+    from olapcli import gitrepo, gitsetup
     from olapcli.dates import today
     from olapcli.fsio import atomic_write
+    from olapcli.io import assets
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         refuse(
             _("{path} already exists and is not empty.").format(path=directory),
             _("choose a new folder name"),
         )
-    templates = Path(__file__).resolve().parents[1] / "init"
-    source = sample_source() if sample else None
-    if sample and source is None:
+    templates = assets.scaffold()
+    source = assets.sample_cohort() if sample else None
+    schemas = assets.schemas()
+    if (sample and source is None) or schemas is None:
         refuse(
             _("The example cohort is not available in this installation."),
             _("install olap from its source folder (pip install -e .)"),
@@ -53,7 +49,7 @@ def init(
                 source,
                 directory,
                 dirs_exist_ok=True,
-                ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock"),
+                ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock", "__pycache__"),
             )
         else:
             directory.mkdir(parents=True, exist_ok=True)
@@ -75,7 +71,9 @@ def init(
                 (directory / sub).mkdir(parents=True, exist_ok=True)
                 (directory / sub / ".gitkeep").touch()
         shutil.copyfile(templates / "gitignore", directory / ".gitignore")
-        schemagen.write(directory / ".olap" / "schema")
+        (directory / ".olap" / "schema").mkdir(parents=True, exist_ok=True)
+        for schema in schemas.glob("*.schema.json"):
+            shutil.copyfile(schema, directory / ".olap" / "schema" / schema.name)
         ci_files(directory)
         gitrepo.init(directory)
         gitsetup.write_attributes(directory)
@@ -100,7 +98,9 @@ def ci_files(directory: Path) -> None:
     """The CI configurations: GitHub Actions and GitLab CI (a centre keeps the one it uses)."""
     import shutil
 
-    templates = Path(__file__).resolve().parents[1] / "init"
+    from olapcli.io import assets
+
+    templates = assets.scaffold()
     (directory / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(templates / "github-workflow.yml", directory / ".github/workflows/olap.yml")
     shutil.copyfile(templates / "gitlab-ci.yml", directory / ".gitlab-ci.yml")
