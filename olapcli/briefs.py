@@ -4,7 +4,7 @@
 only a few things of each: the names (to show or to clear them), the needs,
 the outcomes, the latest level per sub-activity and what the company cannot
 do. A :class:`LearnerBrief` holds exactly that, derived from a validated
-:class:`~olapcli.model.Learner` by :func:`of` — the only place that decides
+:class:`~olapcli.core.model.Learner` by :func:`of` — the only place that decides
 what a brief says, so the figures are the same whether they come from the
 model or from the cache.
 
@@ -88,7 +88,7 @@ class LearnerBrief:
 
 
 def of(learner: Any) -> LearnerBrief:
-    """The brief of a validated :class:`~olapcli.model.Learner`."""
+    """The brief of a validated :class:`~olapcli.core.model.Learner`."""
     from olapcli.views import latest_evaluations
 
     o = learner.outcomes
@@ -233,8 +233,8 @@ def remember(root: Path, found: dict[str, list[Any]], started: int) -> None:
 
 def _parse(item: tuple[str, bytes]) -> tuple[str, list[Problem], list[Any] | None]:
     """Read one learner file's bytes into brief JSON (in a worker, or in-process)."""
+    from olapcli.core.model import Learner
     from olapcli.loader import model_from_bytes
-    from olapcli.model import Learner
 
     rel, raw = item
     learner, errs = model_from_bytes(raw, rel, Learner)

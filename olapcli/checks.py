@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.core.model import ResourceFile
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
 from olapcli.loader import CohortData
-from olapcli.model import ResourceFile
-from olapcli.paths import COHORT, REFERENTIEL, SUBJECTS
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from olapcli import __version__, cache, fsio
+from olapcli.core.model import Learner
 from olapcli.errors import Problem
 from olapcli.loader import model_from_bytes
-from olapcli.model import Learner
 
 
 def _file(root: Path) -> Path:

@@ -10,13 +10,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from olapcli import fsio, ids
+from olapcli import fsio
+from olapcli.core import ids
+from olapcli.core.layout import LEARNERS_DIR
+from olapcli.core.model import Learner
+from olapcli.core.schemaerrors import problems_from
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
-from olapcli.model import Learner
-from olapcli.paths import LEARNERS_DIR, learner_files
+from olapcli.io.paths import learner_files
 from olapcli.records import new_learner_text
-from olapcli.schemaerrors import problems_from
 
 
 def fold(text: str) -> str:
@@ -181,7 +183,8 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
 
 def parse_day(value: Any) -> dt.date | None:
     """A date from a spreadsheet cell (date, ISO or DD/MM/YYYY); None when empty."""
-    from olapcli.dates import parse_date
+    from olapcli.core.dates import parse_date
+    from olapcli.io.clock import today
 
     if value in (None, ""):
         return None
@@ -189,4 +192,4 @@ def parse_day(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return parse_date(str(value).strip())
+    return parse_date(str(value).strip(), today())

@@ -17,20 +17,14 @@ import yaml
 from pydantic import ValidationError
 
 from olapcli import yamlfast
-from olapcli.conflicts import conflict_problem
+from olapcli.core.conflicts import conflict_problem
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.core.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
+from olapcli.core.schemaerrors import problems_from
 from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.fsio import decode
 from olapcli.i18n import _
-from olapcli.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
-from olapcli.paths import (
-    COHORT,
-    REFERENTIEL,
-    SUBJECTS,
-    learner_files,
-    own_resource_files,
-    resource_files,
-)
-from olapcli.schemaerrors import problems_from
+from olapcli.io.paths import learner_files, own_resource_files, resource_files
 from olapcli.store import forbidden_problem, syntax_problem
 
 M = TypeVar("M", bound=Base)

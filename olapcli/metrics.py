@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 from olapcli.briefs import OUTCOME_KEYS, LearnerBrief, NeedBrief, of
-from olapcli.model import Cohort, Learner, Referentiel
+from olapcli.core.model import Cohort, Learner, Referentiel
 
 #: indicator -> kind. Binary: True/False/None; continuous: number/None; ordinal: 1–5/None.
 INDICATORS: dict[str, str] = {

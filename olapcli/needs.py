@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olapcli import cache, fsio, ids, yamlfast
+from olapcli import cache, fsio, yamlfast
+from olapcli.core import ids
 from olapcli.errors import UserError
 from olapcli.i18n import _
-from olapcli.paths import learner_path
+from olapcli.io.paths import learner_path
 
 
 @dataclass

@@ -21,14 +21,15 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from olapcli import cache, fsio, ids, store
+from olapcli import cache, fsio, store
+from olapcli.core import ids
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
+from olapcli.io.paths import learner_path
 from olapcli.needs import NeedInput, NeedView, finish_write
-from olapcli.paths import learner_path
 
 if TYPE_CHECKING:
-    from olapcli.model import Evaluation, PlanEntry
+    from olapcli.core.model import Evaluation, PlanEntry
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../.olap/schema/{kind}.schema.json\n"
 #: ruamel's YAML 1.2 resolver (the fast reader uses the same table; PyYAML is not
@@ -80,9 +81,9 @@ def validate_learner(root: Path, rel: str, data: Any, before: str) -> None:
     """Refuse (exit 2) when the edited learner document does not follow the model."""
     from pydantic import ValidationError
 
+    from olapcli.core.model import Learner
+    from olapcli.core.schemaerrors import problems_from
     from olapcli.loader import locate_in_text
-    from olapcli.model import Learner
-    from olapcli.schemaerrors import problems_from
 
     try:
         Learner.model_validate(plain(data))
@@ -253,7 +254,7 @@ def add_evaluation(root: Path, learner_id: str, inp: EvalInput, commit: bool) ->
         if inp.comment:
             items["comment"] = scalar(inp.comment)
         entry = store.new_map(items)
-        from olapcli.model import Evaluation
+        from olapcli.core.model import Evaluation
 
         result = Evaluation.model_validate(plain(entry))
         store.append_item(evals, entry)
@@ -289,7 +290,7 @@ def set_plan(
             entry["as"] = as_
         if periods is not None:
             entry["periods"] = flow_list(periods)
-        from olapcli.model import PlanEntry
+        from olapcli.core.model import PlanEntry
 
         result = PlanEntry.model_validate(plain(entry))
     return result

@@ -112,8 +112,8 @@ def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
     """A cohort's core files and its learners' briefs, sorted by key. A cohort with
     errors is refused: the figures would be wrong."""
     from olapcli.briefs import load as load_briefs
+    from olapcli.io.paths import learner_files
     from olapcli.loader import load_core
-    from olapcli.paths import learner_files
 
     # the core files and the learners: resource files hold nothing the figures count
     base, problems = load_core(root)

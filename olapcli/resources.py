@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from olapcli import fsio, store
+from olapcli.core.layout import LEARNERS_DIR, RESOURCES_DIR
 from olapcli.errors import UserError
 from olapcli.i18n import _
-from olapcli.paths import LEARNERS_DIR, RESOURCES_DIR
 
 SCHEMA_LINE = "# yaml-language-server: $schema={up}.olap/schema/resources.schema.json\n"
 
@@ -79,7 +79,7 @@ def add_resource(
     commit: bool = False,
 ) -> Added:
     """Record a link or a file for *activity*; refused (nothing written) on bad input."""
-    from olapcli.model import ResourceFile
+    from olapcli.core.model import ResourceFile
     from olapcli.records import plain, scalar
 
     if (url is None) == (file is None):
@@ -98,7 +98,7 @@ def add_resource(
         rel_yaml = f"{RESOURCES_DIR}/{activity}.yaml"
         files_dir = root / RESOURCES_DIR / "files"
     else:
-        from olapcli.paths import learner_path
+        from olapcli.io.paths import learner_path
 
         learner_path(root, learner)
         base, up = root / LEARNERS_DIR / learner, "../../"
@@ -131,8 +131,8 @@ def add_resource(
         try:
             ResourceFile.model_validate(plain(doc.data))
         except ValidationError as exc:
+            from olapcli.core.schemaerrors import problems_from
             from olapcli.errors import ProblemsError
-            from olapcli.schemaerrors import problems_from
 
             raise ProblemsError(
                 _("{path} has errors; nothing was written. Fix them, then try again.").format(

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from olapcli.model import MODELS
+from olapcli.core.model import MODELS
 
 TITLES = {
     "cohort": "olap — cohort.yaml",

@@ -23,7 +23,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 
-from olapcli.conflicts import conflict_problem
+from olapcli.core.conflicts import conflict_problem
 from olapcli.errors import SUSPECT, Forbidden, Problem, ProblemsError, UserError
 from olapcli.fsio import atomic_write, read_text
 from olapcli.i18n import _

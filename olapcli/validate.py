@@ -54,8 +54,8 @@ def _check_learners(
     follows the model, the digest of its bytes and its brief (see olapcli.briefs)."""
     from olapcli import briefs
     from olapcli.checks import Context, run_checks
+    from olapcli.core.model import Learner
     from olapcli.loader import CohortData, locate, read_model
-    from olapcli.model import Learner
 
     root: Path = _WORKER["root"]
     base: CohortData = _WORKER["base"]
@@ -138,8 +138,8 @@ def validate(
         if cached is not None:
             return cached
     from olapcli.checks import Context, learner_identities, run_checks
+    from olapcli.io.paths import learner_files
     from olapcli.loader import load_base, locate
-    from olapcli.paths import learner_files
 
     base, problems = load_base(root)
     problems += locate(root, run_checks(base, Context(today=today, across=False), strict=strict))

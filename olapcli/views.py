@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from olapcli.model import Evaluation, Group, Learner, Need, Referentiel
+from olapcli.core.model import Evaluation, Group, Learner, Need, Referentiel
 
 LEVEL_ORDER = {"A": 0, "R": 1, "EC": 2}
 

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from olapcli import briefs, cache, metrics
+from olapcli.core.model import Learner
+from olapcli.io.paths import learner_files
 from olapcli.loader import load_core, read_model
-from olapcli.model import Learner
-from olapcli.paths import learner_files
 from olapcli.validate import validate
 from tests.conftest import edit
 

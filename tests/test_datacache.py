@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from olapcli import briefs, cache, datacache
+from olapcli.core.model import Learner
+from olapcli.io.paths import learner_files
 from olapcli.loader import read_model
-from olapcli.model import Learner
-from olapcli.paths import learner_files
 from tests.conftest import edit
 
 

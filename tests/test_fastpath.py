@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from olapcli.model import Need
+from olapcli.core.model import Need
 from olapcli.needs import NeedInput, need_input_errors
 from tests.conftest import edit, need_args, snapshot
 
@@ -110,9 +110,10 @@ def test_tricky_details_are_written_as_given(olap, cohort_repo):
 def test_actors_are_the_models():
     import typing
 
-    from olapcli import model, paths
+    from olapcli.core import model, rules
 
-    assert paths.ACTORS == typing.get_args(model.Actor)
+    assert rules.ACTORS == typing.get_args(model.Actor)
+    assert rules.LEVELS == typing.get_args(model.Level)
 
 
 def test_validate_marks_valid_files_and_only_those(olap, cohort_repo):

@@ -9,8 +9,8 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from olapcli import schemagen, yamlfast
+from olapcli.core.model import MODELS
 from olapcli.loader import validate_data
-from olapcli.model import MODELS
 from tests.conftest import ROOT, SAMPLE
 
 

@@ -33,7 +33,7 @@ class OlapGroup(TyperGroup):
             return super().invoke(ctx)
         except ProblemsError as exc:
             from olapcli import reporters
-            from olapcli.discover import find_root
+            from olapcli.io.paths import find_root
 
             root: Path | None
             try:

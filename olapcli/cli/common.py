@@ -59,7 +59,7 @@ def state(ctx: typer.Context) -> State:
 
 def root(ctx: typer.Context) -> Path:
     """The cohort folder (``-C`` or discovered upward)."""
-    from olapcli.discover import find_root
+    from olapcli.io.paths import find_root
 
     return find_root(state(ctx).cohort)
 
@@ -114,12 +114,13 @@ def confirm(label: str, default: bool = False) -> bool:
 
 def parse_date_option(value: str | None, name: str) -> object:
     """A date typed by the user, or a refusal naming the option."""
-    from olapcli.dates import parse_date
+    from olapcli.core.dates import parse_date
+    from olapcli.io.clock import today
 
     if value is None:
         return None
     try:
-        return parse_date(value)
+        return parse_date(value, today())
     except ValueError:
         refuse(
             _("Invalid date for {option}: « {value} ».").format(option=name, value=value),

@@ -68,10 +68,10 @@ def add(
     comment: str | None = typer.Option(None, "--comment", help=_("A comment.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    from olapcli.dates import today
+    from olapcli.core.model import ACTORS, LEVELS, Learner
+    from olapcli.io.clock import today
+    from olapcli.io.paths import learner_path
     from olapcli.loader import read_model, require_core
-    from olapcli.model import ACTORS, LEVELS, Learner
-    from olapcli.paths import learner_path
     from olapcli.records import EvalInput, add_evaluation
 
     folder = root(ctx)

@@ -25,9 +25,9 @@ def init(
     import shutil
 
     from olapcli import gitrepo, gitsetup
-    from olapcli.dates import today
     from olapcli.fsio import atomic_write
     from olapcli.io import assets
+    from olapcli.io.clock import today
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         refuse(

@@ -127,7 +127,7 @@ def list_(
     import json
 
     from olapcli.cli.need import _load_learners
-    from olapcli.dates import today
+    from olapcli.io.clock import today
 
     now = today()
     rows = []

@@ -20,7 +20,7 @@ def log(
 ) -> None:
     from olapcli import gitrepo
     from olapcli.history import describe
-    from olapcli.paths import learner_path
+    from olapcli.io.paths import learner_path
 
     folder = root(ctx)
     path, _rel = learner_path(folder, learner)

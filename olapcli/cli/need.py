@@ -55,7 +55,7 @@ def _activity_prompt(core: Any) -> str:
 
 
 def _actors(value: str) -> list[str]:
-    from olapcli.paths import ACTORS
+    from olapcli.core.rules import ACTORS
 
     actors = split_list(value)
     aliases = {
@@ -73,9 +73,10 @@ def _actors(value: str) -> list[str]:
 
 
 def _date(value: str) -> dt.date:
-    from olapcli.dates import parse_date
+    from olapcli.core.dates import parse_date
+    from olapcli.io.clock import today
 
-    return parse_date(value)
+    return parse_date(value, today())
 
 
 def print_need(need: Any, learner: str) -> None:
@@ -169,8 +170,8 @@ def add(
         False, "--commit", help=_("Commit the changed file with a message saying what happened.")
     ),
 ) -> None:
+    from olapcli.io.paths import learner_path
     from olapcli.needs import NeedInput, add_need
-    from olapcli.paths import learner_path
     from olapcli.summary import load_summary
 
     folder = root(ctx)
@@ -282,10 +283,10 @@ def add(
 
 
 def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
+    from olapcli.core.model import Learner
     from olapcli.errors import ProblemsError
+    from olapcli.io.paths import learner_files, learner_path
     from olapcli.loader import read_model
-    from olapcli.model import Learner
-    from olapcli.paths import learner_files, learner_path
 
     rels = [learner_path(folder, learner)[1]] if learner else learner_files(folder)
     found = []
@@ -317,7 +318,7 @@ def list_(
 ) -> None:
     import json
 
-    from olapcli.dates import today
+    from olapcli.io.clock import today
 
     now = today()
     rows = []

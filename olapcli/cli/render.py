@@ -32,7 +32,7 @@ def render(
     ),
     fmt: Format = typer.Option(Format.html, "--format", "-f", help=_("HTML, Markdown, or both.")),
 ) -> None:
-    from olapcli.dates import today
+    from olapcli.io.clock import today
     from olapcli.render.site import build
 
     folder = root(ctx)

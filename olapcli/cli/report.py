@@ -39,8 +39,8 @@ def report(
 ) -> None:
     import gc
 
-    from olapcli.discover import find_root
     from olapcli.fsio import atomic_write
+    from olapcli.io.paths import find_root
     from olapcli.metrics import Statistician
     from olapcli.render import render
     from olapcli.report import context, load

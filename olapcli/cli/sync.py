@@ -20,8 +20,8 @@ def sync(
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
     from olapcli import gitsetup, reporters
-    from olapcli.dates import today
     from olapcli.gitsetup import run_git
+    from olapcli.io.clock import today
     from olapcli.validate import validate
 
     folder = root(ctx)

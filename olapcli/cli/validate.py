@@ -36,7 +36,7 @@ def validate(
     no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
 ) -> None:
     from olapcli import reporters
-    from olapcli.dates import today
+    from olapcli.io.clock import today
     from olapcli.validate import validate as run
 
     folder = root(ctx)

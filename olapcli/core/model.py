@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -24,7 +24,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from olapcli import paths as _paths
+from olapcli.core import rules
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -68,8 +68,10 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]
-ACTORS = _paths.ACTORS
-LEVELS: tuple[str, ...] = ("A", "EC", "R")
+ACTORS = rules.ACTORS
+LEVELS = rules.LEVELS
+# Literal types must be spelled out for the type checker: they say what rules says
+assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
 RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
 
 

@@ -1,9 +1,10 @@
-"""Dates as trainers type them: ISO, 21/11/2026, aujourd'hui, demain, lundi, +3j."""
+"""Dates as trainers type them: ISO, 21/11/2026, aujourd'hui, demain, lundi, +3j.
+
+Pure: the day taken as today is given by the caller (``olapcli.io.clock.today``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 
@@ -36,25 +37,16 @@ _RELATIVE = re.compile(r"^([+-])\s*(\d{1,4})\s*([jdsw]?)$")
 _FRENCH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 
 
-def today() -> dt.date:
-    """Today, or ``OLAP_TODAY`` (YYYY-MM-DD) for reproducible runs and tests."""
-    forced = os.environ.get("OLAP_TODAY")
-    if forced:
-        return dt.date.fromisoformat(forced)
-    return dt.date.today()
-
-
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(c for c in text if c.isalnum() or c in "+-/")
 
 
-def parse_date(text: str, base: dt.date | None = None) -> dt.date:
+def parse_date(text: str, base: dt.date) -> dt.date:
     """A date from what a trainer typed; ``ValueError`` if it is not one.
 
-    A weekday name means the next such day after *base* (today).
+    Relative forms count from *base* (today); a weekday name means the next such day.
     """
-    base = base or today()
     raw = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         return dt.date.fromisoformat(raw)

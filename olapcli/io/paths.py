@@ -1,4 +1,4 @@
-"""Where things are in a cohort folder (no YAML, no pydantic: cheap to import)."""
+"""Finding a cohort folder and listing its files (no YAML, no pydantic: cheap to import)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ import difflib
 import os
 from pathlib import Path
 
+from olapcli.core.layout import COHORT, LEARNERS_DIR, RESOURCES_DIR, learner_rel
 from olapcli.errors import UserError
 from olapcli.i18n import _
-
-COHORT = "cohort.yaml"
-REFERENTIEL = "referentiel.yaml"
-SUBJECTS = "subjects.yaml"
-LEARNERS_DIR = "learners"
-RESOURCES_DIR = "resources"
-#: the three actors of the method, one column each in the grid (model.Actor).
-ACTORS: tuple[str, ...] = ("entreprise", "formateur", "alternant")
 
 
 def _yaml_files(folder: Path, prefix: str) -> list[str]:
@@ -61,7 +54,7 @@ def own_resource_files(root: Path) -> dict[str, list[str]]:
 
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
     """Absolute and relative path of a learner's file; refused if absent."""
-    rel = f"{LEARNERS_DIR}/{learner_id}.yaml"
+    rel = learner_rel(learner_id)
     path = root / rel
     if "/" in learner_id or learner_id.startswith(".") or not path.is_file():
         known = [Path(r).stem for r in learner_files(root)]
@@ -73,3 +66,23 @@ def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
             else _("« olap learner list » shows the learners of this cohort"),
         )
     return path, rel
+
+
+def find_root(explicit: Path | None, start: Path | None = None) -> Path:
+    """The cohort folder, like git finds ``.git``."""
+    if explicit is not None:
+        root = explicit.resolve()
+        if not (root / COHORT).is_file():
+            raise UserError(
+                _("No cohort.yaml in {path}.").format(path=explicit),
+                _("give the folder of a cohort with -C, or create one with « olap init DIR »"),
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / COHORT).is_file():
+            return folder
+    raise UserError(
+        _("No cohort.yaml found in {path} or any folder above it.").format(path=here),
+        _("go into a cohort folder, give it with -C PATH, or create one with « olap init DIR »"),
+    )

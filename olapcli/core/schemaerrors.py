@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from olapcli.core.model import MODELS
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
-from olapcli.model import MODELS
 
 
 def _all_fields() -> list[str]:

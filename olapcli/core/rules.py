@@ -1,0 +1,135 @@
+"""The rules of the method, each written once.
+
+Every part of olap that needs one of these asks here: the checks of ``olap validate``,
+the figures of the impact table, the grids, the write commands of the command line and
+of the web. Objects are read by attribute only (a pydantic model, a brief or a summary
+will do), so this module imports nothing heavy: ``olap need add`` uses it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+#: the three actors of the method, one column each in the grid (the « I » of each)
+ACTORS: tuple[str, ...] = ("entreprise", "formateur", "alternant")
+#: the actor whose mark makes a need the company's own (principle 1)
+COMPANY = "entreprise"
+#: what people type for an actor, besides its own name
+ACTOR_ALIASES: dict[str, str] = {
+    "e": "entreprise",
+    "f": "formateur",
+    "a": "alternant",
+    "company": "entreprise",
+    "trainer": "formateur",
+    "learner": "alternant",
+}
+#: A = autonomous, EC = being acquired, R = can be a resource for peers
+LEVELS: tuple[str, ...] = ("A", "EC", "R")
+#: the practice (Annexe 7 column) of a need that names none
+DEFAULT_PRACTICE = "qualite"
+#: how many days after it is identified an imminent need is due at most, by default
+DEFAULT_IMMINENCE_DAYS = 21
+#: an open need due within this many days is « due soon »
+SOON_DAYS = 7
+
+
+class NeedLike(Protocol):
+    id: str
+    practice: str
+    identified: dt.date
+    due: dt.date
+
+
+def parse_actors(text: str) -> list[str]:
+    """``"entreprise, a"`` → ``["entreprise", "alternant"]`` (each once, in order);
+    ``ValueError`` when an actor is unknown or none is given."""
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    actors = [ACTOR_ALIASES.get(w, w) for w in words]
+    if not actors or any(a not in ACTORS for a in actors):
+        raise ValueError(text)
+    return list(dict.fromkeys(actors))
+
+
+def marked_by_company(marked_by: Iterable[str]) -> bool:
+    """Principle 1: the need is the company's real need when the company marked it."""
+    return COMPANY in marked_by
+
+
+def lead_days(identified: dt.date, due: dt.date) -> int:
+    """Days from when a need was identified to when it is due."""
+    return (due - identified).days
+
+
+def due_before_identified(identified: dt.date, due: dt.date) -> bool:
+    """A need cannot be due before it was identified (anticipation)."""
+    return due < identified
+
+
+def imminent(identified: dt.date, due: dt.date, imminence_days: int) -> bool:
+    """Principle 1: due soon after it was identified, within *imminence_days*
+    (``policy.imminence_days`` of cohort.yaml)."""
+    return 0 <= lead_days(identified, due) <= imminence_days
+
+
+def counted(
+    need: NeedLike,
+    practices: set[str],
+    imminence_days: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> bool:
+    """The count rule of the impact table (docs/metrics.md): *need* counts as an
+    anticipated imminent need when its practice is one of the cohort's *practices*, it is
+    imminent, and, when a period is asked (``--from``/``--to``), it was identified in it."""
+    if need.practice not in practices:
+        return False
+    if not imminent(need.identified, need.due, imminence_days):
+        return False
+    if start is not None and need.identified < start:
+        return False
+    return end is None or need.identified <= end
+
+
+def within(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    """Is *day* in the period from *start* to *end*, both included?"""
+    return start <= day <= end
+
+
+def need_in_period(need: Any, start: dt.date, end: dt.date) -> bool:
+    """A need belongs to a company period when it was identified or is due in it."""
+    return within(need.identified, start, end) or within(need.due, start, end)
+
+
+def activities(referentiel: Any) -> Iterator[Any]:
+    """Every sub-activity of a référentiel, in its order."""
+    for group in referentiel.groups:
+        yield from group.activities
+
+
+def activity_ids(referentiel: Any) -> set[str]:
+    """The ids of every sub-activity of a référentiel."""
+    return {a.id for a in activities(referentiel)}
+
+
+def activity_titles(referentiel: Any) -> dict[str, str]:
+    """Sub-activity id → its title."""
+    return {a.id: a.title for a in activities(referentiel)}
+
+
+def answered(evaluations: Iterable[Any]) -> set[str]:
+    """The ids of the needs an evaluation answers: a need is open until then."""
+    return {e.need for e in evaluations if e.need}
+
+
+def need_state(need: Any, answered_ids: set[str], today: dt.date) -> str:
+    """``open``, ``soon`` (due within :data:`SOON_DAYS`), ``late`` (overdue), or ``""``
+    once an evaluation answers it."""
+    if need.id in answered_ids:
+        return ""
+    if need.due < today:
+        return "late"
+    if need.due <= today + dt.timedelta(days=SOON_DAYS):
+        return "soon"
+    return "open"
