@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from olapcli import __version__, cache, fsio
+from olapcli import __version__, cache
 from olapcli.errors import Problem
+from olapcli.io import files as fsio
 
 #: outcome indicators, in the order of the Annexe 7 table (see olapcli.metrics)
 OUTCOME_KEYS = (
@@ -234,7 +235,7 @@ def remember(root: Path, found: dict[str, list[Any]], started: int) -> None:
 def _parse(item: tuple[str, bytes]) -> tuple[str, list[Problem], list[Any] | None]:
     """Read one learner file's bytes into brief JSON (in a worker, or in-process)."""
     from olapcli.core.model import Learner
-    from olapcli.loader import model_from_bytes
+    from olapcli.io.load import model_from_bytes
 
     rel, raw = item
     learner, errs = model_from_bytes(raw, rel, Learner)
@@ -281,7 +282,7 @@ def load(root: Path, rels: list[str]) -> tuple[list[tuple[str, LearnerBrief]], l
             except ValueError:
                 pass
         misses.append((rel, raw))
-    from olapcli.validate import parallel_map
+    from olapcli.io.workers import parallel_map
 
     for rel, errs, data in parallel_map(_parse, misses):
         problems += errs

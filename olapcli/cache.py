@@ -43,8 +43,8 @@ def lock(
     root: Path, kind: str, timeout: float | None, busy: UserError | None = None
 ) -> contextlib.AbstractContextManager[None]:
     """An exclusive lock of *kind* for the cohort at *root*, its file in the cache folder
-    (never in the working tree); see :func:`olapcli.fsio.file_lock`."""
-    from olapcli.fsio import file_lock
+    (never in the working tree); see :func:`olapcli.io.files.file_lock`."""
+    from olapcli.io.files import file_lock
 
     path = cohort_file(root, kind, ".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +207,7 @@ def get(root: Path, key: str) -> list[Problem] | None:
 
 def put(root: Path, key: str, problems: list[Problem]) -> None:
     """Store *problems* for *key* (best effort: a read-only cache is no error)."""
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
 
     with contextlib.suppress(OSError):
         atomic_write(
@@ -253,7 +253,7 @@ def known_valid(root: Path, rel: str, text: str) -> bool:
 
 def mark_all_valid(root: Path, digests: dict[str, str]) -> None:
     """Record the learner files ``olap validate`` found valid: {path: digest of bytes}."""
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
 
     marks = {rel: f"{__version__} {d}" for rel, d in digests.items()}
     with contextlib.suppress(OSError):
@@ -262,7 +262,7 @@ def mark_all_valid(root: Path, digests: dict[str, str]) -> None:
 
 def mark_valid(root: Path, rel: str, text: str) -> None:
     """Remember that this text of *rel* is valid (best effort)."""
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
 
     with contextlib.suppress(OSError):
         atomic_write(

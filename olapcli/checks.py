@@ -17,7 +17,7 @@ from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import ResourceFile
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
-from olapcli.loader import CohortData
+from olapcli.io.load import CohortData
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from olapcli import __version__, cache, fsio
+from olapcli import __version__, cache
 from olapcli.core.model import Learner
 from olapcli.errors import Problem
-from olapcli.loader import model_from_bytes
+from olapcli.io import files as fsio
+from olapcli.io.load import model_from_bytes
 
 
 def _file(root: Path) -> Path:
@@ -70,7 +71,7 @@ def load_learners(
         else:
             hits[rel] = learner
             fresh[rel] = hit
-    from olapcli.validate import parallel_map
+    from olapcli.io.workers import parallel_map
 
     parsed = {
         rel: (learner, errs, data) for rel, learner, errs, data in parallel_map(_parse, misses)

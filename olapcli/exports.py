@@ -63,6 +63,6 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
 
 def write(path: Path, data: bytes) -> None:
     """Write an export atomically."""
-    from olapcli.fsio import atomic_write_bytes
+    from olapcli.io.files import atomic_write_bytes
 
     atomic_write_bytes(path, data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from olapcli import yamlfast
 from olapcli.i18n import _
+from olapcli.io import yamlread as yamlfast
 
 
 def _load(text: str | None) -> dict[str, Any]:

@@ -10,13 +10,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from olapcli import fsio
 from olapcli.core import ids
 from olapcli.core.layout import LEARNERS_DIR
 from olapcli.core.model import Learner
 from olapcli.core.schemaerrors import problems_from
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
+from olapcli.io import files as fsio
 from olapcli.io.paths import learner_files
 from olapcli.records import new_learner_text
 
@@ -49,7 +49,7 @@ class NewLearner:
 
 def existing(root: Path) -> list[dict[str, Any]]:
     """Minimal identity of the learners already there (fast path, tolerant)."""
-    from olapcli import yamlfast
+    from olapcli.io import yamlread as yamlfast
 
     out = []
     for rel in learner_files(root):
@@ -156,9 +156,9 @@ def prepare(root: Path, new: list[NewLearner]) -> list[tuple[str, str]]:
 def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
     """Write the learners' files (all or none); their ids."""
     if commit:
-        from olapcli import gitrepo
+        from olapcli.io import git
 
-        gitrepo.require_repo(root)
+        git.require_repo(root)
     with fsio.repo_lock(root):
         planned = prepare(root, new)
         written: list[Path] = []
@@ -170,10 +170,10 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
                 fsio.atomic_write(path, text)
                 written.append(path)
             if commit and written:
-                from olapcli import gitrepo
+                from olapcli.io import git
 
                 names = ", ".join(i for i, _t in planned)
-                gitrepo.commit(root, written, _("Learners added: {names}").format(names=names))
+                git.commit(root, written, _("Learners added: {names}").format(names=names))
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)

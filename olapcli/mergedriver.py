@@ -69,7 +69,7 @@ def _apply(ours_node: Any, theirs_node: Any, target: dict[str, Any], keyed: bool
 
 def _apply_list(ours_node: Any, theirs: Any, key: str, want: list[Any]) -> None:
     """Needs or evaluations: the items of *want*, in its order (ours's, then theirs's new)."""
-    from olapcli import store
+    from olapcli.io import yamlwrite as store
 
     seq = store.block_seq(ours_node, key)
     wanted = {str(item["id"]): item for item in want}
@@ -138,17 +138,10 @@ def _merge_plain_list(key: str, b: Any, o: Any, t: Any) -> Any:
 def _text_candidates(base: Path, ours: Path, theirs: Path) -> list[str]:
     """``git merge-file`` results: plain, then keeping both sides of each clash (« union »).
     A candidate is kept only if it reads exactly as the semantic merge."""
-    import subprocess
+    from olapcli.io import git
 
-    found = []
-    for extra in ([], ["--union"]):
-        result = subprocess.run(
-            ["git", "merge-file", "-p", *extra, str(ours), str(base), str(theirs)],
-            capture_output=True,
-        )
-        if result.returncode == 0:
-            found.append(result.stdout.decode("utf-8"))
-    return found
+    found = [git.merge_file(ours, base, theirs, union) for union in (False, True)]
+    return [text for text in found if text is not None]
 
 
 def _list_region(lines: list[str], key: str) -> tuple[int, int] | None:
@@ -216,7 +209,7 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
     sides of a clash — two needs appended at the end), accepted only when it reads
     exactly as the semantic merge. Otherwise the semantic merge is written into
     « ours » through the round-trip YAML path."""
-    from olapcli import yamlfast
+    from olapcli.io import yamlread as yamlfast
 
     def read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
@@ -238,7 +231,7 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
                 return candidate
         except Exception:
             continue
-    from olapcli import store
+    from olapcli.io import yamlwrite as store
 
     theirs_doc = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
     doc = store.load(ours_path, ours_path.name)
@@ -251,25 +244,9 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
 
 def text_merge(base: Path, ours: Path, theirs: Path, name: str) -> int:
     """``git merge-file`` into *ours*: 0 when clean, else conflict markers and 1."""
-    import subprocess
+    from olapcli.io import git
 
-    result = subprocess.run(
-        [
-            "git",
-            "merge-file",
-            "-L",
-            f"{name} (ours)",
-            "-L",
-            f"{name} (base)",
-            "-L",
-            f"{name} (theirs)",
-            str(ours),
-            str(base),
-            str(theirs),
-        ],
-        capture_output=True,
-    )
-    return 0 if result.returncode == 0 else 1
+    return 0 if git.merge_file_in_place(ours, base, theirs, name) else 1
 
 
 def main(argv: list[str]) -> int:
@@ -292,7 +269,7 @@ def main(argv: list[str]) -> int:
                 file=sys.stderr,
             )
             return text_merge(base, ours, theirs, name)
-        from olapcli.fsio import atomic_write
+        from olapcli.io.files import atomic_write
 
         atomic_write(ours, merged)
         return 0

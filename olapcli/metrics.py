@@ -129,13 +129,13 @@ class Statistician:
 
     Importing scipy.stats takes about a second; the report and metrics commands
     spend that second reading the cohort anyway. Where a child can be forked
-    (:mod:`olapcli.forked`), it does the import meanwhile and then computes the
+    (:mod:`olapcli.io.workers`), it does the import meanwhile and then computes the
     statistics (their input is small: a total and the outcomes per learner);
     elsewhere everything happens in this process, as :func:`statistics` does.
     """
 
     def __init__(self) -> None:
-        from olapcli.forked import Child
+        from olapcli.io.workers import Child
 
         self.child = Child(_import_scipy, statistics_of)
 

@@ -88,19 +88,9 @@ class MetricsReport(_Out):
 
 def source(root: Path, start: dt.date | None, end: dt.date | None) -> Source:
     """The Git commit the figures come from, and whether the data had uncommitted changes."""
-    commit: str | None = None
-    dirty: bool | None = None
-    try:
-        import git
+    from olapcli.io import git
 
-        repo = git.Repo(root, search_parent_directories=True)
-        commit = repo.head.commit.hexsha
-        top = Path(repo.working_tree_dir or root)
-        rel = root.resolve().relative_to(top.resolve()).as_posix()
-        paths = [] if rel == "." else [rel]
-        dirty = repo.is_dirty(untracked_files=True, path=paths[0] if paths else None)
-    except Exception:  # not a repository, or no commit yet: said as unknown
-        commit, dirty = None, None
+    commit, dirty = git.source(root)
     return Source(
         commit=commit,
         dirty=dirty,

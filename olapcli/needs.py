@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olapcli import cache, fsio, yamlfast
+from olapcli import cache
 from olapcli.core import ids
 from olapcli.errors import UserError
 from olapcli.i18n import _
+from olapcli.io import files as fsio
+from olapcli.io import yamlread as yamlfast
 from olapcli.io.paths import learner_path
 
 
@@ -83,10 +85,10 @@ def finish_write(
     and remember the new text as valid."""
     fsio.atomic_write(path, after)
     if commit is not None:
-        from olapcli import gitrepo
+        from olapcli.io import git
 
         try:
-            gitrepo.commit(root, [path], commit)
+            git.commit(root, [path], commit)
         except UserError:
             fsio.atomic_write(path, before)
             raise
@@ -97,7 +99,7 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedV
     """Record a need; what was stored.
 
     Fast path: the learner file is one olap knows valid, and the need can be
-    appended as text (proven by parsing, :mod:`olapcli.textedit`). Otherwise the
+    appended as text (proven by parsing, :mod:`olapcli.io.textedit`). Otherwise the
     round-trip path, which validates the whole file through the model.
     """
     wrong = need_input_errors(inp)
@@ -110,9 +112,9 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedV
     )
     commit_message = message if commit else None
     if commit:
-        from olapcli import gitrepo
+        from olapcli.io import git
 
-        gitrepo.require_repo(root)
+        git.require_repo(root)
     view = NeedView(
         "",
         inp.activity,
@@ -128,7 +130,7 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedV
         path, rel = learner_path(root, learner_id)
         before = fsio.read_text(path, rel)
         if cache.known_valid(root, rel, before):
-            from olapcli import textedit
+            from olapcli.io import textedit
 
             old = yamlfast.load(before)
             taken = {str(n.get("id")) for n in old.get("needs") or [] if isinstance(n, dict)}
@@ -137,7 +139,8 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedV
             if after is not None:
                 finish_write(root, path, rel, before, after, commit_message)
                 return view
-        from olapcli import records, store
+        from olapcli import records
+        from olapcli.io import yamlwrite as store
 
         with records.edit_locked(root, path, rel, commit_message, entry_checked=True) as doc:
             needs = store.block_seq(doc.data, "needs")

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olapcli import fsio, yamlfast
 from olapcli.i18n import _
+from olapcli.io import files as fsio
+from olapcli.io import yamlread as yamlfast
 
 OUTBOX = "outbox"
 KINDS = ("need", "eval", "step")
@@ -517,46 +518,17 @@ def events_between(learner_id: str, before: str | None, after: str | None) -> li
 
 def since(root: Path, rev: str) -> tuple[list[Event], Files]:
     """The events of the commits from *rev* (excluded) to HEAD, and the files at HEAD."""
-    import git
+    from olapcli.io import git
 
-    from olapcli.errors import UserError
-
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-        head = repo.head.commit
-        base = repo.commit(rev)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(_("{path} is not in a Git repository.").format(path=root)) from None
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise UserError(
-            _("Unknown revision: {rev}.").format(rev=rev),
-            _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
-        ) from None
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = root.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-
-    def blob(commit: Any, rel: str) -> bytes | None:
-        try:
-            data: bytes = (commit.tree / (prefix + rel)).data_stream.read()
-        except KeyError:
-            return None
-        return data
-
+    changes, read = git.changes_since(root, rev, "learners")
     events: list[Event] = []
-    for diff in base.diff(head, paths=[prefix + "learners"]):
-        path = diff.b_path or diff.a_path or ""
-        rel = path[len(prefix) :]
+    for change in changes:
+        rel = change.rel
         if not (rel.startswith("learners/") and rel.endswith(".yaml") and rel.count("/") == 1):
             continue
         learner_id = rel[len("learners/") : -len(".yaml")]
-        before, after = blob(base, rel), blob(head, rel)
-        events += events_between(
-            learner_id,
-            before.decode("utf-8", "replace") if before is not None else None,
-            after.decode("utf-8", "replace") if after is not None else None,
-        )
-    return events, Files(lambda rel: blob(head, rel))
+        events += events_between(learner_id, change.before, change.after)
+    return events, Files(read)
 
 
 if __name__ == "__main__":  # the detached process of in_background

@@ -21,10 +21,12 @@ from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from olapcli import cache, fsio, store
+from olapcli import cache
 from olapcli.core import ids
 from olapcli.errors import ProblemsError, UserError
 from olapcli.i18n import _
+from olapcli.io import files as fsio
+from olapcli.io import yamlwrite as store
 from olapcli.io.paths import learner_path
 from olapcli.needs import NeedInput, NeedView, finish_write
 
@@ -83,7 +85,7 @@ def validate_learner(root: Path, rel: str, data: Any, before: str) -> None:
 
     from olapcli.core.model import Learner
     from olapcli.core.schemaerrors import problems_from
-    from olapcli.loader import locate_in_text
+    from olapcli.io.load import locate_in_text
 
     try:
         Learner.model_validate(plain(data))
@@ -123,9 +125,9 @@ def editing(
     a file whose exact text olap validated before is not validated again.
     """
     if commit is not None:
-        from olapcli import gitrepo
+        from olapcli.io import git
 
-        gitrepo.require_repo(root)
+        git.require_repo(root)
     with fsio.repo_lock(root):
         path, rel = learner_path(root, learner_id)
         with edit_locked(root, path, rel, commit, entry_checked) as doc:

@@ -21,9 +21,9 @@ from markupsafe import Markup
 from olapcli import metrics
 from olapcli.briefs import WORD, LearnerBrief
 from olapcli.errors import ProblemsError
-from olapcli.forked import Child
 from olapcli.i18n import _
-from olapcli.loader import CohortData
+from olapcli.io.load import CohortData
+from olapcli.io.workers import Child
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -112,8 +112,8 @@ def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
     """A cohort's core files and its learners' briefs, sorted by key. A cohort with
     errors is refused: the figures would be wrong."""
     from olapcli.briefs import load as load_briefs
+    from olapcli.io.load import load_core
     from olapcli.io.paths import learner_files
-    from olapcli.loader import load_core
 
     # the core files and the learners: resource files hold nothing the figures count
     base, problems = load_core(root)
@@ -137,7 +137,7 @@ def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[
     from olapcli.metricsreport import source
 
     # Git's answer (commit, uncommitted changes) comes from git processes: asked in a
-    # thread while the cohorts are read, and waited for before any fork (olapcli.forked).
+    # thread while the cohorts are read, and waited for before any fork (olapcli.io.workers).
     sources: dict[Path, Any] = {}
     asking = threading.Thread(
         target=lambda: sources.update({r: source(r, start, end) for r in roots}), daemon=True
@@ -301,7 +301,7 @@ def context(
         for g in part.data.referentiel.groups:  # type: ignore[union-attr]
             for a in g.activities:
                 titles.setdefault(a.id, a.title)
-    # The annex is the longest part: a child process (olapcli.forked) writes its first
+    # The annex is the longest part: a child process (olapcli.io.workers) writes its first
     # half meanwhile, this process the other half once the other parts are done.
     split = len(table) // 2 if len(table) >= 1000 else 0
     annex = Child(lambda: _annex(table[:split], name, clear, titles)) if split else None

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from olapcli import fsio, store
 from olapcli.core.layout import LEARNERS_DIR, RESOURCES_DIR
 from olapcli.errors import UserError
 from olapcli.i18n import _
+from olapcli.io import files as fsio
+from olapcli.io import yamlwrite as store
 
 SCHEMA_LINE = "# yaml-language-server: $schema={up}.olap/schema/resources.schema.json\n"
 
@@ -105,9 +106,9 @@ def add_resource(
         rel_yaml = f"{LEARNERS_DIR}/{learner}/{activity}.yaml"
         files_dir = base / "files"
     if commit:
-        from olapcli import gitrepo
+        from olapcli.io import git
 
-        gitrepo.require_repo(root)
+        git.require_repo(root)
     with fsio.repo_lock(root):
         path = root / rel_yaml
         if path.exists():
@@ -149,9 +150,9 @@ def add_resource(
                 written.append(copy_to)
             fsio.atomic_write(path, store.dump(doc))
             if commit:
-                from olapcli import gitrepo
+                from olapcli.io import git
 
-                gitrepo.commit(
+                git.commit(
                     root,
                     [path, *written],
                     _("Resource for {activity}: {title}").format(

@@ -44,7 +44,7 @@ def schemas() -> dict[str, str]:
 
 def write(folder: Path) -> None:
     """Write every schema into *folder*."""
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in schemas().items():

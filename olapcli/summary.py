@@ -122,10 +122,10 @@ def load_summary(root: Path) -> Summary:
             return _from_json(data["summary"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    from olapcli.loader import require_core
+    from olapcli.io.load import require_core
 
     summary = _from_core(require_core(root))
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
 
     try:
         atomic_write(

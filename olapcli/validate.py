@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +20,7 @@ from olapcli.errors import Problem
 from olapcli.i18n import language
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
-    from olapcli.loader import CohortData
-
-#: below this many learner files, one process is faster than starting workers.
-PARALLEL_FROM = 400
+    from olapcli.io.load import CohortData
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:
@@ -55,7 +48,7 @@ def _check_learners(
     from olapcli import briefs
     from olapcli.checks import Context, run_checks
     from olapcli.core.model import Learner
-    from olapcli.loader import CohortData, locate, read_model
+    from olapcli.io.load import CohortData, locate, read_model
 
     root: Path = _WORKER["root"]
     base: CohortData = _WORKER["base"]
@@ -81,46 +74,6 @@ def _check_learners(
     return problems, [(rel, lrn.id, lrn.key) for rel, lrn in learners], made
 
 
-def _workers(count: int) -> int:
-    if count < PARALLEL_FROM:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-@contextlib.contextmanager
-def pool(
-    count: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
-) -> Iterator[tuple[int, Executor | None]]:
-    """Worker processes for *count* files: (number of workers, executor), or (1, None)
-    when one process is faster (few files, or one core)."""
-    workers = _workers(count)
-    if workers == 1:
-        yield 1, None
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if sys.platform == "linux" else "spawn"
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=initializer,
-        initargs=initargs,
-    ) as executor:
-        yield workers, executor
-
-
-def parallel_map(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-    """``[fn(item) for item in items]``, in worker processes when there are enough items
-    for them to pay (reading YAML is CPU-bound); *fn* must be a module-level function."""
-    if len(items) < PARALLEL_FROM:
-        return [fn(item) for item in items]
-    with pool(len(items)) as (workers, executor):
-        if executor is None:
-            return [fn(item) for item in items]
-        return list(executor.map(fn, items, chunksize=max(20, len(items) // (workers * 8))))
-
-
 def validate(
     root: Path,
     today: dt.date,
@@ -138,8 +91,8 @@ def validate(
         if cached is not None:
             return cached
     from olapcli.checks import Context, learner_identities, run_checks
+    from olapcli.io.load import load_base, locate
     from olapcli.io.paths import learner_files
-    from olapcli.loader import load_base, locate
 
     base, problems = load_base(root)
     problems += locate(root, run_checks(base, Context(today=today, across=False), strict=strict))
@@ -148,6 +101,8 @@ def validate(
     made: dict[str, list[Any]] = {}
     started = time.time_ns()
     args = (root, base, today, strict, language())
+    from olapcli.io.workers import pool
+
     with pool(len(rels), _init_worker, args) as (workers, executor):
         if executor is None:
             _init_worker(*args)

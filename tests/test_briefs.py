@@ -10,8 +10,8 @@ import pytest
 
 from olapcli import briefs, cache, metrics
 from olapcli.core.model import Learner
+from olapcli.io.load import load_core, read_model
 from olapcli.io.paths import learner_files
-from olapcli.loader import load_core, read_model
 from olapcli.validate import validate
 from tests.conftest import edit
 

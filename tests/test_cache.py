@@ -26,7 +26,7 @@ def test_second_run_uses_the_cache(olap, cohort_repo, monkeypatch):
     first = run(olap, cohort_repo)
     assert cached_file(cohort_repo).exists()
     # prove the second run does not load: make loading impossible
-    import olapcli.loader as loader
+    import olapcli.io.load as loader
 
     monkeypatch.setattr(loader, "load_cohort", lambda root: pytest.fail("cache not used"))
     assert run(olap, cohort_repo) == first

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from tests.conftest import git
 
 

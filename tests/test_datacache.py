@@ -6,8 +6,8 @@ import json
 
 from olapcli import briefs, cache, datacache
 from olapcli.core.model import Learner
+from olapcli.io.load import read_model
 from olapcli.io.paths import learner_files
-from olapcli.loader import read_model
 from tests.conftest import edit
 
 
@@ -59,7 +59,7 @@ def test_a_tampered_cache_goes_through_the_model(cohort_dir):
 
 
 def test_parallel_parsing_gives_the_same_learners(cohort_dir, monkeypatch):
-    import olapcli.validate as pipeline
+    import olapcli.io.workers as pipeline
 
     edit(cohort_dir / "learners/nathan-rey.yaml", "status: contract", "status: contrat")
     rels = learner_files(cohort_dir)

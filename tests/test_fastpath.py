@@ -86,7 +86,7 @@ def test_needs_that_is_not_a_list_is_never_overwritten(olap, cohort_repo):
 
 
 def test_tricky_details_are_written_as_given(olap, cohort_repo):
-    from olapcli import yamlfast
+    from olapcli.io import yamlread as yamlfast
 
     details = [
         'Tarte "citron" : 10 min de plus # four plein',

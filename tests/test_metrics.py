@@ -12,7 +12,7 @@ import pytest
 from scipy import special
 
 from olapcli import metrics
-from olapcli.loader import load_cohort
+from olapcli.io.load import load_cohort
 from tests.conftest import SAMPLE
 
 D0 = dt.date(2025, 10, 1)

@@ -7,8 +7,9 @@ import os
 
 import pytest
 
-from olapcli import forked, metrics
+from olapcli import metrics
 from olapcli.briefs import LearnerBrief, NeedBrief, capitalised_words
+from olapcli.io import workers as forked
 from olapcli.report import Redactor
 
 

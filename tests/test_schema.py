@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from olapcli import schemagen, yamlfast
+from olapcli import schemagen
 from olapcli.core.model import MODELS
-from olapcli.loader import validate_data
+from olapcli.io import yamlread as yamlfast
+from olapcli.io.load import validate_data
 from tests.conftest import ROOT, SAMPLE
 
 

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from olapcli import fsio, store
 from olapcli.errors import ProblemsError
+from olapcli.io import files as fsio
+from olapcli.io import yamlwrite as store
 from tests.conftest import SAMPLE
 
 SAMPLE_FILES = sorted(p for p in SAMPLE.rglob("*.yaml") if ".olap" not in p.parts)

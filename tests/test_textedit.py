@@ -7,7 +7,9 @@ import difflib
 
 import pytest
 
-from olapcli import store, textedit, yamlfast
+from olapcli.io import textedit
+from olapcli.io import yamlread as yamlfast
+from olapcli.io import yamlwrite as store
 from olapcli.needs import NeedInput
 from olapcli.records import need_map, plain
 from tests.conftest import SAMPLE, edit, need_args, snapshot

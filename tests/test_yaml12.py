@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from olapcli.records import plain
 
 

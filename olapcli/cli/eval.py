@@ -70,8 +70,8 @@ def add(
 ) -> None:
     from olapcli.core.model import ACTORS, LEVELS, Learner
     from olapcli.io.clock import today
+    from olapcli.io.load import read_model, require_core
     from olapcli.io.paths import learner_path
-    from olapcli.loader import read_model, require_core
     from olapcli.records import EvalInput, add_evaluation
 
     folder = root(ctx)

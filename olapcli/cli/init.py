@@ -24,10 +24,9 @@ def init(
     import datetime as dt
     import shutil
 
-    from olapcli import gitrepo, gitsetup
-    from olapcli.fsio import atomic_write
-    from olapcli.io import assets
+    from olapcli.io import assets, git
     from olapcli.io.clock import today
+    from olapcli.io.files import atomic_write
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         refuse(
@@ -75,9 +74,9 @@ def init(
         for schema in schemas.glob("*.schema.json"):
             shutil.copyfile(schema, directory / ".olap" / "schema" / schema.name)
         ci_files(directory)
-        gitrepo.init(directory)
-        gitsetup.write_attributes(directory)
-        gitsetup.register(directory)
+        git.init(directory)
+        git.write_attributes(directory)
+        git.register(directory)
         _first_commit(directory)
     except OSError as exc:
         if created_dir:
@@ -107,22 +106,9 @@ def ci_files(directory: Path) -> None:
 
 
 def _first_commit(directory: Path) -> None:
-    import git
+    from olapcli.io import git
 
-    repo = git.Repo(directory)
-    repo.git.add("-A")
-    reader = repo.config_reader()
-    has_identity = reader.has_option("user", "name") and reader.has_option("user", "email")
-    args = ["-m", _("New cohort created by olap")]
-    if has_identity:
-        repo.git.commit(*args)
-    else:
+    if not git.commit_everything(directory, _("New cohort created by olap")):
         err.print(
             _("Git has no user.name/user.email: first commit made as « olap »."), markup=False
-        )
-        repo.git.commit(
-            *args,
-            "--author",
-            "olap <olap@localhost>",
-            env={"GIT_COMMITTER_NAME": "olap", "GIT_COMMITTER_EMAIL": "olap@localhost"},
         )

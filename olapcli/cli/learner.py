@@ -69,8 +69,8 @@ def add(
     contract_end: str | None = typer.Option(None, "--contract-end", help=_("Contract end date.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new file.")),
 ) -> None:
+    from olapcli.io.load import require_core
     from olapcli.learners import NewLearner, create
-    from olapcli.loader import require_core
 
     folder = root(ctx)
     core = require_core(folder)
@@ -187,8 +187,8 @@ def import_(
     from rich.table import Table
 
     from olapcli.importer import learners_from
+    from olapcli.io.load import require_core
     from olapcli.learners import create, prepare
-    from olapcli.loader import require_core
 
     folder = root(ctx)
     core = require_core(folder)

@@ -18,14 +18,14 @@ def log(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
 ) -> None:
-    from olapcli import gitrepo
     from olapcli.history import describe
+    from olapcli.io import git
     from olapcli.io.paths import learner_path
 
     folder = root(ctx)
     path, _rel = learner_path(folder, learner)
     count = 0
-    for rev in gitrepo.file_history(folder, path):
+    for rev in git.file_history(folder, path):
         changes = describe(rev.parent_text, rev.text)
         for other in rev.other_parent_texts:  # a merge: keep only what neither side had
             already = set(describe(other, rev.text))

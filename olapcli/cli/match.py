@@ -29,7 +29,7 @@ def match(
     import json
 
     from olapcli.cli.need import _load_learners
-    from olapcli.loader import require_core
+    from olapcli.io.load import require_core
     from olapcli.views import activity_titles, matches
 
     folder = root(ctx)

@@ -285,8 +285,8 @@ def add(
 def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
     from olapcli.core.model import Learner
     from olapcli.errors import ProblemsError
+    from olapcli.io.load import read_model
     from olapcli.io.paths import learner_files, learner_path
-    from olapcli.loader import read_model
 
     rels = [learner_path(folder, learner)[1]] if learner else learner_files(folder)
     found = []

@@ -83,7 +83,7 @@ def list_(
 ) -> None:
     from rich.table import Table
 
-    from olapcli import mailer
+    from olapcli.io import mail as mailer
 
     folder = root(ctx)
     _prepare(folder)
@@ -122,7 +122,7 @@ def send(
         False, "--dry-run", help=_("Say what would be sent, send nothing.")
     ),
 ) -> None:
-    from olapcli import mailer
+    from olapcli.io import mail as mailer
 
     folder = root(ctx)
     if dry_run:

@@ -34,8 +34,8 @@ def set_(
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
+    from olapcli.io.load import require_core
     from olapcli.io.paths import learner_path
-    from olapcli.loader import require_core
     from olapcli.records import set_plan
 
     folder = root(ctx)

@@ -44,7 +44,7 @@ def qcm(
     group: str | None = typer.Argument(None, help=_("Group id (all groups when absent).")),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help=_("Output format.")),
 ) -> None:
-    from olapcli.loader import require_core
+    from olapcli.io.load import require_core
 
     core = require_core(root(ctx))
     groups = list(core.referentiel.groups)

@@ -39,7 +39,7 @@ def report(
 ) -> None:
     import gc
 
-    from olapcli.fsio import atomic_write
+    from olapcli.io.files import atomic_write
     from olapcli.io.paths import find_root
     from olapcli.metrics import Statistician
     from olapcli.render import render

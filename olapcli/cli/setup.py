@@ -16,16 +16,16 @@ HELP = _(
 
 
 def setup(ctx: typer.Context) -> None:
-    from olapcli import gitsetup
+    from olapcli.io import git
 
     folder = root(ctx)
-    if gitsetup.toplevel(folder) is None:
+    if git.toplevel(folder) is None:
         refuse(
             _("{path} is not in a Git repository.").format(path=folder),
             _("run « git init » there, or clone the cohort's repository"),
         )
-    changed = gitsetup.write_attributes(folder)
-    gitsetup.register(folder)
+    changed = git.write_attributes(folder)
+    git.register(folder)
     if changed:
         out.print(
             _("olap's lines added to .gitattributes: commit them so every clone merges alike."),

@@ -19,26 +19,25 @@ def sync(
     ctx: typer.Context,
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
-    from olapcli import gitsetup, reporters
-    from olapcli.gitsetup import run_git
+    from olapcli import reporters
+    from olapcli.io import git
     from olapcli.io.clock import today
     from olapcli.validate import validate
 
     folder = root(ctx)
-    top = gitsetup.toplevel(folder)
+    top = git.toplevel(folder)
     if top is None:
         refuse(_("{path} is not in a Git repository.").format(path=folder))
-    if run_git(top, "status", "--porcelain", "--untracked-files=no").stdout.strip():
+    if git.uncommitted(top):
         refuse(
             _("There are uncommitted changes: olap sync shares commits only."),
             _("commit them (olap … --commit, or git commit), then olap sync"),
         )
-    if gitsetup.uses_driver(folder) and not gitsetup.registered(folder):
-        gitsetup.register(folder)
+    if git.uses_driver(folder) and not git.registered(folder):
+        git.register(folder)
         err.print(_("Merge driver registered in this clone (olap setup)."), markup=False)
-    pulled = run_git(top, "pull", "--rebase", "--no-edit")
-    if pulled.returncode != 0:
-        conflicted = run_git(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    pulled, conflicted, detail = git.pull_rebase(top)
+    if not pulled:
         if conflicted:
             err.print(
                 _("Conflict while pulling: both sides changed the same thing in {files}.").format(
@@ -57,9 +56,7 @@ def sync(
             )
         else:
             err.print(
-                _("git pull failed: {detail}").format(
-                    detail=(pulled.stderr or pulled.stdout).strip()
-                ),
+                _("git pull failed: {detail}").format(detail=detail),
                 markup=False,
             )
         raise typer.Exit(1)
@@ -75,10 +72,10 @@ def sync(
     if not push:
         out.print(_("Up to date and valid (not pushed: --no-push)."), markup=False)
         return
-    pushed = run_git(top, "push")
-    if pushed.returncode != 0:
+    pushed, detail = git.push(top)
+    if not pushed:
         err.print(
-            _("git push failed: {detail}").format(detail=(pushed.stderr or pushed.stdout).strip()),
+            _("git push failed: {detail}").format(detail=detail),
             markup=False,
         )
         raise typer.Exit(1)

@@ -80,10 +80,10 @@ def _merge_driver_problems(folder: Path) -> list[Problem]:
     registered it (Git would then merge learner files line by line). Not cached: it
     depends on .git/config, not on the data. Skipped in CI, where nothing is merged
     by hand."""
-    from olapcli import gitsetup
     from olapcli.errors import Problem
+    from olapcli.io import git
 
-    if os.environ.get("CI") or not gitsetup.uses_driver(folder) or gitsetup.registered(folder):
+    if os.environ.get("CI") or not git.uses_driver(folder) or git.registered(folder):
         return []
     return [
         Problem(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from tests.conftest import snapshot
 
 HEADER = "Nom;Prénom;Courriel;Téléphone;Entreprise;Nom tuteur;Prénom tuteur;Email tuteur;Formateur;Début contrat\n"

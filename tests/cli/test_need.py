@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from tests.conftest import git
 
 LEA = "learners/lea-martin.yaml"

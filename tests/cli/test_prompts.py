@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from tests.conftest import SAMPLE, git, snapshot
 
 

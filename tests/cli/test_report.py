@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 from tests.conftest import SAMPLE, git, make_repo
 from tests.test_browser import AXE, CHROMIUM, VNU, _need, is_a4_landscape, print_a4_boxes
 

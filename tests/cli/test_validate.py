@@ -363,7 +363,7 @@ def test_referentiel_shape_lint(olap, build_tree, cohort_dir):
 
 
 def test_parallel_workers_give_the_same_result(olap, cohort_dir, monkeypatch):
-    import olapcli.validate as pipeline
+    import olapcli.io.workers as pipeline
 
     # problems of every kind, including one across two learner files
     edit(cohort_dir / LEA, 'activity: "6.3"', 'activity: "9.9"')

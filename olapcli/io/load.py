@@ -1,6 +1,6 @@
 """Loading a cohort folder into models, collecting problems, never raising on bad data.
 
-Read-only commands use the fast YAML path (:mod:`olapcli.yamlfast`); the
+Read-only commands use the fast YAML path (:mod:`olapcli.io.yamlread`); the
 positions of problems are recovered afterwards, reading only the files that
 have one.
 """
@@ -16,16 +16,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from olapcli import yamlfast
 from olapcli.core.conflicts import conflict_problem
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
 from olapcli.core.schemaerrors import problems_from
 from olapcli.errors import Forbidden, Problem, ProblemsError
-from olapcli.fsio import decode
 from olapcli.i18n import _
+from olapcli.io import yamlread as yamlfast
+from olapcli.io.files import decode
 from olapcli.io.paths import learner_files, own_resource_files, resource_files
-from olapcli.store import forbidden_problem, syntax_problem
+from olapcli.io.yamlwrite import forbidden_problem, syntax_problem
 
 M = TypeVar("M", bound=Base)
 

@@ -33,9 +33,9 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 
-from olapcli import fsio
 from olapcli.errors import UserError
 from olapcli.i18n import _
+from olapcli.io import files as fsio
 from olapcli.notify import OUTBOX
 
 ENVELOPE = "X-Olap-Envelope-To"

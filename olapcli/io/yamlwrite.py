@@ -25,8 +25,8 @@ from ruamel.yaml.representer import RoundTripRepresenter
 
 from olapcli.core.conflicts import conflict_problem
 from olapcli.errors import SUSPECT, Forbidden, Problem, ProblemsError, UserError
-from olapcli.fsio import atomic_write, read_text
 from olapcli.i18n import _
+from olapcli.io.files import atomic_write, read_text
 
 
 @dataclass
@@ -188,7 +188,7 @@ def load(path: Path, rel: str) -> Document:
         raise ProblemsError(_("Cannot read {path}").format(path=rel), [marker])
     try:
         if SUSPECT.search(text):  # most files hold none of & * ! <<: skip importing PyYAML
-            from olapcli import yamlfast
+            from olapcli.io import yamlread as yamlfast
 
             yamlfast.check_plain(text)
     except Forbidden as exc:

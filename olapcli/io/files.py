@@ -1,6 +1,6 @@
 """Files without YAML: UTF-8 reads, atomic writes, the repo lock.
 
-Kept apart from :mod:`olapcli.store` so the fast write path of
+Kept apart from :mod:`olapcli.io.yamlwrite` so the fast write path of
 ``olap need add`` does not import ruamel.yaml.
 """
 

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from olapcli import yamlfast
+from olapcli.io import yamlread as yamlfast
 
 _NEEDS = re.compile(r"^needs:[ \t]*(?:#.*)?$")
 _ITEM = re.compile(r"^( *)- ")

@@ -1,0 +1,332 @@
+"""Every Git operation olap makes, in one module.
+
+Writes and quick questions run the ``git`` command (a commit must not cost a command
+the import of GitPython); walking the history uses GitPython, imported only there.
+The merge driver's set-up is here too: the lines of ``.gitattributes`` that name it
+(committed, so every clone knows which files olap merges) and its registration in the
+clone's own ``.git/config`` (which Git never shares). Never ``merge=union``: on a real
+conflict it reports success and leaves invalid YAML behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from olapcli.errors import UserError
+from olapcli.i18n import _
+
+#: the lines olap needs in .gitattributes (paths relative to the cohort folder)
+ATTRIBUTES = (
+    "# olap: how Git merges the cohort's data files (see olap setup)",
+    "*.yaml text eol=lf",
+    "learners/*.yaml merge=olap",
+    "cohort.yaml merge=olap",
+    "referentiel.yaml merge=olap",
+    "subjects.yaml merge=olap",
+    "resources/*.yaml merge=olap",
+)
+
+
+def run(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run git in *root*, its output captured as text."""
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+
+
+def toplevel(root: Path) -> Path | None:
+    """The working tree holding *root*, or None outside Git."""
+    found = run(root, "rev-parse", "--show-toplevel")
+    return Path(found.stdout.strip()) if found.returncode == 0 else None
+
+
+def require_repo(path: Path) -> Path:
+    """The working tree holding *path*; refused (before any write) outside Git."""
+    top = toplevel(path) if path.is_dir() else None
+    if top is None:
+        raise UserError(
+            _("{path} is not in a Git repository.").format(path=path),
+            _("run « git init » there, or leave out --commit"),
+        )
+    return top
+
+
+def init(path: Path) -> None:
+    """``git init`` in *path*."""
+    done = run(path, "init", "-q")
+    if done.returncode != 0:
+        raise OSError(done.stderr.strip())
+
+
+def commit(root: Path, paths: list[Path], message: str) -> str:
+    """Commit exactly *paths* (other staged changes stay staged); the new commit id."""
+    top = require_repo(root).resolve()
+    rels = [str(p.resolve().relative_to(top)) for p in paths]
+    for args in (("add", "--", *rels), ("commit", "-q", "-m", message, "--only", "--", *rels)):
+        done = run(top, *args)
+        if done.returncode != 0:
+            raise UserError(
+                _("Git refused the commit: {detail}").format(
+                    detail=(done.stderr or done.stdout).strip()
+                ),
+                _("check « git config user.name » and « user.email », then try again"),
+            )
+    return run(top, "rev-parse", "HEAD").stdout.strip()
+
+
+def has_identity(root: Path) -> bool:
+    """Does Git's configuration give a user name and e-mail for commits?"""
+    return all(
+        run(root, "config", "--get", key).stdout.strip() for key in ("user.name", "user.email")
+    )
+
+
+def commit_everything(root: Path, message: str) -> bool:
+    """Commit every file of the new repository at *root*; False when Git had no identity
+    and the commit was made as « olap »."""
+    run(root, "add", "-A")
+    if has_identity(root):
+        done = run(root, "commit", "-q", "-m", message)
+        identity = True
+    else:
+        import os
+
+        env = {**os.environ, "GIT_COMMITTER_NAME": "olap", "GIT_COMMITTER_EMAIL": "olap@localhost"}
+        done = run(
+            root, "commit", "-q", "-m", message, "--author", "olap <olap@localhost>", env=env
+        )
+        identity = False
+    if done.returncode != 0:
+        raise OSError((done.stderr or done.stdout).strip())
+    return identity
+
+
+# --- the merge driver's set-up ------------------------------------------------------
+
+
+def driver_command() -> str:
+    """The command Git runs: this very Python, so it works whatever the PATH of a Git GUI."""
+    return f"{shlex.quote(sys.executable)} -m olapcli.mergedriver %O %A %B %P"
+
+
+def write_attributes(root: Path) -> bool:
+    """Add olap's lines to *root*/.gitattributes (keeping the others); True if changed."""
+    from olapcli.io.files import atomic_write
+
+    path = root / ".gitattributes"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in ATTRIBUTES if line not in present]
+    if not missing:
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, text + "\n".join(missing) + "\n")
+    return True
+
+
+def register(root: Path) -> None:
+    """Register the driver in the clone's .git/config."""
+    for key, value in (
+        ("merge.olap.name", "olap: needs and evaluations merged by id"),
+        ("merge.olap.driver", driver_command()),
+    ):
+        done = run(root, "config", "--local", key, value)
+        if done.returncode != 0:
+            raise UserError(
+                _("Git refused to register the merge driver: {detail}").format(
+                    detail=done.stderr.strip()
+                )
+            )
+
+
+def uses_driver(root: Path) -> bool:
+    """Do the attributes of *root* name olap's merge driver?"""
+    found = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    return found.returncode == 0 and found.stdout.strip().endswith(": olap")
+
+
+def registered(root: Path) -> bool:
+    """Is the driver registered in this clone?"""
+    return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+
+
+def merge_file(ours: Path, base: Path, theirs: Path, union: bool = False) -> str | None:
+    """``git merge-file -p``: the merged text, or None when it leaves conflicts."""
+    result = subprocess.run(
+        [
+            "git",
+            "merge-file",
+            "-p",
+            *(["--union"] if union else []),
+            str(ours),
+            str(base),
+            str(theirs),
+        ],
+        capture_output=True,
+    )
+    return result.stdout.decode("utf-8") if result.returncode == 0 else None
+
+
+def merge_file_in_place(ours: Path, base: Path, theirs: Path, name: str) -> bool:
+    """``git merge-file`` into *ours*, its sides labelled with *name*: True when clean,
+    False when it left conflict markers."""
+    labels = [f"{name} (ours)", f"{name} (base)", f"{name} (theirs)"]
+    args = [arg for label in labels for arg in ("-L", label)]
+    done = subprocess.run(
+        ["git", "merge-file", *args, str(ours), str(base), str(theirs)], capture_output=True
+    )
+    return done.returncode == 0
+
+
+# --- sharing: olap sync ---------------------------------------------------------------
+
+
+def uncommitted(top: Path) -> bool:
+    """Are there uncommitted changes to tracked files?"""
+    return bool(run(top, "status", "--porcelain", "--untracked-files=no").stdout.strip())
+
+
+def pull_rebase(top: Path) -> tuple[bool, list[str], str]:
+    """``git pull --rebase``: (done, the files left in conflict, what Git said)."""
+    pulled = run(top, "pull", "--rebase", "--no-edit")
+    if pulled.returncode == 0:
+        return True, [], ""
+    conflicted = run(top, "diff", "--name-only", "--diff-filter=U").stdout.split()
+    return False, conflicted, (pulled.stderr or pulled.stdout).strip()
+
+
+def push(top: Path) -> tuple[bool, str]:
+    """``git push``: (done, what Git said)."""
+    pushed = run(top, "push")
+    return pushed.returncode == 0, (pushed.stderr or pushed.stdout).strip()
+
+
+# --- the history (GitPython) ------------------------------------------------------------
+
+
+def _repo(path: Path) -> Any:
+    import git
+
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UserError(
+            _("{path} is not in a Git repository.").format(path=path),
+            _("run « git init » there, or leave out --commit"),
+        ) from None
+
+
+@dataclass
+class Revision:
+    """One version of a file in the history."""
+
+    sha: str
+    date: dt.datetime
+    author: str
+    message: str
+    text: str | None
+    parent_text: str | None
+    #: a merge's other parents: what it brought from them is their commits' news, not its own
+    other_parent_texts: tuple[str | None, ...] = ()
+
+
+def file_history(root: Path, path: Path) -> Iterator[Revision]:
+    """Each commit that changed *path*, newest first, with the text before and after."""
+    repo = _repo(root)
+    top = Path(repo.working_tree_dir).resolve()
+    rel = path.resolve().relative_to(top).as_posix()
+
+    def blob_text(commit: Any) -> str | None:
+        try:
+            data: bytes = (commit.tree / rel).data_stream.read()
+        except KeyError:
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    try:
+        commits = list(repo.iter_commits(paths=rel))
+    except ValueError:
+        return
+    for c in commits:
+        parent = c.parents[0] if c.parents else None
+        yield Revision(
+            sha=c.hexsha,
+            date=c.authored_datetime,
+            author=str(c.author.name),
+            message=str(c.message).strip(),
+            text=blob_text(c),
+            parent_text=blob_text(parent) if parent is not None else None,
+            other_parent_texts=tuple(blob_text(p) for p in c.parents[1:]),
+        )
+
+
+@dataclass
+class Change:
+    """A file of the cohort changed between two revisions: its texts before and after."""
+
+    rel: str
+    before: str | None
+    after: str | None
+
+
+def changes_since(
+    root: Path, rev: str, folder: str
+) -> tuple[list[Change], Callable[[str], bytes | None]]:
+    """The files under *folder* (relative to the cohort *root*) changed by the commits from
+    *rev* (excluded) to HEAD, and a reader of any file of the cohort at HEAD."""
+    import git
+
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+        head = repo.head.commit
+        base = repo.commit(rev)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UserError(_("{path} is not in a Git repository.").format(path=root)) from None
+    except (git.BadName, ValueError, git.GitCommandError):
+        raise UserError(
+            _("Unknown revision: {rev}.").format(rev=rev),
+            _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
+        ) from None
+    top = Path(repo.working_tree_dir or root).resolve()
+    prefix = root.resolve().relative_to(top).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+
+    def blob(commit: Any, rel: str) -> bytes | None:
+        try:
+            data: bytes = (commit.tree / (prefix + rel)).data_stream.read()
+        except KeyError:
+            return None
+        return data
+
+    def text(data: bytes | None) -> str | None:
+        return data.decode("utf-8", "replace") if data is not None else None
+
+    changes = []
+    for diff in base.diff(head, paths=[prefix + folder]):
+        rel = (diff.b_path or diff.a_path or "")[len(prefix) :]
+        changes.append(Change(rel, text(blob(base, rel)), text(blob(head, rel))))
+    return changes, lambda rel: blob(head, rel)
+
+
+def source(root: Path) -> tuple[str | None, bool | None]:
+    """The commit checked out at *root* and whether the cohort's files have uncommitted
+    changes; (None, None) outside Git or before the first commit."""
+    try:
+        import git
+
+        repo = git.Repo(root, search_parent_directories=True)
+        commit = repo.head.commit.hexsha
+        top = Path(repo.working_tree_dir or root)
+        rel = root.resolve().relative_to(top.resolve()).as_posix()
+        dirty = repo.is_dirty(untracked_files=True, path=None if rel == "." else rel)
+    except Exception:  # not a repository, or no commit yet: said as unknown
+        return None, None
+    return str(commit), bool(dirty)
