@@ -20,9 +20,9 @@ from markupsafe import Markup
 
 from olapcli import metrics
 from olapcli.briefs import WORD, LearnerBrief
+from olapcli.core.cohortdata import CohortData
 from olapcli.errors import ProblemsError
 from olapcli.i18n import _
-from olapcli.io.load import CohortData
 from olapcli.io.workers import Child
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -20,7 +20,7 @@ from olapcli.errors import Problem
 from olapcli.i18n import language
 
 if TYPE_CHECKING:
-    from olapcli.io.load import CohortData
+    from olapcli.core.cohortdata import CohortData
 
 
 def sort_key(p: Problem) -> tuple[str, int, int, str]:
@@ -46,9 +46,9 @@ def _check_learners(
     Returns the problems, the identities (path, id, key) and, for each file that
     follows the model, the digest of its bytes and its brief (see olapcli.briefs)."""
     from olapcli import briefs
-    from olapcli.checks import Context, run_checks
+    from olapcli.core.checks import Context, run_checks
     from olapcli.core.model import Learner
-    from olapcli.io.load import CohortData, locate, read_model
+    from olapcli.io.load import locate, read_model
 
     root: Path = _WORKER["root"]
     base: CohortData = _WORKER["base"]
@@ -63,7 +63,7 @@ def _check_learners(
         problems += found
         if learner is not None:
             learners.append((rel, learner))
-    share = CohortData(root, base.cohort, base.referentiel, base.subjects, base.resources, learners)
+    share = base.with_learners(learners)
     ctx = Context(today=_WORKER["today"], core=False, across=False)
     problems += locate(root, run_checks(share, ctx, strict=_WORKER["strict"]))
     made = {
@@ -90,7 +90,7 @@ def validate(
         cached = cache.get(root, key)
         if cached is not None:
             return cached
-    from olapcli.checks import Context, learner_identities, run_checks
+    from olapcli.core.checks import Context, learner_identities, run_checks
     from olapcli.io.load import load_base, locate
     from olapcli.io.paths import learner_files
 

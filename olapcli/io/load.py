@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
 
+from olapcli.core.cohortdata import CohortData, Core
 from olapcli.core.conflicts import conflict_problem
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
@@ -24,30 +25,10 @@ from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.io import yamlread as yamlfast
 from olapcli.io.files import decode
-from olapcli.io.paths import learner_files, own_resource_files, resource_files
+from olapcli.io.paths import attachments, learner_files, own_resource_files, resource_files
 from olapcli.io.yamlwrite import forbidden_problem, syntax_problem
 
 M = TypeVar("M", bound=Base)
-
-
-@dataclass
-class CohortData:
-    """Everything valid that was read from one cohort folder."""
-
-    root: Path
-    cohort: Cohort | None = None
-    referentiel: Referentiel | None = None
-    subjects: Subjects | None = None
-    resources: dict[str, tuple[str, ResourceFile]] = field(default_factory=dict)
-    learners: list[tuple[str, Learner]] = field(default_factory=list)
-    #: learner id -> the learner's own resources: [(path, ResourceFile)]
-    own_resources: dict[str, list[tuple[str, ResourceFile]]] = field(default_factory=dict)
-
-    def activity_ids(self) -> set[str]:
-        """Ids of every sub-activity of the référentiel."""
-        if self.referentiel is None:
-            return set()
-        return {a.id for g in self.referentiel.groups for a in g.activities}
 
 
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
@@ -180,6 +161,8 @@ def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
 def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
     """Core files and resources (shared, and learners' own): everything but the learners."""
     data, problems = load_core(root)
+    data.attachments = attachments(root)
+    data.learner_ids = frozenset(Path(rel).stem for rel in learner_files(root))
     for rel in resource_files(root):
         obj, found = read_model(root, rel, ResourceFile)
         problems += found
@@ -203,20 +186,6 @@ def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
         if learner is not None:
             data.learners.append((rel, learner))
     return data, problems
-
-
-@dataclass
-class Core:
-    """The core files of a valid cohort, as write commands need them."""
-
-    root: Path
-    cohort: Cohort
-    referentiel: Referentiel
-    subjects: Subjects | None
-
-    def activity_ids(self) -> set[str]:
-        """Ids of every sub-activity of the référentiel."""
-        return {a.id for g in self.referentiel.groups for a in g.activities}
 
 
 def require_core(root: Path) -> Core:

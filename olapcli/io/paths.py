@@ -6,7 +6,13 @@ import difflib
 import os
 from pathlib import Path
 
-from olapcli.core.layout import COHORT, LEARNERS_DIR, RESOURCES_DIR, learner_rel
+from olapcli.core.layout import (
+    COHORT,
+    LEARNERS_DIR,
+    RESOURCES_DIR,
+    SHARED_FILES_DIR,
+    learner_rel,
+)
 from olapcli.errors import UserError
 from olapcli.i18n import _
 
@@ -50,6 +56,23 @@ def own_resource_files(root: Path) -> dict[str, list[str]]:
         if found:
             out[name] = found
     return out
+
+
+def attachments(root: Path) -> frozenset[str]:
+    """Relative paths of the files kept for resources: under ``resources/files/`` and each
+    learner's ``learners/<id>/files/``."""
+    found: set[str] = set()
+    folders = [root / SHARED_FILES_DIR]
+    learners = root / LEARNERS_DIR
+    try:
+        with os.scandir(learners) as entries:
+            folders += [Path(e.path) / "files" for e in entries if e.is_dir()]
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    for folder in folders:
+        if folder.is_dir():
+            found.update(p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file())
+    return frozenset(found)
 
 
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:

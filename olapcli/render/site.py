@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olapcli.core.cohortdata import CohortData
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Learner
 from olapcli.errors import Problem, ProblemsError
 from olapcli.i18n import _, language
 from olapcli.io import files as fsio
-from olapcli.io.load import CohortData, load_base
+from olapcli.io.load import load_base
 from olapcli.io.paths import learner_files
 from olapcli.render import TEMPLATES, render
 from olapcli.views import grid, matches, open_needs, subject_index, synoptic

@@ -1,0 +1,47 @@
+"""What every check shares: its context, its signature, how it says a problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from olapcli.core.cohortdata import CohortData
+from olapcli.errors import Loc, Problem
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may need besides the data.
+
+    Learner files can be checked in several processes: each worker runs the
+    per-learner parts (``core=False, across=False``) on its share, and the
+    parent runs the parts about the core files and across learners once.
+    """
+
+    today: dt.date
+    core: bool = True
+    across: bool = True
+
+
+#: a check: the data and its context in, problems out (never raised)
+Check = Callable[[CohortData, Context], Iterable[Problem]]
+
+
+def error(path: str, loc: Loc, code: str, message: str, hint: str | None = None) -> Problem:
+    """A fact that makes the data wrong."""
+    return Problem(path, None, None, "error", code, message, hint, loc)
+
+
+def warning(path: str, loc: Loc, code: str, message: str, hint: str | None = None) -> Problem:
+    """A fidelity lint: the data shows the method distorted (an error with --strict)."""
+    return Problem(path, None, None, "warning", code, message, hint, loc)
+
+
+def repeated(values: Iterable[tuple[str, Loc]]) -> Iterator[tuple[str, Loc]]:
+    """Each value met a second (third…) time, with where."""
+    seen: set[str] = set()
+    for value, loc in values:
+        if value in seen:
+            yield value, loc
+        seen.add(value)

@@ -1,0 +1,44 @@
+"""Date checks: dates in an order that can be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from olapcli.core import rules
+from olapcli.core.checks.base import Context, error
+from olapcli.core.cohortdata import CohortData
+from olapcli.core.layout import COHORT
+from olapcli.errors import Problem
+from olapcli.i18n import _
+
+
+def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
+    """Dates in an order that can be."""
+    if data.cohort and ctx.core:
+        if data.cohort.end < data.cohort.start:
+            yield error(COHORT, ("end",), "date-order", _("the cohort ends before it starts"))
+        for i, p in enumerate(data.cohort.periods):
+            if p.end < p.start:
+                yield error(
+                    COHORT,
+                    ("periods", i, "end"),
+                    "date-order",
+                    _("the period « {id} » ends before it starts").format(id=p.id),
+                )
+    for rel, learner in data.learners:
+        c = learner.contract
+        if c and c.end and c.end < c.start:
+            yield error(
+                rel, ("contract", "end"), "date-order", _("the contract ends before it starts")
+            )
+        for i, need in enumerate(learner.needs):
+            if rules.due_before_identified(need.identified, need.due):
+                yield error(
+                    rel,
+                    ("needs", i, "due"),
+                    "due-before-identified",
+                    _("need {id}: due {due} is before it was identified ({ident})").format(
+                        id=need.id, due=need.due, ident=need.identified
+                    ),
+                    _("a need is identified before it must be met: check both dates"),
+                )
