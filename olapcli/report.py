@@ -1,6 +1,6 @@
 """``olap report``: the self-contained HTML report sent to partners and funders.
 
-Built from one or several cohorts: the figures of :mod:`olapcli.metrics` on all
+Built from one or several cohorts: the figures of :mod:`olapcli.core.derive.metrics` on all
 their learners together, broken down per cohort. Nothing leaves the centre
 with names unless asked: learners appear by key, and the free text of needs
 is cleared of learners' and tutors' names and of e-mail addresses.
@@ -18,83 +18,53 @@ from typing import Any
 
 from markupsafe import Markup
 
-from olapcli import metrics
-from olapcli.briefs import WORD, LearnerBrief
 from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive import impact, metrics, stats
+from olapcli.core.derive.briefs import LearnerBrief
+from olapcli.core.derive.redact import Redactor
 from olapcli.errors import ProblemsError
 from olapcli.i18n import _
 from olapcli.io.workers import Child
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
+class Statistician:
+    """Imports scipy.stats in a child process, started before the data is read.
 
-class Redactor:
-    """Clears names (learners', tutors') and e-mail addresses from texts.
-
-    Names are matched as whole words, case included, also when made of several
-    words (« Le Goff », « Jean-Pierre »), and inside elisions (« d'Emma »). The
-    scan is one pass over a text's words, so it stays fast for tens of thousands
-    of learners; :meth:`needed` tells from a learner's brief whether any of its
-    texts can hold a name or an address at all. With *identify*, texts are kept.
+    Importing scipy.stats takes about a second; the report and metrics commands
+    spend that second reading the cohort anyway. Where a child can be forked
+    (:mod:`olapcli.io.workers`), it does the import meanwhile and then computes the
+    statistics (their input is small: a total and the outcomes per learner);
+    elsewhere everything happens in this process, as :func:`olapcli.core.derive.stats.statistics` does.
     """
 
-    def __init__(self, learners: list[LearnerBrief], identify: bool = False) -> None:
-        self.identify = identify
-        names: dict[str, list[tuple[str, ...]]] = {}
-        #: for each name, its first capitalised word: a text without it cannot hold the name
-        self.keys: set[str] = set()
-        #: a name without a capital: every text must be scanned
-        self.scan_all = False
-        for learner in learners if not identify else ():
-            people = [(learner.first_name, learner.last_name)]
-            if learner.tutor:
-                people.append(learner.tutor)
-            for person in people:
-                for name in person:
-                    words = (name,) if name.isalnum() else tuple(WORD.findall(name))
-                    if words and len("".join(words)) >= 2:
-                        names.setdefault(words[0], []).append(words)
-                        capital = next((w for w in words if w[0].isupper()), None)
-                        if capital is None:
-                            self.scan_all = True
-                        else:
-                            self.keys.add(capital)
-        for options in names.values():
-            options.sort(key=len, reverse=True)
-        self.names = names
-        self.first_words = set(names)
-        self.keys.add("@")
-        self.mask = _("[name]")
-        self.mail = _("[e-mail]")
+    def __init__(self) -> None:
+        from olapcli.io.workers import Child
 
-    def needed(self, learner: LearnerBrief) -> bool:
-        """Can a text of *learner*'s needs hold a name or an address?"""
-        return not self.identify and (self.scan_all or not self.keys.isdisjoint(learner.words))
+        self.child = Child(stats.import_scipy, stats.statistics_of)
 
-    def __call__(self, text: str) -> str:
-        if self.identify:
-            return text
-        if "@" in text:
-            text = _EMAIL.sub(self.mail, text)
-        tokens = list(WORD.finditer(text))
-        if self.first_words.isdisjoint(t.group(0) for t in tokens):
-            return text
-        out: list[str] = []
-        last = 0
-        i = 0
-        while i < len(tokens):
-            match = tokens[i]
-            for words in self.names.get(match.group(0), ()):
-                seq = tokens[i : i + len(words)]
-                if len(seq) == len(words) and tuple(t.group(0) for t in seq) == words:
-                    out.append(text[last : match.start()] + self.mask)
-                    last = seq[-1].end()
-                    i += len(words)
-                    break
-            else:
-                i += 1
-        out.append(text[last:])
-        return "".join(out)
+    def statistics(self, table: list[metrics.Row]) -> list[stats.Statistic]:
+        """Like :func:`statistics`."""
+        return list(self.child.ask([(r.total, r.outcomes) for r in table]))
+
+    def close(self) -> None:
+        self.child.close()
+
+
+def _import_scipy() -> None:
+    import scipy.stats  # noqa: F401
+
+
+def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
+    """The Git commit the figures come from, and whether the data had uncommitted changes."""
+    from olapcli.io import git
+
+    commit, dirty = git.source(root)
+    return impact.Source(
+        commit=commit,
+        dirty=dirty,
+        generated=dt.datetime.now().replace(microsecond=0),
+        period={"from": start, "to": end},
+    )
 
 
 @dataclass
@@ -133,8 +103,6 @@ def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
 def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[CohortPart]:
     """Every cohort, checked (see :func:`load_one`), with its table and label."""
     import threading
-
-    from olapcli.metricsreport import source
 
     # Git's answer (commit, uncommitted changes) comes from git processes: asked in a
     # thread while the cohorts are read, and waited for before any fork (olapcli.io.workers).
@@ -185,7 +153,7 @@ def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str 
 
 def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     """The report's charts (inline SVG)."""
-    from olapcli.metricsreport import indicator_label
+    from olapcli.core.derive.impact import indicator_label
 
     practices: dict[str, tuple[str, int]] = {}
     for part in parts:
@@ -232,9 +200,9 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     return {"practices": per_practice, "periods": per_period, "outcomes": outcomes}
 
 
-def sentence(stat: metrics.Statistic) -> str:
+def sentence(stat: stats.Statistic) -> str:
     """A statistic read in plain words, with its limits."""
-    from olapcli.metricsreport import indicator_label
+    from olapcli.core.derive.impact import indicator_label
 
     name = indicator_label(stat.indicator)
     if stat.reason == "insufficient":
@@ -284,10 +252,10 @@ def sentence(stat: metrics.Statistic) -> str:
 
 
 def context(
-    parts: list[CohortPart], identify: bool, statistician: metrics.Statistician | None = None
+    parts: list[CohortPart], identify: bool, statistician: Statistician | None = None
 ) -> dict[str, Any]:
-    """Everything the report template shows (*statistician*: see metrics.Statistician)."""
-    from olapcli.metricsreport import MetricsReport, indicator_label  # noqa: F401
+    """Everything the report template shows (*statistician*: see :class:`Statistician`)."""
+    from olapcli.core.derive.impact import MetricsReport, indicator_label  # noqa: F401
 
     table = [row for part in parts for row in part.table]
     everyone = [row.learner for row in table]
@@ -369,7 +337,7 @@ def context(
         "table_body": _table_body(rows),
         "sentences": [
             sentence(s)
-            for s in (statistician.statistics(table) if statistician else metrics.statistics(table))
+            for s in (statistician.statistics(table) if statistician else stats.statistics(table))
         ],
         "coverage_body": _coverage_body(coverage),
         "annex": (annex.ask() if annex else Markup()) + _annex(table[split:], name, clear, titles),

@@ -23,7 +23,7 @@ TITLES = {
 
 def schemas() -> dict[str, str]:
     """file name -> JSON text, stable (sorted keys, final newline)."""
-    from olapcli.metricsreport import MetricsReport
+    from olapcli.core.derive.impact import MetricsReport
 
     out = {}
     report = MetricsReport.model_json_schema(mode="serialization")

@@ -47,6 +47,7 @@ def _check_learners(
     follows the model, the digest of its bytes and its brief (see olapcli.briefs)."""
     from olapcli import briefs
     from olapcli.core.checks import Context, run_checks
+    from olapcli.core.derive.briefs import of, to_json
     from olapcli.core.model import Learner
     from olapcli.io.load import locate, read_model
 
@@ -67,9 +68,7 @@ def _check_learners(
     ctx = Context(today=_WORKER["today"], core=False, across=False)
     problems += locate(root, run_checks(share, ctx, strict=_WORKER["strict"]))
     made = {
-        rel: [digests[rel], briefs.to_json(briefs.of(lrn)), stats[rel]]
-        for rel, lrn in learners
-        if rel in stats
+        rel: [digests[rel], to_json(of(lrn)), stats[rel]] for rel, lrn in learners if rel in stats
     }
     return problems, [(rel, lrn.id, lrn.key) for rel, lrn in learners], made
 

@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from olapcli import briefs, cache, metrics
+from olapcli import briefs, cache
+from olapcli.core.derive import briefs as derived
+from olapcli.core.derive import metrics
 from olapcli.core.model import Learner
 from olapcli.io.load import load_core, read_model
 from olapcli.io.paths import learner_files
@@ -22,7 +24,7 @@ def from_models(root):
     for rel in learner_files(root):
         learner, _problems = read_model(root, rel, Learner)
         if learner is not None:
-            out.append((rel, briefs.of(learner)))
+            out.append((rel, derived.of(learner)))
     return out
 
 
@@ -44,7 +46,7 @@ def test_cold_and_warm_give_the_models_briefs(cohort_dir):
     assert cold == from_models(cohort_dir) == warm
     lea = dict(cold)["learners/lea-martin.yaml"]
     assert lea.first_name == "Léa" and lea.needs and lea.needs[0].resources
-    assert briefs.from_json(briefs.to_json(lea)) == lea
+    assert derived.from_json(derived.to_json(lea)) == lea
 
 
 def test_validate_leaves_briefs_that_the_report_reads_without_parsing(cohort_dir, monkeypatch):

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from scipy import special
 
-from olapcli import metrics
+from olapcli.core.derive import metrics
+from olapcli.core.derive import stats as statistics
 from olapcli.io.load import load_cohort
 from tests.conftest import SAMPLE
 
@@ -140,7 +141,8 @@ def test_every_statistic_matches_an_independent_computation(built):
     _root, data = built
     learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
     stats = {
-        (s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, learners))
+        (s.indicator, s.method): s
+        for s in statistics.statistics(metrics.rows(data.cohort, learners))
     }
     totals = [q + t for q, t, *_ in PEOPLE]
     columns = {"rupture": 2, "exam": 3, "absence_hours": 4, "satisfaction_learner": 5}
@@ -180,14 +182,17 @@ def test_too_few_and_no_variation_are_said(built):
     _root, data = built
     learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
     stats = {
-        (s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, learners))
+        (s.indicator, s.method): s
+        for s in statistics.statistics(metrics.rows(data.cohort, learners))
     }
     assert stats[("placement", "point-biserial")].reason == "insufficient"  # nobody known
     assert stats[("placement", "point-biserial")].value is None
-    few = metrics.statistics(metrics.rows(data.cohort, learners[:5]))
+    few = statistics.statistics(metrics.rows(data.cohort, learners[:5]))
     assert all(s.reason == "insufficient" for s in few)
     same = [lrn.model_copy(update={"needs": []}) for lrn in learners]
-    flat = {(s.indicator, s.method): s for s in metrics.statistics(metrics.rows(data.cohort, same))}
+    flat = {
+        (s.indicator, s.method): s for s in statistics.statistics(metrics.rows(data.cohort, same))
+    }
     assert flat[("absence_hours", "pearson")].reason == "no-variation"
 
 

@@ -7,10 +7,11 @@ import os
 
 import pytest
 
-from olapcli import metrics
-from olapcli.briefs import LearnerBrief, NeedBrief, capitalised_words
+from olapcli import report
+from olapcli.core.derive import metrics, stats
+from olapcli.core.derive.briefs import LearnerBrief, NeedBrief, capitalised_words
+from olapcli.core.derive.redact import Redactor
 from olapcli.io import workers as forked
-from olapcli.report import Redactor
 
 
 def person(first, last, tutor=None, texts=()):
@@ -96,5 +97,5 @@ def test_the_statistician_agrees_with_statistics(cohort_dir):
 
     data, learners = load_one(cohort_dir)
     table = metrics.rows(data.cohort, learners)
-    statistician = metrics.Statistician()
-    assert statistician.statistics(table) == metrics.statistics(table)
+    statistician = report.Statistician()
+    assert statistician.statistics(table) == stats.statistics(table)

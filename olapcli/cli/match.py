@@ -29,8 +29,9 @@ def match(
     import json
 
     from olapcli.cli.need import _load_learners
+    from olapcli.core.derive.grids import matches
+    from olapcli.core.rules import activity_titles
     from olapcli.io.load import require_core
-    from olapcli.views import activity_titles, matches
 
     folder = root(ctx)
     core = require_core(folder)

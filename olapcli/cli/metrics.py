@@ -12,7 +12,7 @@ from olapcli.cli.common import out, period_options, refuse, root
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
-    from olapcli.metricsreport import MetricsReport
+    from olapcli.core.derive.impact import MetricsReport
 
 HELP = _(
     "The Annexe 7 table: one row per learner (pseudonymous key unless --identify), the "
@@ -50,8 +50,8 @@ def metrics(
     ),
 ) -> None:
 
-    from olapcli.metricsreport import build, table_rows
-    from olapcli.report import load_one
+    from olapcli.core.derive.impact import build, table_rows
+    from olapcli.report import load_one, source
 
     if sep not in (",", ";", "\t"):
         refuse(_("The CSV separator must be « , », « ; » or a tab."))
@@ -60,7 +60,7 @@ def metrics(
     first, last = period_options(start, end)
     folder = root(ctx)
     data, learners = load_one(folder)
-    report, _table = build(folder, data, learners, first, last, identify)
+    report, _table = build(data, learners, first, last, identify, source(folder, first, last))
     header, rows = table_rows(report, identify)
     if fmt is Format.json:
         text = report.model_dump_json(indent=2, exclude_none=False) + "\n"
@@ -93,7 +93,7 @@ def _emit(data: bytes, out_file: Path | None) -> None:
 def _sheets(
     report: MetricsReport, header: list[str], rows: list[list[Any]], identify: bool
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
-    from olapcli.metricsreport import indicator_label
+    from olapcli.core.derive.impact import indicator_label
 
     stats = [
         [indicator_label(s.indicator), s.method, s.n, s.value, s.p, _reason(s.reason)]
@@ -186,7 +186,7 @@ def _print_table(
 ) -> None:
     from rich.table import Table
 
-    from olapcli.metricsreport import indicator_label
+    from olapcli.core.derive.impact import indicator_label
 
     table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
     for i, h in enumerate(header):

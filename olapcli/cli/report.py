@@ -41,9 +41,8 @@ def report(
 
     from olapcli.io.files import atomic_write
     from olapcli.io.paths import find_root
-    from olapcli.metrics import Statistician
     from olapcli.render import render
-    from olapcli.report import context, load
+    from olapcli.report import Statistician, context, load
 
     first, last = period_options(start, end)
     roots = [find_root(c) for c in cohorts] if cohorts else [root(ctx)]

@@ -1,6 +1,6 @@
 """``olap render``: the static site of a cohort (HTML and Markdown).
 
-Pages are computed from the data (:mod:`olapcli.views`) and written only when
+Pages are computed from the data (:mod:`olapcli.core.derive.grids`) and written only when
 their bytes change; a manifest in the output folder lists what olap wrote, so
 pages of removed learners are removed and nothing else is touched. A learner's
 grid depends only on that learner and the core files: it is re-rendered only
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive.grids import grid, matches, open_needs, subject_index, synoptic
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Learner
 from olapcli.errors import Problem, ProblemsError
@@ -27,7 +28,6 @@ from olapcli.io import files as fsio
 from olapcli.io.load import load_base
 from olapcli.io.paths import learner_files
 from olapcli.render import TEMPLATES, render
-from olapcli.views import grid, matches, open_needs, subject_index, synoptic
 
 MANIFEST = ".olap-site.json"
 FORMATS = {"html": (".html",), "md": (".md",), "both": (".html", ".md")}

@@ -7,12 +7,11 @@ from :class:`MetricsReport`).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from olapcli import metrics
+from olapcli.core.derive import metrics, stats
 from olapcli.i18n import _
 
 
@@ -86,31 +85,18 @@ class MetricsReport(_Out):
     source: Source
 
 
-def source(root: Path, start: dt.date | None, end: dt.date | None) -> Source:
-    """The Git commit the figures come from, and whether the data had uncommitted changes."""
-    from olapcli.io import git
-
-    commit, dirty = git.source(root)
-    return Source(
-        commit=commit,
-        dirty=dirty,
-        generated=dt.datetime.now().replace(microsecond=0),
-        period={"from": start, "to": end},
-    )
-
-
 def build(
-    root: Path,
     data: Any,
     learners: list[Any],
     start: dt.date | None,
     end: dt.date | None,
     identify: bool,
+    source: Source,
 ) -> tuple[MetricsReport, list[metrics.Row]]:
     """The report of the cohort *data* (a loaded CohortData) and its *learners* (briefs
     or models), in the order given."""
-    from olapcli.briefs import LearnerBrief, of
-    from olapcli.report import Redactor
+    from olapcli.core.derive.briefs import LearnerBrief, of
+    from olapcli.core.derive.redact import Redactor
 
     cohort, referentiel = data.cohort, data.referentiel
     learners = [x if isinstance(x, LearnerBrief) else of(x) for x in learners]
@@ -132,7 +118,7 @@ def build(
             )
             for r in table
         ],
-        statistics=[StatisticOut(**s.as_json()) for s in metrics.statistics(table)],
+        statistics=[StatisticOut(**s.as_json()) for s in stats.statistics(table)],
         label=LabelOut(
             granted=lab.granted,
             share=lab.share,
@@ -161,7 +147,7 @@ def build(
             CoverageOut(key=r.learner.key, states=metrics.coverage(r.learner, referentiel))
             for r in table
         ],
-        source=source(root, start, end),
+        source=source,
     )
     return report, table
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from olapcli.core import rules
 from olapcli.core.model import Evaluation, Group, Learner, Need, Referentiel
 
 LEVEL_ORDER = {"A": 0, "R": 1, "EC": 2}
@@ -13,7 +14,7 @@ LEVEL_ORDER = {"A": 0, "R": 1, "EC": 2}
 
 def open_needs(learner: Learner) -> list[Need]:
     """Needs no evaluation answers yet."""
-    answered = {e.need for e in learner.evaluations if e.need}
+    answered = rules.answered(learner.evaluations)
     return [n for n in learner.needs if n.id not in answered]
 
 
@@ -80,14 +81,6 @@ def matches(learners: list[Learner], activity: str | None = None) -> list[Match]
     return out
 
 
-def activity_titles(referentiel: Referentiel) -> dict[str, str]:
-    """activity id -> title."""
-    return {a.id: a.title for g in referentiel.groups for a in g.activities}
-
-
-SOON_DAYS = 7
-
-
 @dataclass
 class GridEntry:
     """One row of a learner's grid for an activity: a need, or an evaluation without need."""
@@ -112,17 +105,6 @@ class GridRow:
     own_resources: int = 0
 
 
-def need_state(need: Need, answered: set[str], today: dt.date) -> str:
-    """open / soon (due within 7 days) / late (overdue); "" once evaluated."""
-    if need.id in answered:
-        return ""
-    if need.due < today:
-        return "late"
-    if need.due <= today + dt.timedelta(days=SOON_DAYS):
-        return "soon"
-    return "open"
-
-
 def grid(
     learner: Learner,
     referentiel: Referentiel,
@@ -131,7 +113,7 @@ def grid(
     own: dict[str, int] | None = None,
 ) -> list[tuple[Group, list[GridRow]]]:
     """[(group, rows)] of the learner's TISF, in référentiel order."""
-    answered = {e.need for e in learner.evaluations if e.need}
+    answered = rules.answered(learner.evaluations)
     by_need: dict[str, list[Evaluation]] = {}
     loose: dict[str, list[Evaluation]] = {}
     for ev in sorted(learner.evaluations, key=lambda e: (e.date, e.id)):
@@ -152,7 +134,7 @@ def grid(
                 evs = by_need.get(need.id, [])
                 for ev in evs:
                     marks.setdefault(ev.by, []).append(ev.level)
-                entries.append(GridEntry(marks, need, evs, need_state(need, answered, today)))
+                entries.append(GridEntry(marks, need, evs, rules.need_state(need, answered, today)))
             for ev in loose.get(act.id, []):
                 entries.append(GridEntry({ev.by: [ev.level]}, None, [ev]))
             plan = learner.plan.get(act.id)
@@ -193,10 +175,10 @@ def synoptic(
     rank = {"late": 3, "soon": 2, "open": 1, "": 0}
     out: dict[str, dict[str, Cell]] = {}
     for learner in learners:
-        answered = {e.need for e in learner.evaluations if e.need}
+        answered = rules.answered(learner.evaluations)
         cells: dict[str, Cell] = {}
         for need in learner.needs:
-            state = need_state(need, answered, today)
+            state = rules.need_state(need, answered, today)
             cell = cells.setdefault(need.activity, Cell([], "", []))
             if "I" not in cell.marks:
                 cell.marks.append("I")

@@ -1,0 +1,166 @@
+"""What the impact figures need of a learner, small enough to read 10,000 at once.
+
+``olap report`` and ``olap metrics`` read every learner of a cohort but use
+only a few things of each: the names (to show or to clear them), the needs,
+the outcomes, the latest level per sub-activity and what the company cannot
+do. A :class:`LearnerBrief` holds exactly that, derived from a validated
+:class:`~olapcli.core.model.Learner` by :func:`of` — the only place that decides
+what a brief says, so the figures are the same whether they come from the
+model or from the cache.
+
+Briefs are kept in olap's cache (:mod:`olapcli.io.store`) as the JSON of
+:func:`to_json`, under the digest of the learner file's bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from olapcli.core.derive.grids import latest_evaluations
+
+#: outcome indicators, in the order of the Annexe 7 table (see olapcli.core.derive.metrics)
+OUTCOME_KEYS = (
+    "rupture",
+    "exam",
+    "placement",
+    "absence_hours",
+    "insertion_6m",
+    "satisfaction_learner",
+    "satisfaction_company",
+)
+
+
+#: a word, as names are matched in texts (see olapcli.core.derive.redact)
+WORD = re.compile(r"\w+")
+
+
+def capitalised_words(texts: list[str]) -> frozenset[str]:
+    """The words of *texts* that start with a capital, and « @ » when one holds an
+    address: what the report must look at to clear names and e-mails."""
+    words = {w for t in texts for w in WORD.findall(t) if w[0].isupper()}
+    if any("@" in t for t in texts):
+        words.add("@")
+    return frozenset(words)
+
+
+@dataclass(slots=True)
+class NeedBrief:
+    """A need as the figures use it."""
+
+    id: str
+    activity: str
+    practice: str
+    identified: dt.date
+    due: dt.date
+    detail: str
+    resources: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class LearnerBrief:
+    """A learner as the figures use it."""
+
+    id: str
+    key: str
+    first_name: str
+    last_name: str
+    tutor: tuple[str, str] | None
+    needs: tuple[NeedBrief, ...]
+    #: indicator -> True/False, a number, or None when unknown (never « no » for unknown)
+    outcomes: dict[str, Any]
+    #: activity -> the level of the most recent evaluation on it
+    latest: dict[str, str]
+    #: activities the company cannot offer (AR = no)
+    not_feasible: frozenset[str]
+    #: capitalised words of the needs' texts (see :func:`capitalised_words`)
+    words: frozenset[str]
+
+
+def of(learner: Any) -> LearnerBrief:
+    """The brief of a validated :class:`~olapcli.core.model.Learner`."""
+    o = learner.outcomes
+    return LearnerBrief(
+        id=learner.id,
+        key=learner.key,
+        first_name=learner.first_name,
+        last_name=learner.last_name,
+        tutor=(learner.tutor.first_name, learner.tutor.last_name) if learner.tutor else None,
+        needs=tuple(
+            NeedBrief(
+                n.id, n.activity, n.practice, n.identified, n.due, n.detail, tuple(n.resources)
+            )
+            for n in learner.needs
+        ),
+        outcomes={
+            "rupture": None if o.rupture is None else o.rupture is not False,
+            "exam": None if o.exam is None else o.exam == "passed",
+            "placement": o.placement,
+            "absence_hours": o.absence_hours,
+            "insertion_6m": o.insertion_6m,
+            "satisfaction_learner": o.satisfaction_learner,
+            "satisfaction_company": o.satisfaction_company,
+        },
+        latest={a: ev.level for a, ev in latest_evaluations(learner).items()},
+        not_feasible=frozenset(a for a, p in learner.plan.items() if p.ar is False),
+        words=capitalised_words([t for n in learner.needs for t in (n.detail, *n.resources)]),
+    )
+
+
+def to_json(b: LearnerBrief) -> list[Any]:
+    """A brief as compact JSON data (lists: the field order is the format)."""
+    return [
+        b.id,
+        b.key,
+        b.first_name,
+        b.last_name,
+        list(b.tutor) if b.tutor else None,
+        [
+            [
+                n.id,
+                n.activity,
+                n.practice,
+                n.identified.isoformat(),
+                n.due.isoformat(),
+                n.detail,
+                list(n.resources),
+            ]
+            for n in b.needs
+        ],
+        [b.outcomes[k] for k in OUTCOME_KEYS],
+        b.latest,
+        sorted(b.not_feasible),
+        sorted(b.words),
+    ]
+
+
+def from_json(data: Any) -> LearnerBrief:
+    """The brief stored by :func:`to_json`; ``ValueError`` when its shape is wrong.
+
+    Types are not checked one by one: the cache file is read only when its
+    checksum proves it is exactly what olap wrote (see :func:`_read`), and
+    what olap wrote came from a validated learner."""
+    try:
+        ident, key, first, last, tutor, needs, outcomes, latest, nf, words = data
+        date = dt.date.fromisoformat
+        return LearnerBrief(
+            ident,
+            key,
+            first,
+            last,
+            (tutor[0], tutor[1]) if tutor else None,
+            tuple(
+                [
+                    NeedBrief(i, a, p, date(d1), date(d2), detail, tuple(res))
+                    for i, a, p, d1, d2, detail, res in needs
+                ]
+            ),
+            dict(zip(OUTCOME_KEYS, outcomes, strict=True)),
+            dict(latest),
+            frozenset(nf),
+            frozenset(words),
+        )
+    except (ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise ValueError(f"bad brief: {exc}") from exc
