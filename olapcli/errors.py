@@ -6,9 +6,10 @@ data problems are collected, never raised mid-way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
@@ -48,6 +49,10 @@ class Problem:
     hint: str | None = None
     loc: Loc = field(default=(), compare=False)
     on_key: bool = field(default=False, compare=False)
+    #: a problem that depends on the day holds from this day on (a need overdue…)
+    since: dt.date | None = field(default=None, compare=False)
+    #: the text of the line the problem is on, as it was when found (for excerpts)
+    source: str | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, object]:
         """The JSON form used by ``validate --format json``."""
@@ -61,20 +66,24 @@ class Problem:
             "hint": self.hint,
         }
 
+    def pack(self) -> list[Any]:
+        """A compact JSON form for olap's cache (the inverse of :meth:`unpack`)."""
+        since = self.since.isoformat() if self.since else None
+        return [
+            self.path, self.line, self.col, self.severity, self.code, self.message,
+            self.hint, since, self.source,
+        ]  # fmt: skip
+
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Problem:
-        """Inverse of :meth:`as_json`."""
-        line, col, hint = data.get("line"), data.get("col"), data.get("hint")
-        sev: Severity = "warning" if data["severity"] == "warning" else "error"
-        return cls(
-            path=str(data["path"]),
-            line=line if isinstance(line, int) else None,
-            col=col if isinstance(col, int) else None,
-            severity=sev,
-            code=str(data["code"]),
-            message=str(data["message"]),
-            hint=hint if isinstance(hint, str) else None,
-        )
+    def unpack(cls, data: list[Any]) -> Problem:
+        """The problem :meth:`pack` stored."""
+        path, line, col, severity, code, message, hint, since, source = data
+        day = dt.date.fromisoformat(since) if since else None
+        return cls(path, line, col, severity, code, message, hint, (), False, day, source)
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Does the problem hold on *day* (see :attr:`since`)?"""
+        return self.since is None or self.since <= day
 
 
 #: a file holding none of these has no anchor, alias, tag or merge key.

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olapcli import cache
 from olapcli.core import ids
 from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.io import files as fsio
 from olapcli.io import yamlread as yamlfast
 from olapcli.io.paths import learner_path
+from olapcli.io.store import Store
 
 
 @dataclass
@@ -92,7 +92,7 @@ def finish_write(
         except UserError:
             fsio.atomic_write(path, before)
             raise
-    cache.mark_valid(root, rel, after)
+    Store(root).mark_valid(after)
 
 
 def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedView:
@@ -129,7 +129,7 @@ def add_need(root: Path, learner_id: str, inp: NeedInput, commit: bool) -> NeedV
     with fsio.repo_lock(root):
         path, rel = learner_path(root, learner_id)
         before = fsio.read_text(path, rel)
-        if cache.known_valid(root, rel, before):
+        if Store(root).known_valid(before):
             from olapcli.io import textedit
 
             old = yamlfast.load(before)

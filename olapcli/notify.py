@@ -400,9 +400,9 @@ def materialise(root: Path, files: Files | None = None) -> list[Queued]:
 
 def _compose_lock(root: Path) -> contextlib.AbstractContextManager[None]:
     """Held while e-mails are written, as long as it takes."""
-    from olapcli.cache import lock
+    from olapcli.io.store import Store
 
-    return lock(root, "outbox-compose", None)
+    return Store(root).lock("outbox-compose", None)
 
 
 def in_background(root: Path) -> None:

@@ -81,13 +81,12 @@ class CohortPart:
 def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
     """A cohort's core files and its learners' briefs, sorted by key. A cohort with
     errors is refused: the figures would be wrong."""
-    from olapcli.briefs import load as load_briefs
-    from olapcli.io.load import load_core
+    from olapcli.io.load import learners, load_core
     from olapcli.io.paths import learner_files
 
     # the core files and the learners: resource files hold nothing the figures count
     base, problems = load_core(root)
-    briefs, found = load_briefs(root, learner_files(root))
+    briefs, found = learners(root, learner_files(root), "brief")
     problems += found
     errors = [p for p in problems if p.severity == "error"]
     if errors or base.cohort is None or base.referentiel is None:

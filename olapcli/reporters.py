@@ -11,17 +11,23 @@ from olapcli.i18n import _, ngettext
 
 
 def _excerpt(root: Path | None, p: Problem, lines_cache: dict[str, list[str]]) -> list[str]:
-    if root is None or p.line is None:
+    """The problem's line with a caret under its column: from the problem itself when it
+    kept its line, else read from the file."""
+    if p.line is None:
         return []
-    if p.path not in lines_cache:
-        try:
-            lines_cache[p.path] = (root / p.path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            lines_cache[p.path] = []
-    lines = lines_cache[p.path]
-    if not 1 <= p.line <= len(lines):
-        return []
-    text = lines[p.line - 1]
+    text = p.source
+    if text is None:
+        if root is None:
+            return []
+        if p.path not in lines_cache:
+            try:
+                lines_cache[p.path] = (root / p.path).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines_cache[p.path] = []
+        lines = lines_cache[p.path]
+        if not 1 <= p.line <= len(lines):
+            return []
+        text = lines[p.line - 1]
     number = str(p.line)
     pad = " " * len(number)
     out = [f"  {number} | {text}"]

@@ -114,16 +114,3 @@ def test_actors_are_the_models():
 
     assert rules.ACTORS == typing.get_args(model.Actor)
     assert rules.LEVELS == typing.get_args(model.Level)
-
-
-def test_validate_marks_valid_files_and_only_those(olap, cohort_repo):
-    from olapcli import cache
-
-    olap("-C", cohort_repo, "validate")
-    text = (cohort_repo / "learners/lea-martin.yaml").read_text(encoding="utf-8")
-    assert cache.known_valid(cohort_repo, "learners/lea-martin.yaml", text)
-    assert not cache.known_valid(cohort_repo, "learners/lea-martin.yaml", text + "# autre\n")
-    edit(cohort_repo / "learners/nathan-rey.yaml", "status: contract", "status: contrat")
-    olap("-C", cohort_repo, "validate")
-    bad = (cohort_repo / "learners/nathan-rey.yaml").read_text(encoding="utf-8")
-    assert not cache.known_valid(cohort_repo, "learners/nathan-rey.yaml", bad)

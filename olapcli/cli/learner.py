@@ -126,12 +126,12 @@ def list_(
 ) -> None:
     import json
 
-    from olapcli.cli.need import _load_learners
     from olapcli.io.clock import today
+    from olapcli.io.load import valid_learners
 
     now = today()
-    rows = []
-    for _rel, lrn in _load_learners(root(ctx), None):
+    rows: list[dict[str, Any]] = []
+    for _rel, lrn in valid_learners(root(ctx)):
         answered = {e.need for e in lrn.evaluations if e.need}
         open_needs = [n for n in lrn.needs if n.id not in answered]
         rows.append(

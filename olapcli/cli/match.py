@@ -28,10 +28,9 @@ def match(
 ) -> None:
     import json
 
-    from olapcli.cli.need import _load_learners
     from olapcli.core.derive.grids import matches
     from olapcli.core.rules import activity_titles
-    from olapcli.io.load import require_core
+    from olapcli.io.load import require_core, valid_learners
 
     folder = root(ctx)
     core = require_core(folder)
@@ -41,7 +40,7 @@ def match(
             _("Unknown activity « {id} ».").format(id=activity),
             _("referentiel.yaml lists the activities of the cohort"),
         )
-    learners = [lrn for _rel, lrn in _load_learners(folder, None)]
+    learners = [lrn for _rel, lrn in valid_learners(folder)]
     found = matches(learners, activity)
     if fmt is Format.json:
         out.print(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -170,13 +169,13 @@ def add(
         False, "--commit", help=_("Commit the changed file with a message saying what happened.")
     ),
 ) -> None:
+    from olapcli.io.load import core_summary
     from olapcli.io.paths import learner_path
     from olapcli.needs import NeedInput, add_need
-    from olapcli.summary import load_summary
 
     folder = root(ctx)
     learner_path(folder, learner)  # an unknown learner is refused before any question
-    core = load_summary(folder)
+    core = core_summary(folder)
     activities = core.activity_ids()
     practices = core.practices
     asking = interactive()
@@ -282,25 +281,6 @@ def add(
     notify_after(folder, [Event("need", learner, need.id)])
 
 
-def _load_learners(folder: Path, learner: str | None) -> list[tuple[str, Any]]:
-    from olapcli.core.model import Learner
-    from olapcli.errors import ProblemsError
-    from olapcli.io.load import read_model
-    from olapcli.io.paths import learner_files, learner_path
-
-    rels = [learner_path(folder, learner)[1]] if learner else learner_files(folder)
-    found = []
-    problems = []
-    for rel in rels:
-        obj, errs = read_model(folder, rel, Learner)
-        problems += errs
-        if obj is not None:
-            found.append((rel, obj))
-    if problems:
-        raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
-    return found
-
-
 @app.command(
     "list", help=_("List needs: open, overdue, due soon.\n\nExample: olap need list --due-within 7")
 )
@@ -322,7 +302,9 @@ def list_(
 
     now = today()
     rows = []
-    for _rel, lrn in _load_learners(root(ctx), learner):
+    from olapcli.io.load import valid_learners
+
+    for _rel, lrn in valid_learners(root(ctx), learner):
         answered = {e.need for e in lrn.evaluations if e.need}
         for need in lrn.needs:
             is_open = need.id not in answered

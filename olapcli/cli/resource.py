@@ -49,11 +49,11 @@ def add(
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed files.")),
 ) -> None:
+    from olapcli.io.load import core_summary
     from olapcli.resources import add_resource
-    from olapcli.summary import load_summary
 
     folder = root(ctx)
-    if activity not in load_summary(folder).activity_ids():
+    if activity not in core_summary(folder).activity_ids():
         refuse(
             _("Unknown activity « {id} ».").format(id=activity),
             _("referentiel.yaml lists the activities of the cohort"),

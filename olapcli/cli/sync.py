@@ -20,9 +20,9 @@ def sync(
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
     from olapcli import reporters
+    from olapcli.app.validate import validate
     from olapcli.io import git
     from olapcli.io.clock import today
-    from olapcli.validate import validate
 
     folder = root(ctx)
     top = git.toplevel(folder)

@@ -36,8 +36,8 @@ def validate(
     no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
 ) -> None:
     from olapcli import reporters
+    from olapcli.app.validate import validate as run
     from olapcli.io.clock import today
-    from olapcli.validate import validate as run
 
     folder = root(ctx)
     if fmt is Format.text and err.is_terminal and not os.environ.get("CI"):

@@ -1,8 +1,12 @@
-"""Loading a cohort folder into models, collecting problems, never raising on bad data.
+"""The one loader: a cohort folder read into models (or briefs), problems collected,
+never raised on bad data.
 
-Read-only commands use the fast YAML path (:mod:`olapcli.io.yamlread`); the
-positions of problems are recovered afterwards, reading only the files that
-have one.
+Files are read by the fast YAML path (:mod:`olapcli.io.yamlread`) and validated by the
+models; the positions of problems are found afterwards, for the files that have one.
+Learner files are read through olap's cache (:mod:`olapcli.io.store`): what was
+already made from a file's exact bytes is not made again, and many files are parsed
+in worker processes. pydantic is imported only when a file must be validated, so the
+write path of ``olap need add`` (:func:`core_summary`) stays light.
 """
 
 from __future__ import annotations
@@ -11,41 +15,56 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
-
-import yaml
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from olapcli.core.cohortdata import CohortData, Core
 from olapcli.core.conflicts import conflict_problem
-from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
-from olapcli.core.model import Base, Cohort, Learner, Referentiel, ResourceFile, Subjects
-from olapcli.core.schemaerrors import problems_from
+from olapcli.core.layout import COHORT, CORE_FILES, REFERENTIEL, SUBJECTS
 from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.i18n import _
-from olapcli.io import yamlread as yamlfast
+from olapcli.io import yamlread
 from olapcli.io.files import decode
 from olapcli.io.paths import attachments, learner_files, own_resource_files, resource_files
-from olapcli.io.yamlwrite import forbidden_problem, syntax_problem
+from olapcli.io.store import Store, key
 
-M = TypeVar("M", bound=Base)
+if TYPE_CHECKING:
+    from olapcli.core.model import Base, Learner
+    from olapcli.core.summary import Summary
+
+M = TypeVar("M", bound="Base")
 
 
 def parse(text: str, rel: str) -> tuple[Any, list[Problem]]:
     """Plain data of *text*, or the problems that prevent reading it."""
+    data, _node, problems = parse_node(text, rel)
+    return data, problems
+
+
+def parse_node(text: str, rel: str) -> tuple[Any, Any, list[Problem]]:
+    """Plain data of *text* and its node tree (the positions of its parts), or the
+    problems that prevent reading it."""
+    import yaml
+
+    from olapcli.io.yamlwrite import forbidden_problem, syntax_problem
+
     marker = conflict_problem(text, rel)
     if marker is not None:
-        return None, [marker]
+        return None, None, with_sources(text, [marker])
     try:
-        return yamlfast.load(text), []
+        data, node = yamlread.load_node(text)
+        return data, node, []
     except Forbidden as exc:
-        return None, [forbidden_problem(rel, exc)]
+        return None, None, with_sources(text, [forbidden_problem(rel, exc)])
     except yaml.YAMLError as exc:
-        return None, [syntax_problem(rel, exc)]
+        return None, None, with_sources(text, [syntax_problem(rel, exc)])
 
 
 def validate_data(model: type[M], data: Any, rel: str) -> tuple[M | None, list[Problem]]:
     """The model for *data*, or its schema problems (positions not yet set)."""
+    from pydantic import ValidationError
+
+    from olapcli.core.schemaerrors import problems_from
+
     if data is None:
         return None, [
             Problem(
@@ -70,7 +89,7 @@ def read_model(
     """Read one file into *model* by the fast path; problems carry positions.
 
     With *digests*, the content digest of a file that follows the model is
-    recorded there (the validity marks of :mod:`olapcli.cache`).
+    recorded there.
     """
     try:
         raw = (root / rel).read_bytes()
@@ -97,33 +116,49 @@ def model_from_bytes(
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems
-    data, problems = parse(text, rel)
+    data, node, problems = parse_node(text, rel)
     if problems:
         return None, problems
     obj, problems = validate_data(model, data, rel)
     if problems:
-        problems = locate_in_text(text, problems)
+        problems = locate_in_text(text, problems, node)
     elif digests is not None:
-        from olapcli.cache import digest
+        from olapcli.io.store import digest
 
         digests[rel] = digest(raw)
     return obj, problems
 
 
-def locate_in_text(text: str, problems: list[Problem]) -> list[Problem]:
-    """Set line and column of *problems* (all of one file) from their ``loc``."""
+def locate_in_text(text: str, problems: list[Problem], node: Any = None) -> list[Problem]:
+    """Set line, column and source line of *problems* (all of one file) from their
+    ``loc``; *node*, the text's node tree when the caller has it, spares a parse."""
     wanted = [p.loc for p in problems if p.line is None and p.loc]
-    if not wanted:
+    if wanted:
+        keys = frozenset(p.loc for p in problems if p.on_key)
+        if node is not None:
+            found = yamlread.positions_in(node, wanted, keys)
+        else:
+            found = yamlread.positions(text, wanted, keys)
+        problems = [
+            replace(p, line=found[p.loc][0], col=found[p.loc][1])
+            if p.line is None and p.loc in found
+            else p
+            for p in problems
+        ]
+    return with_sources(text, problems)
+
+
+def with_sources(text: str, problems: list[Problem]) -> list[Problem]:
+    """*problems* with the text of their line (for excerpts, without reading again)."""
+    if not any(p.line is not None and p.source is None for p in problems):
         return problems
-    keys = frozenset(p.loc for p in problems if p.on_key)
-    found = yamlfast.positions(text, wanted, keys)
-    out = []
-    for p in problems:
-        if p.line is None and p.loc in found:
-            line, col = found[p.loc]
-            p = replace(p, line=line, col=col)
-        out.append(p)
-    return out
+    lines = text.splitlines()
+    return [
+        replace(p, source=lines[p.line - 1])
+        if p.line is not None and p.source is None and 1 <= p.line <= len(lines)
+        else p
+        for p in problems
+    ]
 
 
 def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:
@@ -146,6 +181,8 @@ def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:
 
 def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
     """cohort.yaml, referentiel.yaml and subjects.yaml (if present)."""
+    from olapcli.core.model import Cohort, Referentiel, Subjects
+
     data = CohortData(root)
     problems: list[Problem] = []
     data.cohort, found = read_model(root, COHORT, Cohort)
@@ -160,6 +197,8 @@ def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
 
 def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
     """Core files and resources (shared, and learners' own): everything but the learners."""
+    from olapcli.core.model import ResourceFile
+
     data, problems = load_core(root)
     data.attachments = attachments(root)
     data.learner_ids = frozenset(Path(rel).stem for rel in learner_files(root))
@@ -180,12 +219,8 @@ def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
 def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
     """The whole cohort, with every problem met on the way."""
     data, problems = load_base(root)
-    for rel in learner_files(root):
-        learner, found = read_model(root, rel, Learner)
-        problems += found
-        if learner is not None:
-            data.learners.append((rel, learner))
-    return data, problems
+    data.learners, found = learners(root, learner_files(root), "model")
+    return data, problems + found
 
 
 def require_core(root: Path) -> Core:
@@ -195,3 +230,121 @@ def require_core(root: Path) -> Core:
     if errors or data.cohort is None or data.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
     return Core(root, data.cohort, data.referentiel, data.subjects)
+
+
+def core_summary(root: Path) -> Summary:
+    """What write commands check their input against (:mod:`olapcli.core.summary`), from
+    olap's cache when the core files' bytes are those it was made from; refused (exit 2)
+    when they have errors."""
+    from olapcli.core import summary
+
+    parts = []
+    for name in CORE_FILES:
+        try:
+            parts.append((root / name).read_bytes())
+        except FileNotFoundError:
+            parts.append(b"\0absent")
+        except OSError:
+            parts.append(b"\0unreadable")
+    wanted = key(*(p.decode("utf-8", "replace") for p in parts))
+    store = Store(root)
+    cached = store.read("core")
+    if isinstance(cached, dict) and cached.get("key") == wanted:
+        try:
+            return summary.from_json(cached["summary"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    made = summary.of(require_core(root))
+    store.write("core", {"key": wanted, "summary": summary.to_json(made)})
+    return made
+
+
+Kind = Literal["model", "brief"]
+
+
+def _parse(item: tuple[str, bytes, Kind]) -> tuple[str, list[Problem], Any]:
+    """One learner file's bytes read into the JSON form of *kind* (in a worker, or here)."""
+    from olapcli.core.model import Learner
+
+    rel, raw, kind = item
+    learner, errs = model_from_bytes(raw, rel, Learner)
+    if learner is None:
+        return rel, errs, None
+    if kind == "brief":
+        from olapcli.core.derive import briefs
+
+        return rel, errs, briefs.to_json(briefs.of(learner))
+    return rel, errs, learner.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _made(kind: Kind, data: Any) -> Any:
+    """A model or a brief from its JSON form; ``ValueError`` when it is not one."""
+    if kind == "brief":
+        from olapcli.core.derive import briefs
+
+        return briefs.from_json(data)
+    from olapcli.core.model import Learner
+
+    return Learner.model_validate(data)
+
+
+def learners(
+    root: Path, rels: list[str], kind: Kind = "model"
+) -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """(path, model or brief) of each valid learner file of *rels*, in their order, and
+    the problems of the others. What was made before from a file's exact bytes comes
+    from olap's cache; the rest is parsed, in worker processes when there are many, and
+    kept there. A model that comes from the cache goes through the model again."""
+    from olapcli.io.workers import parallel_map
+
+    store = Store(root)
+    digests, read = store.digests(rels)
+    table = "briefs" if kind == "brief" else "models"
+    cached = store.read(table)
+    entries: dict[str, Any] = cached if isinstance(cached, dict) else {}
+    found: dict[str, Any] = {}
+    problems: list[Problem] = []
+    misses: list[tuple[str, bytes, Kind]] = []
+    for rel in rels:
+        if rel not in digests:
+            problems.append(
+                Problem(rel, None, None, "error", "unreadable", _("the file cannot be read"))
+            )
+            continue
+        hit = entries.get(digests[rel])
+        if hit is not None:
+            try:
+                found[rel] = _made(kind, hit)
+                continue
+            except ValueError:
+                pass
+        raw = read.get(rel)
+        if raw is None:
+            try:
+                raw = (root / rel).read_bytes()
+            except OSError as exc:
+                problems.append(Problem(rel, None, None, "error", "unreadable", str(exc)))
+                continue
+        misses.append((rel, raw, kind))
+    fresh = {}
+    for rel, errs, data in parallel_map(_parse, misses):
+        problems += errs
+        if data is not None:
+            found[rel] = _made(kind, data)
+            fresh[digests[rel]] = data
+    if fresh:
+        entries.update(fresh)
+        store.write(table, entries)
+    return [(rel, found[rel]) for rel in rels if rel in found], problems
+
+
+def valid_learners(root: Path, learner_id: str | None = None) -> list[tuple[str, Learner]]:
+    """The learners (or the one *learner_id*) as models; refused (exit 2) when a file has
+    errors: a command that shows them must not show a wrong picture."""
+    from olapcli.io.paths import learner_path
+
+    rels = [learner_path(root, learner_id)[1]] if learner_id else learner_files(root)
+    found, problems = learners(root, rels, "model")
+    if problems:
+        raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
+    return found

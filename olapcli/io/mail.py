@@ -111,11 +111,10 @@ def sent(root: Path) -> list[Path]:
 
 def _lock(root: Path) -> contextlib.AbstractContextManager[None]:
     """One ``notify send`` at a time per outbox."""
-    from olapcli.cache import lock
+    from olapcli.io.store import Store
 
-    return lock(
-        root, "outbox", 0, UserError(_("Another olap notify send is running on this outbox."))
-    )
+    busy = UserError(_("Another olap notify send is running on this outbox."))
+    return Store(root).lock("outbox", 0, busy)
 
 
 def _connect(s: Settings) -> smtplib.SMTP:

@@ -189,19 +189,38 @@ def load(text: str) -> Any:
         loader.dispose()
 
 
+def load_node(text: str) -> tuple[Any, Any]:
+    """Like :func:`load`, with the document's node tree too: the positions of its parts,
+    for :func:`positions_in`, without parsing the text a second time."""
+    check_plain(text)
+    loader = FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
 def positions(
     text: str, locs: Iterable[Loc], keys: frozenset[Loc] = frozenset()
 ) -> dict[Loc, tuple[int, int]]:
-    """1-based (line, column) of each key path in *text*.
+    """1-based (line, column) of each key path in *text* (see :func:`positions_in`)."""
+    try:
+        root: Any = _yaml.compose(text, Loader=ComposeLoader)
+    except yaml.YAMLError:
+        return {}
+    return positions_in(root, locs, keys)
+
+
+def positions_in(
+    root: Any, locs: Iterable[Loc], keys: frozenset[Loc] = frozenset()
+) -> dict[Loc, tuple[int, int]]:
+    """1-based (line, column) of each key path in the node tree *root*.
 
     A path points at its value, or at the key itself when it is in *keys*
     (an unknown key). A path that stops existing part-way points at the
     deepest node found, so a missing key points at the mapping that lacks it.
     """
-    try:
-        root: Any = _yaml.compose(text, Loader=ComposeLoader)
-    except yaml.YAMLError:
-        return {}
     out: dict[Loc, tuple[int, int]] = {}
     for loc in locs:
         node: Any = root

@@ -46,7 +46,7 @@ def _bytecode_cache() -> Any:
     each template's source checksum, so a changed template is compiled again."""
     from jinja2 import FileSystemBytecodeCache
 
-    from olapcli.cache import cache_dir
+    from olapcli.io.store import cache_dir
 
     folder = cache_dir() / "templates"
     try:

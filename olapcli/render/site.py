@@ -75,16 +75,19 @@ def build(
     if errors or base.cohort is None or base.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
     result = Result()
-    from olapcli.datacache import load_learners
+    from olapcli.io.load import learners as load_learners
+    from olapcli.io.store import Store
 
-    loaded, found = load_learners(root, learner_files(root))
+    rels = learner_files(root)
+    loaded, found = load_learners(root, rels, "model")
+    digests, _read = Store(root).digests(rels)
     skipped: dict[str, Problem] = {}
     for problem in found:
         if problem.severity == "error":
             skipped.setdefault(problem.path, problem)
     result.skipped = list(skipped.values())
-    learners = [learner for _rel, learner, _raw in loaded]
-    texts = {learner.id: raw for _rel, learner, raw in loaded}
+    learners = [learner for _rel, learner in loaded]
+    texts = {learner.id: digests.get(rel, "").encode() for rel, learner in loaded}
     learners.sort(key=_sort_name)
 
     old = _load_manifest(out)

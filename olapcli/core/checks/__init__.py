@@ -9,6 +9,7 @@ read the data only (no disk: the loader gathers what they need to know of files)
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from olapcli.core.checks.base import Check, Context
@@ -26,7 +27,7 @@ from olapcli.core.checks.references import check_references
 from olapcli.core.cohortdata import CohortData
 from olapcli.errors import Problem
 
-__all__ = ["CHECKS", "Context", "learner_identities", "run_checks"]
+__all__ = ["CHECKS", "Context", "learner_identities", "on", "run_checks"]
 
 #: name -> check, in the order they run. Lints are the ones that only warn.
 CHECKS: dict[str, Check] = {
@@ -43,12 +44,14 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def run_checks(data: CohortData, ctx: Context, strict: bool = False) -> list[Problem]:
-    """Every check's problems; with *strict*, warnings become errors."""
-    out: list[Problem] = []
-    for check in CHECKS.values():
-        for problem in check(data, ctx):
-            if strict and problem.severity == "warning":
-                problem = replace(problem, severity="error")
-            out.append(problem)
-    return out
+def run_checks(data: CohortData, ctx: Context) -> list[Problem]:
+    """Every check's problems, whatever the day (see :attr:`Problem.since`)."""
+    return [problem for check in CHECKS.values() for problem in check(data, ctx)]
+
+
+def on(problems: list[Problem], today: dt.date, strict: bool = False) -> list[Problem]:
+    """The *problems* that hold *today*; with *strict*, warnings become errors."""
+    held = [p for p in problems if p.since is None or p.since <= today]
+    if strict:
+        held = [replace(p, severity="error") if p.severity == "warning" else p for p in held]
+    return held

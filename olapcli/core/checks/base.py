@@ -12,14 +12,17 @@ from olapcli.errors import Loc, Problem
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may need besides the data.
+    """Which parts of the checks to run.
 
     Learner files can be checked in several processes: each worker runs the
     per-learner parts (``core=False, across=False``) on its share, and the
     parent runs the parts about the core files and across learners once.
+
+    No check reads the date: a problem that depends on the day (a need overdue)
+    says from which day it holds (:attr:`olapcli.errors.Problem.since`), so that the
+    checks of a file can be kept and only filtered on another day.
     """
 
-    today: dt.date
     core: bool = True
     across: bool = True
 
@@ -33,9 +36,17 @@ def error(path: str, loc: Loc, code: str, message: str, hint: str | None = None)
     return Problem(path, None, None, "error", code, message, hint, loc)
 
 
-def warning(path: str, loc: Loc, code: str, message: str, hint: str | None = None) -> Problem:
-    """A fidelity lint: the data shows the method distorted (an error with --strict)."""
-    return Problem(path, None, None, "warning", code, message, hint, loc)
+def warning(
+    path: str,
+    loc: Loc,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    since: dt.date | None = None,
+) -> Problem:
+    """A fidelity lint: the data shows the method distorted (an error with --strict);
+    with *since*, from that day on."""
+    return Problem(path, None, None, "warning", code, message, hint, loc, since=since)
 
 
 def repeated(values: Iterable[tuple[str, Loc]]) -> Iterator[tuple[str, Loc]]:

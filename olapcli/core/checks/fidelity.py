@@ -3,6 +3,7 @@ default, errors with ``--strict``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from olapcli.core import rules
@@ -11,6 +12,8 @@ from olapcli.core.cohortdata import CohortData
 from olapcli.core.layout import REFERENTIEL
 from olapcli.errors import Problem
 from olapcli.i18n import _
+
+ONE_DAY = dt.timedelta(days=1)
 
 
 def check_marked_by_company(data: CohortData, ctx: Context) -> Iterator[Problem]:
@@ -55,15 +58,14 @@ def check_imminence(data: CohortData, ctx: Context) -> Iterator[Problem]:
 
 
 def check_new_needs_each_period(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """Principle 4: re-ask every period; a past period without a new need is a gap."""
+    """Principle 4: re-ask every period; a period over without a new need is a gap (from
+    the day after it ends)."""
     if data.cohort is None:
         return
     for rel, learner in data.learners:
         if learner.status != "contract":
             continue
         for period in data.cohort.periods:
-            if period.end >= ctx.today:
-                continue
             if learner.contract and period.end < learner.contract.start:
                 continue
             if learner.outcomes.rupture and learner.outcomes.rupture <= period.start:
@@ -80,15 +82,16 @@ def check_new_needs_each_period(data: CohortData, ctx: Context) -> Iterator[Prob
                         "ask the company the multiple-choice questions of the référentiel "
                         "again before each period"
                     ),
+                    since=period.end + ONE_DAY,
                 )
 
 
 def check_evaluated(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """A need whose due date has passed should have been evaluated."""
+    """A need whose due date has passed should have been evaluated (from the day after)."""
     for rel, learner in data.learners:
         answered = rules.answered(learner.evaluations)
         for i, need in enumerate(learner.needs):
-            if need.due < ctx.today and need.id not in answered:
+            if need.id not in answered:
                 yield warning(
                     rel,
                     ("needs", i, "id"),
@@ -99,6 +102,7 @@ def check_evaluated(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     _("record how it went: olap eval add {learner} --need {id} …").format(
                         learner=learner.id, id=need.id
                     ),
+                    since=need.due + ONE_DAY,
                 )
 
 

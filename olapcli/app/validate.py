@@ -1,0 +1,252 @@
+"""``olap validate``: every problem of a cohort, each file read and checked once per content.
+
+The problems of a learner file depend on its bytes, on the core files and the
+shared resources (what its ids refer to: the *context*), and — for a few checks —
+on the day. So they are kept in olap's cache (:mod:`olapcli.io.store`) under the
+digest of the file and of its context, whatever the day: a problem that depends on
+the day says from which day it holds, and the day only filters them. After one
+learner file is edited, that file alone is read and checked again; a new day, the
+same bytes written back, or a ``git checkout`` that changes nothing re-reads nothing.
+The core files and resources are checked apart, under their own key, and the checks
+across learner files (ids and keys unique) are made from what the cache holds of
+each. The whole result is kept too, for a second run with nothing changed.
+
+Learner files to check are read in worker processes when there are many (reading
+YAML is CPU-bound). The cyclic garbage collector is off meanwhile: millions of small
+objects and no cycles, it would walk them again and again for nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from olapcli import __version__
+from olapcli.core import checks
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.errors import Problem
+from olapcli.i18n import language
+from olapcli.io import paths
+from olapcli.io.store import Store, key
+
+if TYPE_CHECKING:
+    from olapcli.core.cohortdata import CohortData
+
+#: what the learner entries of the cache were made by (a new olap makes them again)
+ENTRIES = f"validate-1 {__version__}"
+
+
+def sort_key(p: Problem) -> tuple[str, int, int, str]:
+    """Problems in file order."""
+    return (p.path, p.line or 0, p.col or 0, p.code)
+
+
+def validate(
+    root: Path,
+    today: dt.date,
+    strict: bool = False,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Problem]:
+    """Every problem of the cohort at *root* that holds *today*, sorted by file and line;
+    with *strict*, the fidelity warnings are errors. *progress* is called with (learner
+    files checked, learner files to check) as work advances."""
+    with _no_gc():
+        found = problems(root, use_cache, progress)
+    return checks.on(found, today, strict)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def problems(
+    root: Path, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
+) -> list[Problem]:
+    """Every problem of the cohort, whatever the day (see :func:`validate`)."""
+    store = Store(root)
+    learners = paths.learner_files(root)
+    resources = paths.resource_files(root)
+    own = [rel for rels in paths.own_resource_files(root).values() for rel in rels]
+    core = [COHORT, REFERENTIEL, SUBJECTS]
+    digests: dict[str, str] = {}
+    if use_cache:
+        digests, _read = store.digests(
+            [r for r in core if (root / r).exists()] + resources + own + learners
+        )
+
+    def keyed(rels: list[str]) -> list[str]:
+        return [f"{rel}={digests.get(rel, '-')}" for rel in rels]
+
+    lang = language()
+    context = key(ENTRIES, lang, *keyed(core + resources))
+    files = paths.attachments(root)
+    ids = sorted(Path(rel).stem for rel in learners)
+    core_key = key(context, *keyed(own), *sorted(files), *ids)
+    whole = key(core_key, *keyed(learners))
+    if use_cache:
+        memo = store.read("result")
+        if isinstance(memo, dict) and memo.get("key") == whole:
+            return [Problem.unpack(p) for p in memo["problems"]]
+
+    entries: dict[str, Any] = {}
+    if use_cache:
+        cached = store.read("learners")
+        if isinstance(cached, dict) and cached.get("context") == context:
+            entries = cached.get("files", {})
+    todo = [
+        rel
+        for rel in learners
+        if not (
+            rel in digests
+            and isinstance(entries.get(rel), list)
+            and entries[rel][0] == digests[rel]
+        )
+    ]
+    core_cached = store.read("core-checks") if use_cache else None
+    found: list[Problem] = []
+    base: CohortData | None = None
+    if isinstance(core_cached, dict) and core_cached.get("key") == core_key:
+        found += [Problem.unpack(p) for p in core_cached["problems"]]
+    else:
+        base, mine = _check_base(root)
+        found += mine
+        if use_cache:
+            store.write("core-checks", {"key": core_key, "problems": [p.pack() for p in mine]})
+    briefs: dict[str, Any] = {}
+    if todo:
+        if base is None:
+            base, _mine = _check_base(root)
+        made = _check_learners_of(root, base, todo, lang, progress)
+        briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
+        made = {rel: e[:4] for rel, e in made.items()}
+        entries = {rel: entries[rel] for rel in learners if rel in entries} | made
+    for rel in learners:
+        entry = entries.get(rel)
+        if entry is None:
+            continue
+        found += [Problem.unpack(p) for p in entry[1]]
+    identities = [(rel, e[2], e[3]) for rel, e in entries.items() if e[2] is not None]
+    from olapcli.io.load import locate
+
+    found += locate(root, checks.learner_identities(identities))
+    found.sort(key=sort_key)
+    if use_cache:
+        store.write("learners", {"context": context, "files": entries})
+        store.write("result", {"key": whole, "problems": [p.pack() for p in found]})
+        store.set_valid([e[0] for e in entries.values() if e[2] is not None])
+        if todo:
+            _keep_briefs(store, entries, briefs)
+    return found
+
+
+def _check_base(root: Path) -> tuple[CohortData, list[Problem]]:
+    """The core files and resources, read and checked (not the learners)."""
+    from olapcli.io.load import load_base, locate
+
+    base, found = load_base(root)
+    return base, found + locate(root, checks.run_checks(base, checks.Context(across=False)))
+
+
+def _keep_briefs(store: Store, entries: dict[str, Any], briefs: dict[str, Any]) -> None:
+    """The briefs made while checking, kept for ``olap report`` and ``olap metrics`` (which
+    then read no YAML), with those of the other files still there: {digest: brief}."""
+    old = store.read("briefs")
+    if isinstance(old, dict):
+        briefs = {d: old[d] for d in {e[0] for e in entries.values()} if d in old} | briefs
+    store.write("briefs", briefs)
+
+
+# --- the learner files, in worker processes -------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: Path, base: CohortData, lang: str) -> None:
+    from olapcli.i18n import set_language
+
+    gc.disable()
+    set_language(lang)
+    _WORKER.update(root=root, base=base)
+
+
+def _check_learners_of(
+    root: Path,
+    base: CohortData,
+    rels: list[str],
+    lang: str,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
+    """{path: entry} for each of *rels*, read and checked, in workers when there are many."""
+    from olapcli.io.workers import pool
+
+    made: dict[str, Any] = {}
+    args = (root, base, lang)
+    with pool(len(rels), _init_worker, args) as (workers, executor):
+        if executor is None:
+            _init_worker(*args)
+            made = _check(rels)
+            if progress:
+                progress(len(rels), len(rels))
+        else:
+            size = max(50, len(rels) // (workers * 4))
+            chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
+            done = 0
+            for chunk, entries in zip(chunks, executor.map(_check, chunks), strict=True):
+                made.update(entries)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(rels))
+    return made
+
+
+def _check(rels: list[str]) -> dict[str, Any]:
+    """Read and check some learner files (in a worker, or here). Each entry:
+    [digest, problems (packed), id, key, brief] — id, key and brief None when the file
+    does not follow the model."""
+    from olapcli.core.derive import briefs
+    from olapcli.core.model import Learner
+    from olapcli.io.files import decode
+    from olapcli.io.load import locate_in_text, parse_node, validate_data
+    from olapcli.io.store import digest
+
+    root: Path = _WORKER["root"]
+    base: CohortData = _WORKER["base"]
+    out: dict[str, Any] = {}
+    ctx = checks.Context(core=False, across=False)
+    for rel in rels:
+        try:
+            raw = (root / rel).read_bytes()
+        except OSError as exc:
+            problem = Problem(rel, None, None, "error", "unreadable", str(exc))
+            out[rel] = [None, [problem.pack()], None, None, None]
+            continue
+        entry: list[Any] = [digest(raw), [], None, None, None]
+        out[rel] = entry
+        text, found = decode(raw, rel)
+        if text is None:
+            entry[1] = [p.pack() for p in found]
+            continue
+        data, node, found = parse_node(text, rel)
+        if found:
+            entry[1] = [p.pack() for p in found]
+            continue
+        learner, found = validate_data(Learner, data, rel)
+        if learner is None:
+            entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
+            continue
+        found = checks.run_checks(base.with_learners([(rel, learner)]), ctx)
+        entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
+        entry[2:] = [learner.id, learner.key, briefs.to_json(briefs.of(learner))]
+    return out

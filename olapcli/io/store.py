@@ -1,0 +1,170 @@
+"""olap's cache: one folder, JSON only (never pickle), every entry keyed by content.
+
+It lives outside the cohort's tracked files: ``$OLAP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/olap``, else ``~/.cache/olap``. Each cohort folder has its own
+sub-folder (named after the folder's path) holding a few JSON documents:
+
+``files``
+    the index: for each data file, its stat (size, mtime, ctime, inode) and the digest
+    of its bytes. As git does with its index, a file whose stat is unchanged is trusted
+    unread, unless it was modified less than :data:`RACY` before the index was taken
+    (a later write in the same clock tick could leave the stat unchanged): then it is
+    read and hashed again. ctime cannot be set back, so an edit that restores the
+    modification time is still seen.
+``learners``, ``briefs``, ``models``, ``core``, ``result``, ``valid``…
+    what olap computed from files, each entry under the digest of the bytes it was
+    computed from (and of whatever else it depends on): a changed byte is a different
+    key, so nothing stale is ever served.
+
+Every document starts with a line holding the store's format, olap's version and the
+checksum of the rest: a document cut short, edited by hand or written by another
+version of olap is ignored, never trusted. Writing is atomic and best effort: a
+read-only or full cache folder only costs speed. Compiled Jinja templates are kept in
+``templates/`` by Jinja's own content-keyed cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from olapcli import __version__
+from olapcli.errors import UserError
+
+FORMAT = f"olap-store/3 {__version__}"
+#: ns: a file modified less than this before the index was taken is hashed, not trusted
+RACY = 2_000_000_000  # covers file systems with 1 or 2 s timestamps
+
+
+def cache_dir() -> Path:
+    """The folder of olap's cache."""
+    forced = os.environ.get("OLAP_CACHE_DIR")
+    if forced:
+        return Path(forced)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "olap"
+
+
+def digest(data: bytes) -> str:
+    """The content digest every entry is keyed by (BLAKE2b, 128 bits)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def key(*parts: str) -> str:
+    """A key made of several parts (digests, options, versions)."""
+    return digest("\0".join(parts).encode("utf-8"))
+
+
+def stat_of(path: str | Path) -> list[int]:
+    """What the index compares to trust a file unread."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+class Store:
+    """The cache of one cohort folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+        self.folder = cache_dir() / "cohorts" / name
+
+    # --- documents --------------------------------------------------------------------
+
+    def read(self, name: str) -> Any:
+        """The document *name*, or None when it is absent or not exactly what olap wrote."""
+        try:
+            raw = (self.folder / f"{name}.json").read_bytes()
+            head, _nl, body = raw.partition(b"\n")
+            fmt, _sp, check = head.decode("ascii").rpartition(" ")
+            if fmt != FORMAT or check != digest(body):
+                return None
+            return json.loads(body)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    def write(self, name: str, value: Any) -> None:
+        """Keep *value* as the document *name* (atomically; best effort)."""
+        from olapcli.io.files import atomic_write_bytes
+
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        head = f"{FORMAT} {digest(body)}\n".encode("ascii")
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.folder / f"{name}.json", head + body, durable=False)
+
+    def lock(
+        self, kind: str, timeout: float | None, busy: UserError | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """An exclusive lock of *kind* for this cohort, its file in the cache folder (never
+        in the working tree); see :func:`olapcli.io.files.file_lock`."""
+        from olapcli.io.files import file_lock
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return file_lock(self.folder / f"{kind}.lock", timeout, busy)
+
+    # --- the index of file digests ------------------------------------------------------
+
+    def digests(self, rels: list[str]) -> tuple[dict[str, str], dict[str, bytes]]:
+        """The digest of each file of *rels* (relative to the cohort), and the bytes of
+        those that had to be read (so the caller does not read them again). A file that
+        cannot be read has no digest."""
+        index = self.read("files")
+        known: dict[str, Any] = index.get("files", {}) if isinstance(index, dict) else {}
+        before = index.get("started", 0) if isinstance(index, dict) else 0
+        started = time.time_ns()
+        found: dict[str, str] = {}
+        read: dict[str, bytes] = {}
+        fresh: dict[str, list[Any]] = {}
+        top = str(self.root)
+        for rel in rels:
+            path = os.path.join(top, rel)
+            try:
+                stat = stat_of(path)
+            except OSError:
+                continue
+            entry = known.get(rel)
+            if (
+                isinstance(entry, list)
+                and len(entry) == 5
+                and entry[:4] == stat
+                and stat[1] < before - RACY
+            ):
+                fresh[rel] = entry
+                found[rel] = entry[4]
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            read[rel] = data
+            found[rel] = digest(data)
+            fresh[rel] = [*stat, found[rel]]
+        if read or set(known) != set(fresh):
+            # what was trusted by its stat had mtime < before - RACY < started - RACY
+            self.write("files", {"started": started, "files": fresh})
+        return found, read
+
+    # --- what olap knows valid ------------------------------------------------------------
+
+    def known_valid(self, text: str) -> bool:
+        """Has olap validated exactly this text of a learner file against the model?
+        Marks come from olap's own writes and from the last ``olap validate``."""
+        marks = self.read("valid")
+        return isinstance(marks, dict) and marks.get(digest(text.encode("utf-8"))) == 1
+
+    def mark_valid(self, text: str) -> None:
+        """Remember that this text of a learner file is valid."""
+        marks = self.read("valid")
+        marks = marks if isinstance(marks, dict) else {}
+        marks[digest(text.encode("utf-8"))] = 1
+        self.write("valid", marks)
+
+    def set_valid(self, digests: list[str]) -> None:
+        """The learner files ``olap validate`` found valid, by the digest of their bytes."""
+        self.write("valid", dict.fromkeys(digests, 1))
