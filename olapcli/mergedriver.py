@@ -35,7 +35,7 @@ class Conflict(Exception):
 
 
 def _plain(value: Any) -> Any:
-    from olapcli.records import plain
+    from olapcli.io.yamlwrite import plain
 
     return plain(value)
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from olapcli.app.needs import NeedInput, need_input_errors
 from olapcli.core.model import Need
-from olapcli.needs import NeedInput, need_input_errors
 from tests.conftest import edit, need_args, snapshot
 
 FULL = need_args("Crème citron")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from olapcli import notify
+from olapcli.app import notify
+from olapcli.render.email import clean_header
 from tests.conftest import edit, git, need_args
 from tests.mailserver import Inbox
 
@@ -85,7 +86,7 @@ def test_header_values_lose_cr_lf_and_nul(olap, cohort_repo):
     raw = pending(cohort_repo)[0].read_bytes()
     head = raw.split(b"\n\n", 1)[0]
     assert b"\nBcc:" not in head and b"\x00" not in head
-    assert notify.clean_header("a\r\nBcc: x\x00y") == "a Bcc: x y"
+    assert clean_header("a\r\nBcc: x\x00y") == "a Bcc: x y"
 
 
 def test_a_learner_without_address_is_reported_not_a_crash(olap, cohort_repo):
@@ -308,7 +309,7 @@ def test_need_add_writes_the_email_in_a_detached_child(cohort_dir, tmp_path):
 
 
 def test_an_event_left_by_a_stopped_child_is_written_by_notify_list(olap, cohort_repo, monkeypatch):
-    from olapcli import notify as core
+    from olapcli.app import notify as core
 
     add_need(olap, cohort_repo)
     [path] = pending(cohort_repo)

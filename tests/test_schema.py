@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from olapcli import schemagen
+from devtools import schemagen
 from olapcli.core.model import MODELS
 from olapcli.io import yamlread as yamlfast
 from olapcli.io.load import validate_data
@@ -19,7 +19,7 @@ from tests.conftest import ROOT, SAMPLE
 def test_committed_schemas_are_current(folder: Path):
     expected = schemagen.schemas()
     found = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.schema.json")}
-    assert found == expected, "run: python -m olapcli.schemagen schema sample-cohort/.olap/schema"
+    assert found == expected, "run: python -m devtools.schemagen schema sample-cohort/.olap/schema"
 
 
 KIND_OF = {"cohort.yaml": "cohort", "referentiel.yaml": "referentiel", "subjects.yaml": "subjects"}

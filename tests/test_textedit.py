@@ -7,11 +7,11 @@ import difflib
 
 import pytest
 
+from olapcli.app.needs import NeedInput, need_map
 from olapcli.io import textedit
 from olapcli.io import yamlread as yamlfast
 from olapcli.io import yamlwrite as store
-from olapcli.needs import NeedInput
-from olapcli.records import need_map, plain
+from olapcli.io.yamlwrite import plain
 from tests.conftest import SAMPLE, edit, need_args, snapshot
 
 LEARNERS = sorted((SAMPLE / "learners").glob("*.yaml"))
@@ -87,10 +87,10 @@ def test_falls_back_when_it_cannot_prove(text):
 
 
 def test_usual_need_add_does_not_use_the_round_trip(olap, cohort_repo, monkeypatch):
-    from olapcli import records
+    from olapcli.app import edit
 
     assert olap("-C", cohort_repo, "validate").code == 0  # marks the files valid
-    monkeypatch.setattr(records, "edit_locked", lambda *a, **k: pytest.fail("round trip used"))
+    monkeypatch.setattr(edit, "edit_locked", lambda *a, **k: pytest.fail("round trip used"))
     args = need_args("Crème citron")
     for _ in range(3):  # and again: a file olap just wrote is known valid
         result = olap("-C", cohort_repo, "need", "add", "lea-martin", *args)

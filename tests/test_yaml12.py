@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from olapcli.io import yamlread as yamlfast
-from olapcli.records import plain
+from olapcli.io.yamlwrite import plain
 
 
 def both(text: str):

@@ -32,8 +32,8 @@ class OlapGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ProblemsError as exc:
-            from olapcli import reporters
             from olapcli.io.paths import find_root
+            from olapcli.render import problems as reporters
 
             root: Path | None
             try:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -146,24 +147,33 @@ def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def notify_after(folder: Path, events: list[Any]) -> None:
-    """Queue the e-mails of *events* (olapcli.notify) after a write, and say so.
+@contextlib.contextmanager
+def progress_bar(label: str, minimum: int = 0) -> Iterator[Callable[[int, int], None]]:
+    """A ``progress(done, total)`` callback that shows a bar on the terminal once work of
+    more than *minimum* steps starts (nothing in a pipe, in CI or for short work)."""
+    state: dict[str, Any] = {}
 
-    The write is done: a problem here is reported, never turned into a failure."""
-    from olapcli import notify
+    def progress(done: int, total: int) -> None:
+        if total <= minimum or not err.is_terminal or os.environ.get("CI"):
+            return
+        if not state:
+            from rich.progress import Progress
 
-    files = notify.working_tree(folder)
-    if not notify.enabled(files):
-        return  # notifications.by: ci — the centre's CI builds them after a push
-    announced = False
-    for event in events:
-        try:
-            queued = notify.announce(folder, event, files)
-            announced = announced or queued.path is not None
-            line = notify.say(queued)
-        except Exception as exc:  # the record is safe; only the e-mail is missing
-            line = _("The e-mail could not be prepared: {why}").format(why=exc)
+            state["bar"] = bar = Progress(console=err._console, transient=True)
+            bar.start()
+            state["task"] = bar.add_task(label, total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    try:
+        yield progress
+    finally:
+        if state:
+            state["bar"].stop()
+
+
+def say_notices(notices: list[Any]) -> None:
+    """Say what became of the e-mails of a write (olapcli.app.notify.Notice)."""
+    for notice in notices:
+        line = notice.text()
         if line:
             typer.echo(line, err=True)  # plain: rich would cost need add ~40 ms to import
-    if announced:
-        notify.in_background(folder)  # the e-mail is written while the trainer goes on

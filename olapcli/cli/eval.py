@@ -11,11 +11,11 @@ from olapcli.cli.common import (
     confirm,
     err,
     interactive,
-    notify_after,
     out,
     parse_date_option,
     refuse,
     root,
+    say_notices,
     split_list,
 )
 from olapcli.i18n import _
@@ -68,24 +68,14 @@ def add(
     comment: str | None = typer.Option(None, "--comment", help=_("A comment.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    from olapcli.core.model import ACTORS, LEVELS, Learner
+    from olapcli.app import evaluations
+    from olapcli.core.rules import LEVELS
     from olapcli.io.clock import today
-    from olapcli.io.load import read_model, require_core
-    from olapcli.io.paths import learner_path
-    from olapcli.records import EvalInput, add_evaluation
 
     folder = root(ctx)
-    _path, rel = learner_path(folder, learner)
-    core = require_core(folder)
-    acts = {a.id: a for g in core.referentiel.groups for a in g.activities}
+    core = evaluations.form(folder, learner)
     if activity is None and need is not None:
-        current, _problems = read_model(folder, rel, Learner)
-        if current is not None:
-            match = [n for n in current.needs if n.id == need] or [
-                n for n in current.needs if n.id.startswith(need)
-            ]
-            if len(match) == 1:
-                activity = match[0].activity
+        activity = evaluations.need_activity(folder, learner, need)
     missing = [n for n, v in (("--activity", activity), ("--by", by)) if not v]
     if level is None and not sheet and criteria is None:
         missing.append("--level")
@@ -96,18 +86,7 @@ def add(
             )
         )
     assert activity is not None and by is not None
-    if activity not in acts:
-        refuse(
-            _("Unknown activity « {id} ».").format(id=activity),
-            _("referentiel.yaml lists the activities of the cohort"),
-        )
-    if by not in ACTORS:
-        refuse(
-            _("Unknown actor « {value} ».").format(value=by),
-            _("actors: entreprise, formateur, alternant"),
-        )
-    if level is not None and level.upper() not in LEVELS:
-        refuse(_("Unknown level « {value} ».").format(value=level), _("levels: A, EC, R"))
+    evaluations.check(core, activity, by, level)
     met: list[int] | None = None
     if criteria is not None:
         try:
@@ -115,16 +94,12 @@ def add(
         except ValueError:
             refuse(_("--criteria takes numbers, e.g. 1,3."))
     if sheet or met is not None:
-        act_sheet = acts[activity].sheet
-        if act_sheet is None:
-            refuse(_("Activity {id} has no evaluation sheet.").format(id=activity))
+        act_sheet = evaluations.sheet_of(core, activity)
         if met is None:
             if not interactive():
                 refuse(_("--sheet asks questions: run it in a terminal, or give --criteria."))
             met = _walk_sheet(act_sheet)
-        if any(not 1 <= c <= len(act_sheet.criteria) for c in met):
-            refuse(_("The sheet has criteria 1 to {n}.").format(n=len(act_sheet.criteria)))
-        proposed = "A" if len(met) >= act_sheet.required else "EC"
+        proposed = evaluations.propose(act_sheet, met)
         out.print(
             _("{met} of {n} criteria met ({req} needed for A): proposed level {level}.").format(
                 met=len(met), n=len(act_sheet.criteria), req=act_sheet.required, level=proposed
@@ -150,7 +125,7 @@ def add(
             )
     assert level is not None
     when = parse_date_option(date, "--date") if date else today()
-    inp = EvalInput(
+    inp = evaluations.EvalInput(
         activity=activity,
         level=level.upper(),
         by=by,
@@ -159,7 +134,8 @@ def add(
         criteria=met,
         comment=comment,
     )
-    result = add_evaluation(folder, learner, inp, commit)
+    done = evaluations.record_evaluation(folder, learner, inp, commit)
+    result = done.evaluation
     out.print(
         _("Evaluation recorded: {activity} = {level} ({by}, {date}).").format(
             activity=result.activity, level=result.level, by=result.by, date=result.date
@@ -167,6 +143,4 @@ def add(
         style="bold green",
         markup=False,
     )
-    from olapcli.notify import Event
-
-    notify_after(folder, [Event("eval", learner, result.id)])
+    say_notices(done.notices)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -22,17 +21,6 @@ class Format(str, Enum):
 class Status(str, Enum):
     contract = "contract"
     searching = "searching"
-
-
-def _trainers_known(core: Any, wanted: list[str]) -> list[str]:
-    known = {t.id for t in core.cohort.trainers}
-    for t in wanted:
-        if t not in known:
-            refuse(
-                _("Unknown trainer « {id} ».").format(id=t),
-                _("trainers of this cohort: {ids}").format(ids=", ".join(sorted(known))),
-            )
-    return wanted
 
 
 @app.command(
@@ -69,11 +57,9 @@ def add(
     contract_end: str | None = typer.Option(None, "--contract-end", help=_("Contract end date.")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the new file.")),
 ) -> None:
-    from olapcli.io.load import require_core
-    from olapcli.learners import NewLearner, create
+    from olapcli.app.learners import NewLearner, add_learner
 
     folder = root(ctx)
-    core = require_core(folder)
     if not first_name or not last_name:
         if not interactive():
             refuse(
@@ -103,10 +89,10 @@ def add(
         }
         if tutor_last_name
         else None,
-        trainers=_trainers_known(core, split_list(trainer)),
+        trainers=split_list(trainer),
         contract={"type": "apprentissage", "start": start, "end": end} if start else None,
     )
-    (learner_id,) = create(folder, [item], commit)
+    learner_id = add_learner(folder, item, commit)
     out.print(
         _("Learner added: {id} (learners/{id}.yaml).").format(id=learner_id),
         style="bold green",
@@ -124,30 +110,13 @@ def list_(
     ctx: typer.Context,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
+    import dataclasses
     import json
 
+    from olapcli.app.learners import list_learners
     from olapcli.io.clock import today
-    from olapcli.io.load import valid_learners
 
-    now = today()
-    rows: list[dict[str, Any]] = []
-    for _rel, lrn in valid_learners(root(ctx)):
-        answered = {e.need for e in lrn.evaluations if e.need}
-        open_needs = [n for n in lrn.needs if n.id not in answered]
-        rows.append(
-            {
-                "id": lrn.id,
-                "key": lrn.key,
-                "first_name": lrn.first_name,
-                "last_name": lrn.last_name,
-                "status": lrn.status,
-                "company": lrn.company.name if lrn.company else None,
-                "needs": len(lrn.needs),
-                "open": len(open_needs),
-                "overdue": sum(n.due < now for n in open_needs),
-                "evaluations": len(lrn.evaluations),
-            }
-        )
+    rows = [dataclasses.asdict(r) for r in list_learners(root(ctx), today())]
     if fmt is Format.json:
         out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
         return
@@ -186,19 +155,14 @@ def import_(
 ) -> None:
     from rich.table import Table
 
-    from olapcli.importer import learners_from
-    from olapcli.io.load import require_core
-    from olapcli.learners import create, prepare
+    from olapcli.app.learners import import_learners
 
-    folder = root(ctx)
-    core = require_core(folder)
-    items = learners_from(file, list(core.cohort.trainers))
-    if dry_run:
-        planned = prepare(folder, items)
-        table = Table(title=_("Would create {n} learner(s)").format(n=len(planned)))
+    done = import_learners(root(ctx), file, commit, dry_run)
+    if not done.written:
+        table = Table(title=_("Would create {n} learner(s)").format(n=len(done.learners)))
         for col in (_("Id"), _("Name"), _("Status"), _("Company")):
             table.add_column(col)
-        for (learner_id, _text), item in zip(planned, items, strict=True):
+        for learner_id, item in done.learners:
             table.add_row(
                 learner_id,
                 f"{item.first_name} {item.last_name}",
@@ -208,7 +172,7 @@ def import_(
         out.print(table)
         out.print(_("Nothing written (--dry-run)."), markup=False)
         return
-    created = create(folder, items, commit)
+    created = [learner_id for learner_id, _item in done.learners]
     out.print(
         _("{n} learner(s) imported: {ids}").format(n=len(created), ids=", ".join(created)),
         style="bold green",

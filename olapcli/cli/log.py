@@ -18,25 +18,16 @@ def log(
     ctx: typer.Context,
     learner: str = typer.Argument(..., help=_("Learner id.")),
 ) -> None:
-    from olapcli.history import describe
-    from olapcli.io import git
-    from olapcli.io.paths import learner_path
+    from olapcli.app.history import learner_log
 
-    folder = root(ctx)
-    path, _rel = learner_path(folder, learner)
-    count = 0
-    for rev in git.file_history(folder, path):
-        changes = describe(rev.parent_text, rev.text)
-        for other in rev.other_parent_texts:  # a merge: keep only what neither side had
-            already = set(describe(other, rev.text))
-            changes = [c for c in changes if c in already]
-        if rev.other_parent_texts and not changes:
-            continue  # a merge that only joined work shown in its own commits
-        out.print(f"[bold]{rev.date:%Y-%m-%d %H:%M}[/bold]  {rev.author}  [dim]{rev.sha[:8]}[/dim]")
-        for line in changes or [
-            _("(no change to the data: {message})").format(message=rev.message)
+    changes = learner_log(root(ctx), learner)
+    for change in changes:
+        out.print(
+            f"[bold]{change.date:%Y-%m-%d %H:%M}[/bold]  {change.author}  [dim]{change.sha[:8]}[/dim]"
+        )
+        for line in change.changes or [
+            _("(no change to the data: {message})").format(message=change.message)
         ]:
             out.print("  • " + line, markup=False)
-        count += 1
-    if count == 0:
+    if not changes:
         out.print(_("No history yet: the file has never been committed."), markup=False)

@@ -66,11 +66,11 @@ def metrics(
         text = report.model_dump_json(indent=2, exclude_none=False) + "\n"
         _emit(text.encode("utf-8"), out_file)
     elif fmt is Format.csv:
-        from olapcli.exports import csv_bytes
+        from olapcli.render.exports import csv_bytes
 
         _emit(csv_bytes(header, rows, sep), out_file)
     elif fmt is Format.xlsx:
-        from olapcli.exports import xlsx_bytes
+        from olapcli.render.exports import xlsx_bytes
 
         assert out_file is not None
         _emit(xlsx_bytes(_sheets(report, header, rows, identify)), out_file)
@@ -84,7 +84,7 @@ def _emit(data: bytes, out_file: Path | None) -> None:
     if out_file is None:
         sys.stdout.buffer.write(data)
         return
-    from olapcli.exports import write
+    from olapcli.io.files import atomic_write_bytes as write
 
     write(out_file, data)
     out.print(_("Written: {path}").format(path=out_file), markup=False)

@@ -12,12 +12,11 @@ from olapcli.cli.common import (
     ask,
     confirm,
     interactive,
-    notify_after,
     out,
     parse_date_option,
     refuse,
     root,
-    split_list,
+    say_notices,
 )
 from olapcli.i18n import _
 
@@ -54,21 +53,9 @@ def _activity_prompt(core: Any) -> str:
 
 
 def _actors(value: str) -> list[str]:
-    from olapcli.core.rules import ACTORS
+    from olapcli.core.rules import parse_actors
 
-    actors = split_list(value)
-    aliases = {
-        "e": "entreprise",
-        "f": "formateur",
-        "a": "alternant",
-        "company": "entreprise",
-        "trainer": "formateur",
-        "learner": "alternant",
-    }
-    actors = [aliases.get(a.lower(), a.lower()) for a in actors]
-    if not actors or any(a not in ACTORS for a in actors):
-        raise ValueError(value)
-    return list(dict.fromkeys(actors))
+    return parse_actors(value)
 
 
 def _date(value: str) -> dt.date:
@@ -169,15 +156,10 @@ def add(
         False, "--commit", help=_("Commit the changed file with a message saying what happened.")
     ),
 ) -> None:
-    from olapcli.io.load import core_summary
-    from olapcli.io.paths import learner_path
-    from olapcli.needs import NeedInput, add_need
+    from olapcli.app import needs
 
     folder = root(ctx)
-    learner_path(folder, learner)  # an unknown learner is refused before any question
-    core = core_summary(folder)
-    activities = core.activity_ids()
-    practices = core.practices
+    core = needs.form(folder, learner)  # an unknown learner is refused before any question
     asking = interactive()
 
     missing = [
@@ -198,16 +180,7 @@ def add(
         )
     if activity is None:
         activity = _activity_prompt(core)
-    if activity not in activities:
-        import difflib
-
-        close = difflib.get_close_matches(activity, sorted(activities), n=3)
-        refuse(
-            _("Unknown activity « {id} ».").format(id=activity),
-            _("did you mean: {ids}?").format(ids=", ".join(close))
-            if close
-            else _("referentiel.yaml lists the activities of the cohort"),
-        )
+    needs.check_activity(core, activity)
     if by is None:
         actors = ask(_("Marked by (entreprise, formateur, alternant)"), _actors)
     else:
@@ -230,55 +203,25 @@ def add(
     )
     if detail is None or not detail.strip():
         detail = ask(_("Detail (context, equipment, the company's point of vigilance)"))
-    practice = practice or "qualite"
-    if practice not in practices:
-        refuse(
-            _("Unknown practice « {id} ».").format(id=practice),
-            _("practices of this cohort: {ids}").format(ids=", ".join(practices)),
-        )
-    for url in resource:
-        if not url.startswith(("http://", "https://")):
-            refuse(
-                _("« {url} » is not a web link.").format(url=url),
-                _("only http:// and https:// links are accepted"),
-            )
     assert isinstance(ident, dt.date) and isinstance(due_date, dt.date)
-    if due_date < ident:
-        refuse(
-            _("The due date {due} is before the date identified {ident}.").format(
-                due=due_date, ident=ident
-            ),
-            _("a need is identified before it must be met: check both dates"),
-        )
-    limit = core.imminence_days
-    gap = (due_date - ident).days
-    if gap > limit:
-        typer.echo(
-            _(
-                "Warning: due {n} days after it was identified; an imminent need is met "
-                "within {max} days."
-            ).format(n=gap, max=limit),
-            err=True,
-        )
-        if asking and not yes:
-            if not confirm(_("Record it anyway?"), default=False):
-                refuse(_("Nothing recorded."))
-    inp = NeedInput(
+    inp = needs.NeedInput(
         activity=activity,
         marked_by=actors,
         identified=ident,
         due=due_date,
         detail=detail.strip(),
-        practice=practice,
+        practice=practice or "qualite",
         company=company,
         resources=list(resource),
     )
-    need = add_need(folder, learner, inp, commit)
+    for warning in needs.check_need(core, inp):
+        typer.echo(warning, err=True)
+        if asking and not yes and not confirm(_("Record it anyway?"), default=False):
+            refuse(_("Nothing recorded."))
+    done = needs.add_need(folder, learner, inp, commit)
     typer.echo(_("Imminent need recorded."))
-    print_need(need, learner)
-    from olapcli.notify import Event
-
-    notify_after(folder, [Event("need", learner, need.id)])
+    print_need(done.need, learner)
+    say_notices(done.notices)
 
 
 @app.command(
@@ -298,35 +241,19 @@ def list_(
 ) -> None:
     import json
 
+    from olapcli.app.needs import list_needs
     from olapcli.io.clock import today
 
-    now = today()
-    rows = []
-    from olapcli.io.load import valid_learners
-
-    for _rel, lrn in valid_learners(root(ctx), learner):
-        answered = {e.need for e in lrn.evaluations if e.need}
-        for need in lrn.needs:
-            is_open = need.id not in answered
-            if (open_ or overdue or due_within is not None) and not is_open:
-                continue
-            if overdue and not need.due < now:
-                continue
-            if due_within is not None and not now <= need.due <= now + dt.timedelta(
-                days=due_within
-            ):
-                continue
-            rows.append((lrn, need, is_open))
-    rows.sort(key=lambda r: (r[1].due, r[0].id))
+    rows = list_needs(root(ctx), today(), learner, open_, overdue, due_within)
     if fmt is Format.json:
         data = [
             {
-                "learner": lrn.id,
-                "open": is_open,
-                "overdue": is_open and need.due < now,
-                **need.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "learner": row.learner,
+                "open": row.open,
+                "overdue": row.state == "late",
+                **row.need.model_dump(mode="json", by_alias=True, exclude_none=True),
             }
-            for lrn, need, is_open in rows
+            for row in rows
         ]
         out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
         return
@@ -336,22 +263,21 @@ def list_(
     for col in (_("Learner"), _("Need"), _("Activity"), _("Identified"), _("Due"), _("State")):
         table.add_column(col, no_wrap=True)
     table.add_column(_("Detail"), overflow="fold", ratio=1)
-    for lrn, need, is_open in rows:
-        if not is_open:
-            state = _("evaluated")
-        elif need.due < now:
-            state = "[bold red]" + _("overdue") + "[/]"
-        elif need.due <= now + dt.timedelta(days=7):
-            state = "[yellow]" + _("due soon") + "[/]"
-        else:
-            state = _("open")
+    states = {
+        "": _("evaluated"),
+        "late": "[bold red]" + _("overdue") + "[/]",
+        "soon": "[yellow]" + _("due soon") + "[/]",
+        "open": _("open"),
+    }
+    for row in rows:
+        need = row.need
         table.add_row(
-            lrn.id,
+            row.learner,
             need.id,
             need.activity,
             need.identified.isoformat(),
             need.due.isoformat(),
-            state,
+            states[row.state],
             need.detail,
         )
     out.print(table)
@@ -382,7 +308,7 @@ def step(
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    from olapcli.records import step_need
+    from olapcli.app.needs import step_need
 
     steps: dict[str, Any] = {}
     for name, value in (("prepared", prepared), ("applied", applied), ("valorised", valorised)):
@@ -390,13 +316,7 @@ def step(
             steps[name] = parse_date_option(value, f"--{name}")
     if advantage:
         steps["advantage"] = advantage.strip()
-    if not steps:
-        refuse(_("Nothing to record."), _("give --prepared, --applied, --valorised or --advantage"))
-    result = step_need(root(ctx), learner, need, steps, commit)
+    done = step_need(root(ctx), learner, need, steps, commit)
     typer.echo(_("Step recorded."))
-    print_need(result, learner)
-    from olapcli.notify import ANNOUNCED_STEPS, Event
-
-    notify_after(
-        root(ctx), [Event("step", learner, result.id, s) for s in ANNOUNCED_STEPS if s in steps]
-    )
+    print_need(done.need, learner)
+    say_notices(done.notices)

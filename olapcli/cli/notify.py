@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from olapcli.cli.common import err, out, refuse, root
+from olapcli.cli.common import err, out, progress_bar, refuse, root
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.app.notify import Notice
 
 app = typer.Typer(
     help=_(
@@ -39,35 +42,23 @@ def notify(
     if since is None:
         out.print(ctx.get_help(), markup=False)
         raise typer.Exit(0)
-    from olapcli import notify as core
+    from olapcli.app import notify as notifications
 
-    folder = root(ctx)
-    events, files = core.since(folder, since)
+    notices = notifications.since(root(ctx), since)
     made = 0
-    for event in events:
-        queued = core.queue(folder, event, files)
-        line = core.say(queued)
-        if queued.path is not None:
+    for notice in notices:
+        line = notice.text()
+        if notice.path is not None:
             made += 1
-            out.print(f"{event.name}: {line}", markup=False)
+            out.print(f"{notice.event.name}: {line}", markup=False)
         elif line:
             err.print(line, markup=False)
     out.print(
         _("{n} e-mail(s) added to the outbox ({events} event(s) since {rev}).").format(
-            n=made, events=len(events), rev=since
+            n=made, events=len(notices), rev=since
         ),
         markup=False,
     )
-
-
-def _when(header: object) -> str:
-    """The Date header as a reader expects it: local time, ``2026-11-22 14:05``."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return parsedate_to_datetime(str(header)).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):  # no Date, or one olap did not write
-        return str(header or "")
 
 
 @app.command(
@@ -83,27 +74,19 @@ def list_(
 ) -> None:
     from rich.table import Table
 
-    from olapcli.io import mail as mailer
+    from olapcli.app.notify import listing
 
-    folder = root(ctx)
-    _prepare(folder)
-    rows = [(_("pending"), p) for p in mailer.pending(folder)]
-    if all_:
-        rows += [(_("sent"), p) for p in mailer.sent(folder)]
+    notices, rows = listing(root(ctx), all_)
+    _say(notices)
     if not rows:
         out.print(_("The outbox is empty."), markup=False)
         return
     table = Table(show_lines=False)
     for col in (_("State"), _("Date"), _("Subject"), _("Recipients")):
         table.add_column(col)
-    for state, path in rows:
-        msg = mailer.read(path)
-        table.add_row(
-            state,
-            _when(msg["Date"]),
-            str(msg["Subject"] or ""),
-            ", ".join(mailer.envelope(msg)),
-        )
+    states = {"pending": _("pending"), "sent": _("sent")}
+    for row in rows:
+        table.add_row(states[row.state], row.date, row.subject, ", ".join(row.recipients))
     out.print(table)
 
 
@@ -122,66 +105,49 @@ def send(
         False, "--dry-run", help=_("Say what would be sent, send nothing.")
     ),
 ) -> None:
-    from olapcli.io import mail as mailer
+    from olapcli.app import notify as notifications
 
     folder = root(ctx)
     if dry_run:
-        _prepare(folder)
-    waiting = mailer.pending(folder)
-    if dry_run:
-        for path in waiting:
-            msg = mailer.read(path)
+        notices, mails = notifications.would_send(folder)
+        _say(notices)
+        for subject, to in mails:
             out.print(
-                _("would send « {subject} » to {to}").format(
-                    subject=msg["Subject"], to=", ".join(mailer.envelope(msg))
-                ),
+                _("would send « {subject} » to {to}").format(subject=subject, to=", ".join(to)),
                 markup=False,
             )
-        out.print(_("{n} e-mail(s) would be sent.").format(n=len(waiting)), markup=False)
+        out.print(_("{n} e-mail(s) would be sent.").format(n=len(mails)), markup=False)
         return
-    settings = mailer.settings()
-    _prepare(folder)
-    waiting = mailer.pending(folder)
-    if not waiting:
+    with progress_bar(_("Sending"), 10) as progress:
+        result = notifications.send(folder, progress)
+    _say(result.notices)
+    if not result.waiting:
         out.print(_("Nothing to send: the outbox is empty."), markup=False)
         return
-    if len(waiting) > 10:
-        from rich.progress import Progress
-
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task(_("Sending"), total=len(waiting))
-            result = mailer.send(
-                folder, settings, lambda done, _t: bar.update(task, completed=done)
-            )
-    else:
-        result = mailer.send(folder, settings)
-    for name, why in result.failed:
+    outcome = result.outcome
+    for name, why in outcome.failed:
         err.print(
             _("Not sent, still pending: {name}: {why}").format(name=name, why=why), markup=False
         )
-    for name, refused in result.partial:
+    for name, refused in outcome.partial:
         err.print(
             _("Sent to some recipients only: {name}; still pending for {who}.").format(
                 name=name, who=", ".join(refused)
             ),
             markup=False,
         )
-    left = len(mailer.pending(folder))
     out.print(
         _("{sent} e-mail(s) sent, {left} still pending.").format(
-            sent=len(result.sent) + len(result.partial), left=left
+            sent=len(outcome.sent) + len(outcome.partial), left=result.left
         ),
         markup=False,
     )
-    if result.failed or result.partial:
+    if outcome.failed or outcome.partial:
         raise typer.Exit(1)
 
 
-def _prepare(folder: Path) -> None:
-    """Write the e-mails of events recorded but not yet composed (see notify.materialise)."""
-    from olapcli import notify
-
-    if (folder / notify.OUTBOX / "pending").is_dir():
-        for queued in notify.materialise(folder):
-            if queued.path is None:
-                err.print(notify.say(queued) or "", markup=False)
+def _say(notices: list[Notice]) -> None:
+    for notice in notices:
+        line = notice.text()
+        if line:
+            err.print(line, markup=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from olapcli.cli.common import out, refuse, root, split_list
+from olapcli.cli.common import out, root, split_list
 from olapcli.i18n import _
 
 app = typer.Typer(
@@ -34,29 +34,10 @@ def set_(
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
-    from olapcli.io.load import require_core
-    from olapcli.io.paths import learner_path
-    from olapcli.records import set_plan
+    from olapcli.app.plans import set_plan
 
-    folder = root(ctx)
-    learner_path(folder, learner)
-    core = require_core(folder)
-    if activity not in core.activity_ids():
-        refuse(
-            _("Unknown activity « {id} ».").format(id=activity),
-            _("referentiel.yaml lists the activities of the cohort"),
-        )
     period_list = split_list(periods) if periods is not None else None
-    known = {p.id for p in core.cohort.periods}
-    for p in period_list or []:
-        if p not in known:
-            refuse(
-                _("Unknown period « {id} ».").format(id=p),
-                _("periods of this cohort: {ids}").format(ids=", ".join(sorted(known))),
-            )
-    if ar is None and as_ is None and period_list is None:
-        refuse(_("Nothing to set."), _("give --ar/--no-ar, --as/--no-as or --periods"))
-    entry = set_plan(folder, learner, activity, ar, as_, period_list, commit)
+    entry = set_plan(root(ctx), learner, activity, ar, as_, period_list, commit)
     yes, no = _("yes"), _("no")
     out.print(
         _("Plan of {learner} for {activity}: AR {ar}, AS {as_}, periods {periods}.").format(

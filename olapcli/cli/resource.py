@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from olapcli.cli.common import out, refuse, root
+from olapcli.cli.common import out, root
 from olapcli.i18n import _
 
 app = typer.Typer(
@@ -49,17 +49,11 @@ def add(
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed files.")),
 ) -> None:
-    from olapcli.io.load import core_summary
-    from olapcli.resources import add_resource
+    from olapcli.app.resources import add_resource
 
     folder = root(ctx)
-    if activity not in core_summary(folder).activity_ids():
-        refuse(
-            _("Unknown activity « {id} ».").format(id=activity),
-            _("referentiel.yaml lists the activities of the cohort"),
-        )
     if not title:
-        refuse(_("The resource needs a title."), _("give --title"))
+        title = ""
     added = add_resource(
         folder, activity, title, kind.value, url=url, file=file, learner=learner, commit=commit
     )

@@ -19,10 +19,10 @@ def sync(
     ctx: typer.Context,
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
-    from olapcli import reporters
     from olapcli.app.validate import validate
     from olapcli.io import git
     from olapcli.io.clock import today
+    from olapcli.render import problems as reporters
 
     folder = root(ctx)
     top = git.toplevel(folder)

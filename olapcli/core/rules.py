@@ -133,3 +133,9 @@ def need_state(need: Any, answered_ids: set[str], today: dt.date) -> str:
     if need.due <= today + dt.timedelta(days=SOON_DAYS):
         return "soon"
     return "open"
+
+
+def proposed_level(met: int, required: int) -> str:
+    """The level an evaluation sheet proposes: A when at least *required* of its criteria
+    are met, EC (being acquired) otherwise. R is never proposed: it is a judgement."""
+    return "A" if met >= required else "EC"

@@ -45,7 +45,7 @@ def parse_node(text: str, rel: str) -> tuple[Any, Any, list[Problem]]:
     problems that prevent reading it."""
     import yaml
 
-    from olapcli.io.yamlwrite import forbidden_problem, syntax_problem
+    from olapcli.io.yamlproblems import forbidden_problem, syntax_problem
 
     marker = conflict_problem(text, rel)
     if marker is not None:

@@ -27,18 +27,15 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from email.utils import getaddresses
 from pathlib import Path
 
 from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.io import files as fsio
-from olapcli.notify import OUTBOX
+from olapcli.io import outbox
 
-ENVELOPE = "X-Olap-Envelope-To"
+ENVELOPE = outbox.ENVELOPE
 
 
 @dataclass
@@ -84,39 +81,6 @@ def settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(host, port, security, user, password, env.get("OLAP_SMTP_CAFILE"), timeout)
 
 
-def read(path: Path) -> EmailMessage:
-    """An e-mail of the outbox."""
-    msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
-    assert isinstance(msg, EmailMessage)
-    return msg
-
-
-def envelope(msg: EmailMessage) -> list[str]:
-    """Who the e-mail still has to reach."""
-    if msg[ENVELOPE]:
-        return [a for _n, a in getaddresses([str(msg[ENVELOPE])]) if a]
-    return [
-        a for _n, a in getaddresses([str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])]) if a
-    ]
-
-
-def pending(root: Path) -> list[Path]:
-    """The e-mails waiting, oldest name first (reading creates nothing)."""
-    return sorted((root / OUTBOX / "pending").glob("*.eml"))
-
-
-def sent(root: Path) -> list[Path]:
-    return sorted((root / OUTBOX / "sent").glob("*.eml"))
-
-
-def _lock(root: Path) -> contextlib.AbstractContextManager[None]:
-    """One ``notify send`` at a time per outbox."""
-    from olapcli.io.store import Store
-
-    busy = UserError(_("Another olap notify send is running on this outbox."))
-    return Store(root).lock("outbox", 0, busy)
-
-
 def _connect(s: Settings) -> smtplib.SMTP:
     context = ssl.create_default_context(cafile=s.cafile) if s.security != "none" else None
     smtp: smtplib.SMTP
@@ -144,8 +108,8 @@ def send(root: Path, s: Settings, progress: Callable[[int, int], None] | None = 
     """Deliver every pending e-mail. Connection problems stop the run: what was not
     accepted stays pending."""
     result = Outcome()
-    with _lock(root):
-        files = pending(root)
+    with outbox.send_lock(root):
+        files = outbox.pending(root)
         if not files:
             return result
         try:
@@ -176,9 +140,9 @@ def send(root: Path, s: Settings, progress: Callable[[int, int], None] | None = 
 
 def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
     """Send one e-mail; False when the connection cannot be used any more."""
-    msg = read(path)
-    to = envelope(msg)
-    clean = read(path)
+    msg = outbox.read(path)
+    to = outbox.envelope(msg)
+    clean = outbox.read(path)
     for header in [h for h in clean if h.lower().startswith("x-olap-")]:
         del clean[header]
     sender = [a for _n, a in getaddresses([str(msg["From"] or "")]) if a]

@@ -144,3 +144,23 @@ def parallel_map(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
         if executor is None:
             return [fn(item) for item in items]
         return list(executor.map(fn, items, chunksize=max(20, len(items) // (workers * 8))))
+
+
+def detached(module: str, args: list[str], env: dict[str, str]) -> bool:
+    """Start ``python -m module args`` in a process of its own session, which goes on
+    after this one exits (a fresh process, not a fork: a forked copy would make this one
+    pay for copying its memory as it exits). False when it could not be started."""
+    import subprocess
+
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **env},
+        )
+    except OSError:
+        return False
+    return True

@@ -261,3 +261,15 @@ def positions_in(
         if mark is not None:
             out[loc] = (mark.line + 1, mark.column + 1)
     return out
+
+
+def mapping(text: str | None) -> dict[str, Any] | None:
+    """The mapping a YAML text holds, read leniently (history, merges): None for no text,
+    an empty mapping for a text that cannot be read or is not a mapping."""
+    if text is None:
+        return None
+    try:
+        data = load(text)
+    except Exception:  # any bad text: nothing can be said of it
+        return {}
+    return data if isinstance(data, dict) else {}

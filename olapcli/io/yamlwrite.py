@@ -10,6 +10,7 @@ lock held from read to write.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import itertools
 import re
@@ -21,12 +22,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from olapcli.core.conflicts import conflict_problem
-from olapcli.errors import SUSPECT, Forbidden, Problem, ProblemsError, UserError
+from olapcli.errors import SUSPECT, Forbidden, ProblemsError, UserError
 from olapcli.i18n import _
 from olapcli.io.files import atomic_write, read_text
+from olapcli.io.yamlproblems import forbidden_problem, impossible_date, syntax_problem
 
 
 @dataclass
@@ -211,70 +216,6 @@ def load(path: Path, rel: str) -> Document:
     return Document(path, rel, text, data, indent, guess_null(text))
 
 
-_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w.-])")
-
-
-def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
-    """Where the first date that does not exist (2025-02-30) is in *text*."""
-    import datetime as dt
-
-    for number, line in enumerate(text.splitlines(), 1):
-        for match in _DATE.finditer(line.split("#", 1)[0]):
-            try:
-                dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                return Problem(
-                    rel,
-                    number,
-                    match.start() + 1,
-                    "error",
-                    "invalid-date",
-                    _("invalid date « {value} »").format(value=match.group(0)),
-                    _("write the date as YYYY-MM-DD, e.g. 2026-03-02"),
-                )
-    return Problem(rel, None, None, "error", "yaml", str(exc))
-
-
-def forbidden_problem(rel: str, exc: Forbidden) -> Problem:
-    """The problem reported for an anchor, alias, tag or merge key."""
-    return Problem(
-        rel,
-        exc.line,
-        exc.col,
-        "error",
-        "yaml-construct",
-        _("anchors, aliases, tags and merge keys (&, *, !, <<) are not allowed in olap files"),
-        _("write the value out in full, or put the text in quotes"),
-    )
-
-
-def syntax_problem(rel: str, exc: Any) -> Problem:
-    """The problem for a YAML syntax error (ruamel or PyYAML), 1-based."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
-    col = mark.column + 1 if mark is not None else None
-    what = getattr(exc, "problem", None) or str(exc)
-    if "duplicate key" in str(what) or "duplicate key" in str(exc):
-        return Problem(
-            rel,
-            line,
-            col,
-            "error",
-            "duplicate-key",
-            _("this key appears twice in the same block"),
-            _("keep only one of the two"),
-        )
-    return Problem(
-        rel,
-        line,
-        col,
-        "error",
-        "yaml",
-        _("invalid YAML: {what}").format(what=what),
-        _("check the indentation and the colons on this line and the one before"),
-    )
-
-
 def dump(doc: Document) -> str:
     """The document's text as it would be saved."""
     buf = io.StringIO()
@@ -377,3 +318,75 @@ def block_seq(parent: Any, key: str) -> CommentedSeq:
         parent[key] = seq
     seq.fa.set_block_style()
     return seq
+
+
+# --- values as they are written --------------------------------------------------
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../.olap/schema/{kind}.schema.json\n"
+#: ruamel's YAML 1.2 resolver (the fast reader uses the same table; PyYAML is not
+#: imported on the write path, it costs ``need add`` ~15 ms).
+_RESOLVER: Any = VersionedResolver(version=(1, 2))
+#: strings written unquoted; anything else is double-quoted, as in the sample files.
+_PLAIN = re.compile(r"^[A-Za-z0-9À-ÿ][A-Za-z0-9À-ÿ._/+-]*$")
+
+
+def plain(value: Any) -> Any:
+    """ruamel round-trip objects as plain Python data."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, KeptNull):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def scalar(text: str) -> Any:
+    """*text* as a YAML string scalar, double-quoted when plain would read as another type."""
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
+    if "\n" in text:
+        return LiteralScalarString(text)  # ruamel writes |- when there is no final newline
+    if tag != "tag:yaml.org,2002:str" or not _PLAIN.match(text):
+        return DoubleQuotedScalarString(text)
+    return text
+
+
+def flow_list(items: list[Any]) -> CommentedSeq:
+    """A short list written on one line: ``[entreprise, alternant]``."""
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def new_document_text(fields: dict[str, Any], kind: str) -> str:
+    """The text of a new file of *kind* (``learner``…), with the schema modeline."""
+    buf = io.StringIO()
+    data = new_map({})
+    for key, value in fields.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if isinstance(value, dict):
+            value = new_map(
+                {
+                    k: scalar(v) if isinstance(v, str) else v
+                    for k, v in value.items()
+                    if v is not None
+                }
+            )
+        elif isinstance(value, list):
+            value = flow_list(value)
+        elif isinstance(value, str):
+            value = scalar(value)
+        data[key] = value
+    make_yaml().dump(data, buf)
+    return SCHEMA_LINE.format(kind=kind) + buf.getvalue()

@@ -62,9 +62,9 @@ def test_every_write_command_can_commit(olap):
 
 
 def test_cli_reference_is_current():
-    from olapcli import clidoc
+    from devtools import clidoc
     from tests.conftest import ROOT
 
     assert (ROOT / "docs/cli.md").read_text(encoding="utf-8") == clidoc.render(), (
-        "run: python -m olapcli.clidoc > docs/cli.md"
+        "run: python -m devtools.clidoc > docs/cli.md"
     )

@@ -1,6 +1,6 @@
 """JSON Schemas of the file formats, generated from the models.
 
-``python -m olapcli.schemagen DIR…`` writes them; a test fails when the
+``python -m devtools.schemagen DIR…`` writes them; a test fails when the
 committed copies (``schema/`` and ``sample-cohort/.olap/schema/``) are stale.
 """
 

@@ -18,15 +18,15 @@ def _load(text: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _by_id(items: Any) -> dict[str, dict[str, Any]]:
+def by_id(items: Any) -> dict[str, dict[str, Any]]:
     if not isinstance(items, list):
         return {}
     return {str(i.get("id")): i for i in items if isinstance(i, dict)}
 
 
-def describe(before: str | None, after: str | None) -> list[str]:
-    """Sentences for what changed from *before* to *after* (texts of one learner file)."""
-    old, new = _load(before), _load(after)
+def describe(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """Sentences for what changed from *before* to *after* (data of one learner file)."""
+    old, new = before or {}, after or {}
     lines: list[str] = []
     if before is None and after is not None:
         lines.append(
@@ -36,7 +36,7 @@ def describe(before: str | None, after: str | None) -> list[str]:
         )
     if after is None:
         return [_("learner file deleted")]
-    old_needs, new_needs = _by_id(old.get("needs")), _by_id(new.get("needs"))
+    old_needs, new_needs = by_id(old.get("needs")), by_id(new.get("needs"))
     for nid, need in new_needs.items():
         if nid not in old_needs:
             lines.append(
@@ -54,7 +54,7 @@ def describe(before: str | None, after: str | None) -> list[str]:
             lines.append(_("need {id} changed: {fields}").format(id=nid, fields=", ".join(changed)))
     for nid in old_needs.keys() - new_needs.keys():
         lines.append(_("need removed {id}").format(id=nid))
-    old_ev, new_ev = _by_id(old.get("evaluations")), _by_id(new.get("evaluations"))
+    old_ev, new_ev = by_id(old.get("evaluations")), by_id(new.get("evaluations"))
     for eid, ev in new_ev.items():
         if eid not in old_ev:
             lines.append(

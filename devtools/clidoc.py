@@ -1,4 +1,4 @@
-"""docs/cli.md, made from the commands' own help: ``python -m olapcli.clidoc``."""
+"""docs/cli.md, made from the commands' own help: ``python -m devtools.clidoc``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def render() -> str:
 
     root = typer.main.get_command(app)
     heading = _("Commands")
-    lines = [f"# olap — {heading}", "", "<!-- python -m olapcli.clidoc > docs/cli.md -->", ""]
+    lines = [f"# olap — {heading}", "", "<!-- python -m devtools.clidoc > docs/cli.md -->", ""]
     for path, cmd in _commands(root, []):
         title = " ".join(["olap", *path])
         lines += [f"## `{title}`", ""]

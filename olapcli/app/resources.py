@@ -17,8 +17,8 @@ from typing import Any
 from olapcli.core.layout import LEARNERS_DIR, RESOURCES_DIR
 from olapcli.errors import UserError
 from olapcli.i18n import _
-from olapcli.io import files as fsio
-from olapcli.io import yamlwrite as store
+from olapcli.io import files, yamlwrite
+from olapcli.io.load import core_summary
 
 SCHEMA_LINE = "# yaml-language-server: $schema={up}.olap/schema/resources.schema.json\n"
 
@@ -81,8 +81,15 @@ def add_resource(
 ) -> Added:
     """Record a link or a file for *activity*; refused (nothing written) on bad input."""
     from olapcli.core.model import ResourceFile
-    from olapcli.records import plain, scalar
+    from olapcli.io.yamlwrite import plain, scalar
 
+    if activity not in core_summary(root).activity_ids():
+        raise UserError(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("referentiel.yaml lists the activities of the cohort"),
+        )
+    if not title.strip():
+        raise UserError(_("The resource needs a title."), _("give --title"))
     if (url is None) == (file is None):
         raise UserError(_("Give either --url or --file."))
     if url is not None and not is_web_link(url):
@@ -92,8 +99,6 @@ def add_resource(
         )
     if file is not None and not file.is_file():
         raise UserError(_("File not found: {path}").format(path=file))
-    if not title.strip():
-        raise UserError(_("The resource needs a title."), _("give --title"))
     if learner is None:
         base, up = root, "../"
         rel_yaml = f"{RESOURCES_DIR}/{activity}.yaml"
@@ -109,13 +114,15 @@ def add_resource(
         from olapcli.io import git
 
         git.require_repo(root)
-    with fsio.repo_lock(root):
+    with files.repo_lock(root):
         path = root / rel_yaml
         if path.exists():
-            doc = store.load(path, rel_yaml)
+            doc = yamlwrite.load(path, rel_yaml)
         else:
             text = SCHEMA_LINE.format(up=up) + f'activity: "{activity}"\nresources: []\n'
-            doc = store.Document(path, rel_yaml, "", store.make_yaml().load(text), (2, 4, 2))
+            doc = yamlwrite.Document(
+                path, rel_yaml, "", yamlwrite.make_yaml().load(text), (2, 4, 2)
+            )
         entry: dict[str, Any] = {"title": scalar(title.strip()), "kind": kind}
         copy_to: Path | None = None
         if url is not None:
@@ -126,7 +133,7 @@ def add_resource(
             entry["file"] = scalar(copy_to.name)
             if present:
                 copy_to = None
-        store.append_item(store.block_seq(doc.data, "resources"), store.new_map(entry))
+        yamlwrite.append_item(yamlwrite.block_seq(doc.data, "resources"), yamlwrite.new_map(entry))
         from pydantic import ValidationError
 
         try:
@@ -146,9 +153,9 @@ def add_resource(
         try:
             if copy_to is not None:
                 copy_to.parent.mkdir(parents=True, exist_ok=True)
-                fsio.atomic_write_bytes(copy_to, file.read_bytes())  # type: ignore[union-attr]
+                files.atomic_write_bytes(copy_to, file.read_bytes())  # type: ignore[union-attr]
                 written.append(copy_to)
-            fsio.atomic_write(path, store.dump(doc))
+            files.atomic_write(path, yamlwrite.dump(doc))
             if commit:
                 from olapcli.io import git
 
@@ -163,7 +170,7 @@ def add_resource(
             for extra in written:
                 extra.unlink(missing_ok=True)
             if before:
-                fsio.atomic_write(path, before)
+                files.atomic_write(path, before)
             else:
                 path.unlink(missing_ok=True)
             raise

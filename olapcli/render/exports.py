@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
@@ -59,10 +58,3 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
-
-
-def write(path: Path, data: bytes) -> None:
-    """Write an export atomically."""
-    from olapcli.io.files import atomic_write_bytes
-
-    atomic_write_bytes(path, data)

@@ -1,0 +1,367 @@
+"""The imminent needs: record one, record the steps of its cycle, list them.
+
+Recording a need is the most frequent write (``olap need add``, and the web's
+« pop-up »), so its usual path is light: the core files come as a summary from olap's
+cache, the new need is checked by the model's rules written out here
+(:func:`need_input_errors`, held to the model by a test), and its lines are appended
+as text, kept only when parsing proves the result (:mod:`olapcli.io.textedit`).
+Neither pydantic nor ruamel.yaml is imported then; anything unusual takes the
+round-trip path, which validates the whole file (:mod:`olapcli.app.edit`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from olapcli.core import ids, rules
+from olapcli.errors import UserError
+from olapcli.i18n import _
+from olapcli.io import files, yamlread
+from olapcli.io.paths import learner_path
+from olapcli.io.store import Store
+
+if TYPE_CHECKING:
+    from olapcli.app.notify import Notice
+    from olapcli.core.summary import Summary
+
+#: the form of an id (model.Id), for the hand checks of a new need
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+#: the steps of a need's cycle after it is recorded, in order
+STEPS = ("prepared", "applied", "valorised", "advantage")
+
+
+@dataclass
+class NeedInput:
+    """What is given to record an imminent need: every field but the resources is
+    required (the « pop-up » of Annexe 6)."""
+
+    activity: str
+    marked_by: list[str]
+    identified: dt.date
+    due: dt.date
+    detail: str
+    practice: str = rules.DEFAULT_PRACTICE
+    company: str | None = None
+    resources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NeedView:
+    """A need as it was stored."""
+
+    id: str
+    activity: str
+    practice: str
+    marked_by: list[str]
+    identified: dt.date
+    due: dt.date
+    detail: str
+    company: str | None = None
+    resources: list[str] = field(default_factory=list)
+    steps: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Recorded:
+    """What recording a need or a step did: the need, what the command should say, and
+    the e-mail prepared for the three actors."""
+
+    learner: str
+    need: NeedView
+    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def form(root: Path, learner_id: str) -> Summary:
+    """What a front door needs to ask for a need (the référentiel's groups and their
+    questions, the practices, the imminence window); refused for an unknown learner
+    before any question is asked."""
+    from olapcli.io.load import core_summary
+
+    learner_path(root, learner_id)
+    return core_summary(root)
+
+
+def need_input_errors(inp: NeedInput) -> list[str]:
+    """What the model would refuse in *inp* (the rules of ``model.Need``, by hand): the
+    usual path checks a new need with these instead of importing pydantic, too slow to
+    start; a test holds them to the model."""
+    errors = []
+    if not ID_PATTERN.match(inp.activity):
+        errors.append("activity")
+    if not ID_PATTERN.match(inp.practice):
+        errors.append("practice")
+    if (
+        not inp.marked_by
+        or len(set(inp.marked_by)) != len(inp.marked_by)
+        or any(a not in rules.ACTORS for a in inp.marked_by)
+    ):
+        errors.append("marked_by")
+    if not inp.detail:
+        errors.append("detail")
+    if any(not r for r in inp.resources):
+        errors.append("resources")
+    return errors
+
+
+def check_activity(core: Summary, activity: str) -> None:
+    """Refuse (exit 2) a sub-activity the référentiel does not have, naming close ones."""
+    activities = core.activity_ids()
+    if activity not in activities:
+        close = difflib.get_close_matches(activity, sorted(activities), n=3)
+        raise UserError(
+            _("Unknown activity « {id} ».").format(id=activity),
+            _("did you mean: {ids}?").format(ids=", ".join(close))
+            if close
+            else _("referentiel.yaml lists the activities of the cohort"),
+        )
+
+
+def check_need(core: Summary, inp: NeedInput) -> list[str]:
+    """Refuse (exit 2) what the cohort does not allow in *inp*; the warnings to say
+    (a need that is not imminent)."""
+    check_activity(core, inp.activity)
+    if inp.practice not in core.practices:
+        raise UserError(
+            _("Unknown practice « {id} ».").format(id=inp.practice),
+            _("practices of this cohort: {ids}").format(ids=", ".join(core.practices)),
+        )
+    for url in inp.resources:
+        if not url.startswith(("http://", "https://")):
+            raise UserError(
+                _("« {url} » is not a web link.").format(url=url),
+                _("only http:// and https:// links are accepted"),
+            )
+    if rules.due_before_identified(inp.identified, inp.due):
+        raise UserError(
+            _("The due date {due} is before the date identified {ident}.").format(
+                due=inp.due, ident=inp.identified
+            ),
+            _("a need is identified before it must be met: check both dates"),
+        )
+    wrong = need_input_errors(inp)
+    if wrong:
+        raise UserError(
+            _("The need cannot be recorded: invalid {fields}.").format(fields=", ".join(wrong))
+        )
+    if not rules.imminent(inp.identified, inp.due, core.imminence_days):
+        return [
+            _(
+                "Warning: due {n} days after it was identified; an imminent need is met "
+                "within {max} days."
+            ).format(n=rules.lead_days(inp.identified, inp.due), max=core.imminence_days)
+        ]
+    return []
+
+
+def add_need(
+    root: Path, learner_id: str, inp: NeedInput, commit: bool = False, notify: bool = True
+) -> Recorded:
+    """Record an imminent need of the learner's company; with *notify*, prepare the
+    e-mail to the three actors."""
+    warnings = check_need(form(root, learner_id), inp)
+    message = _("Imminent need for {learner}: activity {activity}, due {due}").format(
+        learner=learner_id, activity=inp.activity, due=inp.due
+    )
+    need = _append(root, learner_id, inp, message if commit else None)
+    done = Recorded(learner_id, need, warnings)
+    if notify:
+        from olapcli.app import notify as notifications
+
+        done.notices = notifications.announce(
+            root, [notifications.Event("need", learner_id, need.id)]
+        )
+    return done
+
+
+def _append(root: Path, learner_id: str, inp: NeedInput, commit: str | None) -> NeedView:
+    """Append the need to the learner's file, by the text path when it can be proven."""
+    if commit is not None:
+        from olapcli.io import git
+
+        git.require_repo(root)
+    view = NeedView(
+        "",
+        inp.activity,
+        inp.practice,
+        list(inp.marked_by),
+        inp.identified,
+        inp.due,
+        inp.detail,
+        inp.company,
+        list(inp.resources),
+    )
+    with files.repo_lock(root):
+        path, rel = learner_path(root, learner_id)
+        before = files.read_text(path, rel)
+        if Store(root).known_valid(before):
+            from olapcli.app.edit import finish_write
+            from olapcli.io import textedit
+
+            old = yamlread.load(before)
+            taken = {str(n.get("id")) for n in old.get("needs") or [] if isinstance(n, dict)}
+            view.id = new_id("b", inp.identified, taken)
+            after = textedit.append_need(before, old, _need_dict(view))
+            if after is not None:
+                finish_write(root, path, before, after, commit)
+                return view
+        from olapcli.app.edit import edit_locked, ids_in
+        from olapcli.io import yamlwrite
+
+        with edit_locked(root, path, rel, commit, entry_checked=True) as doc:
+            needs = yamlwrite.block_seq(doc.data, "needs")
+            view.id = new_id("b", inp.identified, ids_in(needs))
+            yamlwrite.append_item(needs, need_map(view.id, inp))
+    return view
+
+
+def new_id(prefix: str, day: dt.date, taken: set[str]) -> str:
+    """A record id not in *taken* (see :func:`olapcli.core.ids.record_id`)."""
+    made = ids.record_id(prefix, day)
+    while made in taken:
+        made = ids.record_id(prefix, day)
+    return made
+
+
+def _need_dict(view: NeedView) -> dict[str, Any]:
+    """The need as plain data, in the file's key order."""
+    need: dict[str, Any] = {
+        "id": view.id,
+        "activity": view.activity,
+        "practice": view.practice,
+        "marked_by": list(view.marked_by),
+        "identified": view.identified,
+        "due": view.due,
+        "detail": view.detail,
+    }
+    if view.company:
+        need["company"] = view.company
+    if view.resources:
+        need["resources"] = list(view.resources)
+    return need
+
+
+def need_map(need_id: str, inp: NeedInput) -> Any:
+    """The YAML mapping of a new need, keys in the documented order."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    from olapcli.io.yamlwrite import flow_list, new_map, scalar
+
+    items: dict[str, Any] = {
+        "id": need_id,
+        "activity": scalar(inp.activity),
+        "practice": scalar(inp.practice),
+        "marked_by": flow_list(inp.marked_by),
+        "identified": inp.identified,
+        "due": inp.due,
+        "detail": scalar(inp.detail),
+    }
+    if inp.company:
+        items["company"] = scalar(inp.company)
+    if inp.resources:
+        items["resources"] = CommentedSeq([scalar(r) for r in inp.resources])
+    return new_map(items)
+
+
+def step_need(
+    root: Path,
+    learner_id: str,
+    need_id: str,
+    steps: dict[str, Any],
+    commit: bool = False,
+    notify: bool = True,
+) -> Recorded:
+    """Record steps of a need's cycle (prepared, applied, valorised dates; the advantage
+    negotiated); with *notify*, prepare the e-mails of the steps the actors are told of."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from olapcli.app.edit import editing, find_item
+    from olapcli.io.yamlwrite import plain, scalar
+
+    steps = {k: v for k, v in steps.items() if k in STEPS and v not in (None, "")}
+    if not steps:
+        raise UserError(
+            _("Nothing to record."), _("give --prepared, --applied, --valorised or --advantage")
+        )
+    message = _("Need {need} of {learner}: steps {steps}").format(
+        need=need_id, learner=learner_id, steps=", ".join(steps)
+    )
+    with editing(root, learner_id, message if commit else None) as doc:
+        _i, need = find_item(doc, "needs", need_id)
+        current = need.get("steps")
+        if not isinstance(current, CommentedMap):
+            current = CommentedMap()
+            need["steps"] = current
+        for key in STEPS:
+            if key in steps:
+                value = steps[key]
+                current[key] = scalar(value) if isinstance(value, str) else value
+        data = plain(need)
+    view = NeedView(
+        str(data["id"]),
+        str(data["activity"]),
+        str(data.get("practice", rules.DEFAULT_PRACTICE)),
+        list(data.get("marked_by") or []),
+        data["identified"],
+        data["due"],
+        str(data["detail"]),
+        data.get("company"),
+        list(data.get("resources") or []),
+        dict(data.get("steps") or {}),
+    )
+    done = Recorded(learner_id, view)
+    if notify:
+        from olapcli.app import notify as notifications
+
+        events = [
+            notifications.Event("step", learner_id, view.id, s)
+            for s in notifications.ANNOUNCED_STEPS
+            if s in steps
+        ]
+        done.notices = notifications.announce(root, events)
+    return done
+
+
+@dataclass
+class NeedRow:
+    """A need in a list, with its learner and its state."""
+
+    learner: str
+    need: Any  # model.Need
+    open: bool
+    state: str  # open | soon | late | "" (evaluated)
+
+
+def list_needs(
+    root: Path,
+    today: dt.date,
+    learner_id: str | None = None,
+    only_open: bool = False,
+    overdue: bool = False,
+    due_within: int | None = None,
+) -> list[NeedRow]:
+    """The needs of the cohort (or of one learner), by due date: all of them, or only the
+    open ones, the overdue ones, those due within *due_within* days."""
+    from olapcli.io.load import valid_learners
+
+    rows = []
+    for _rel, learner in valid_learners(root, learner_id):
+        answered = rules.answered(learner.evaluations)
+        for need in learner.needs:
+            is_open = need.id not in answered
+            if (only_open or overdue or due_within is not None) and not is_open:
+                continue
+            if overdue and not need.due < today:
+                continue
+            if due_within is not None and not (
+                today <= need.due <= today + dt.timedelta(days=due_within)
+            ):
+                continue
+            rows.append(NeedRow(learner.id, need, is_open, rules.need_state(need, answered, today)))
+    rows.sort(key=lambda r: (r.need.due, r.learner))
+    return rows

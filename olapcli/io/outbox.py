@@ -1,0 +1,120 @@
+"""The outbox: ``outbox/`` in the cohort's working tree, never committed.
+
+``pending/NAME.event`` notes an event whose e-mail is still to be written (cheap, by
+the recording command); ``pending/NAME.eml`` is an e-mail waiting to be sent;
+``sent/NAME.eml`` one the server accepted. NAME is the event's stable name, so the
+same event is never queued twice. The locks that keep two writers or two senders
+apart live in olap's cache folder, never in the working tree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any
+
+from olapcli.errors import UserError
+from olapcli.i18n import _
+from olapcli.io.files import atomic_write, atomic_write_bytes
+from olapcli.io.store import Store
+
+OUTBOX = "outbox"
+#: header of an e-mail only partly accepted: who it still has to reach
+ENVELOPE = "X-Olap-Envelope-To"
+
+
+def folder(root: Path) -> Path:
+    """The outbox folder, created with a .gitignore so it is never committed."""
+    box = root / OUTBOX
+    for sub in ("pending", "sent"):
+        (box / sub).mkdir(parents=True, exist_ok=True)
+    ignore = box / ".gitignore"
+    if not ignore.exists():
+        atomic_write(ignore, "# olap: e-mails waiting or sent, never committed\n*\n")
+    return box
+
+
+def known(root: Path, name: str) -> bool:
+    """Was the event *name* noted, written or sent already?"""
+    box = root / OUTBOX
+    return any(
+        (box / sub / f"{name}{ext}").exists()
+        for sub, ext in (("pending", ".eml"), ("pending", ".event"), ("sent", ".eml"))
+    )
+
+
+def note(root: Path, name: str, record: dict[str, Any]) -> Path:
+    """Note the event *name* (its *record*) as waiting for its e-mail; the path the
+    e-mail will have."""
+    box = folder(root)
+    atomic_write(box / "pending" / f"{name}.event", json.dumps(record))
+    return box / "pending" / f"{name}.eml"
+
+
+def noted(root: Path) -> list[tuple[Path, dict[str, Any] | None]]:
+    """The events waiting for their e-mail: (marker, record), None for a marker that is
+    not olap's."""
+    out: list[tuple[Path, dict[str, Any] | None]] = []
+    for marker in sorted((root / OUTBOX / "pending").glob("*.event")):
+        try:
+            record = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        out.append((marker, record if isinstance(record, dict) else None))
+    return out
+
+
+def written(root: Path, name: str) -> bool:
+    """Is the e-mail of *name* written (waiting or sent)?"""
+    return (root / OUTBOX / "pending" / f"{name}.eml").exists() or (
+        root / OUTBOX / "sent" / f"{name}.eml"
+    ).exists()
+
+
+def write(root: Path, name: str, data: bytes) -> Path:
+    """Put the e-mail *name* in the outbox, waiting to be sent."""
+    path = folder(root) / "pending" / f"{name}.eml"
+    atomic_write_bytes(path, data)
+    return path
+
+
+def pending(root: Path) -> list[Path]:
+    """The e-mails waiting, oldest name first (reading creates nothing)."""
+    return sorted((root / OUTBOX / "pending").glob("*.eml"))
+
+
+def sent(root: Path) -> list[Path]:
+    """The e-mails sent."""
+    return sorted((root / OUTBOX / "sent").glob("*.eml"))
+
+
+def read(path: Path) -> EmailMessage:
+    """An e-mail of the outbox."""
+    msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert isinstance(msg, EmailMessage)
+    return msg
+
+
+def envelope(msg: EmailMessage) -> list[str]:
+    """Who the e-mail still has to reach."""
+    if msg[ENVELOPE]:
+        return [a for _n, a in getaddresses([str(msg[ENVELOPE])]) if a]
+    return [
+        a for _n, a in getaddresses([str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])]) if a
+    ]
+
+
+def compose_lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    """Held while e-mails are written, as long as it takes."""
+    return Store(root).lock("outbox-compose", None)
+
+
+def send_lock(root: Path) -> contextlib.AbstractContextManager[None]:
+    """One ``olap notify send`` at a time per outbox."""
+    busy = UserError(_("Another olap notify send is running on this outbox."))
+    return Store(root).lock("outbox", 0, busy)

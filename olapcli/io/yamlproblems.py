@@ -1,0 +1,74 @@
+"""The problems reported for YAML that cannot be read: a syntax error, a forbidden
+construct (anchor, alias, tag, merge key), a date that does not exist. Both YAML paths
+(fast read, round-trip write) report them the same way, 1-based."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from olapcli.errors import Forbidden, Problem
+from olapcli.i18n import _
+
+_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{2})-(\d{2})(?![\w.-])")
+
+
+def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
+    """Where the first date that does not exist (2025-02-30) is in *text*."""
+    import datetime as dt
+
+    for number, line in enumerate(text.splitlines(), 1):
+        for match in _DATE.finditer(line.split("#", 1)[0]):
+            try:
+                dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return Problem(
+                    rel,
+                    number,
+                    match.start() + 1,
+                    "error",
+                    "invalid-date",
+                    _("invalid date « {value} »").format(value=match.group(0)),
+                    _("write the date as YYYY-MM-DD, e.g. 2026-03-02"),
+                )
+    return Problem(rel, None, None, "error", "yaml", str(exc))
+
+
+def forbidden_problem(rel: str, exc: Forbidden) -> Problem:
+    """The problem reported for an anchor, alias, tag or merge key."""
+    return Problem(
+        rel,
+        exc.line,
+        exc.col,
+        "error",
+        "yaml-construct",
+        _("anchors, aliases, tags and merge keys (&, *, !, <<) are not allowed in olap files"),
+        _("write the value out in full, or put the text in quotes"),
+    )
+
+
+def syntax_problem(rel: str, exc: Any) -> Problem:
+    """The problem for a YAML syntax error (ruamel or PyYAML), 1-based."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    what = getattr(exc, "problem", None) or str(exc)
+    if "duplicate key" in str(what) or "duplicate key" in str(exc):
+        return Problem(
+            rel,
+            line,
+            col,
+            "error",
+            "duplicate-key",
+            _("this key appears twice in the same block"),
+            _("keep only one of the two"),
+        )
+    return Problem(
+        rel,
+        line,
+        col,
+        "error",
+        "yaml",
+        _("invalid YAML: {what}").format(what=what),
+        _("check the indentation and the colons on this line and the one before"),
+    )

@@ -1,0 +1,208 @@
+"""The notification e-mails, composed: a text and an HTML part from Jinja templates, the
+headers made so that no value can add a header or a recipient, the address lists
+proven faithful before the bytes are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+from olapcli.core.events import Event
+from olapcli.i18n import _
+
+_HEADER_JUNK = re.compile(r"[\r\n\x00]+")
+
+
+def clean_header(value: object) -> str:
+    """A header value with no CR, LF or NUL (no header injection), spaces trimmed."""
+    return _HEADER_JUNK.sub(" ", str(value)).strip()
+
+
+@dataclass
+class Mail:
+    """Everything the e-mail of an event says, gathered from the cohort's files."""
+
+    event: Event
+    cohort: dict[str, Any]
+    learner: dict[str, Any]
+    need: dict[str, Any] | None
+    evaluation: dict[str, Any] | None
+    activity: dict[str, Any]
+    #: the activity's shared resources
+    shared: list[dict[str, Any]]
+    #: (name, address) of the learner and the tutor
+    to: list[tuple[str, str]]
+    #: (name, address) of the learner's trainers
+    cc: list[tuple[str, str]]
+    sender: str
+    now: dt.datetime
+
+
+def person(first: Any, last: Any) -> str:
+    """« first last », leaving out what is missing."""
+    return " ".join(str(x) for x in (first, last) if x)
+
+
+def _address(name: str, email: Any) -> Any:
+    """An ``Address``, or None when *email* is not a usable address."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    if not isinstance(email, str) or "@" not in email:
+        return None
+    try:
+        user, domain = email.strip().rsplit("@", 1)
+        return Address(display_name=clean_header(name), username=user, domain=domain)
+    except (ValueError, IndexError, HeaderParseError):
+        return None
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+
+def compose(mail: Mail) -> EmailMessage:
+    """The e-mail of *mail*: a text part and an HTML part, from the templates
+    ``notify.txt.j2`` and ``notify.html.j2``."""
+    from email.utils import format_datetime
+
+    from olapcli.render import render
+
+    event, cohort, learner = mail.event, mail.cohort, mail.learner
+    need, evaluation, activity = mail.need, mail.evaluation, mail.activity
+    # every key the templates read, present (the templates treat a missing key as a bug)
+    if need is not None:
+        given = need.get("steps")
+        steps: dict[str, Any] = given if isinstance(given, dict) else {}
+        need = {
+            **dict.fromkeys(("company", "resources", "marked_by", "practice")),
+            **need,
+            "steps": {**dict.fromkeys(("prepared", "applied", "valorised", "advantage")), **steps},
+        }
+    if evaluation is not None:
+        evaluation = {**dict.fromkeys(("comment", "need", "criteria")), **evaluation}
+    activity_id = str((evaluation or need or {}).get("activity", ""))
+    formation = (cohort.get("formation") or {}).get("name", "")
+    centre = (cohort.get("formation") or {}).get("centre") or formation
+    practices = {str(p.get("id")): p.get("label") for p in cohort.get("practices") or []}
+    learner_name = person(learner.get("first_name"), learner.get("last_name"))
+    tutor = learner.get("tutor") or {}
+    to = [a for a in (_address(n, e) for n, e in mail.to) if a]
+    cc = [a for a in (_address(n, e) for n, e in mail.cc) if a]
+
+    title = f"{activity_id} {activity.get('title', '')}".strip()
+    subject = {
+        "need": _("Imminent need for {learner}: {activity}, due {due}"),
+        "eval": _("Evaluation of {learner}: {activity}, level {level}"),
+        "step": _("Need of {learner} {step}: {activity}"),
+    }[event.kind].format(
+        learner=learner_name,
+        activity=title,
+        due=_iso((need or {}).get("due")),
+        level=(evaluation or {}).get("level", ""),
+        step={"applied": _("applied"), "valorised": _("valorised")}.get(event.step or "", ""),
+    )
+    context = {
+        "event": event,
+        "formation": formation,
+        "centre": centre,
+        "learner": learner,
+        "learner_name": learner_name,
+        "company": (learner.get("company") or {}).get("name", ""),
+        "tutor_name": person(tutor.get("first_name"), tutor.get("last_name")),
+        "activity": activity,
+        "title": title,
+        "need": need,
+        "evaluation": evaluation,
+        "practice": practices.get(str((need or {}).get("practice", "qualite")), ""),
+        "shared": mail.shared,
+        "iso": _iso,
+        "actor": _actor,
+        "actors": lambda names: ", ".join(_actor(n) for n in names or []),
+        "level_name": _level,
+        "link": _link,
+    }
+    sender = mail.sender
+    msg = EmailMessage()
+    msg["Subject"] = clean_header(f"[{formation}] {subject}" if formation else subject)
+    msg["From"] = _address(centre or "olap", sender) or clean_header(sender)
+    if to:
+        msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Date"] = format_datetime(mail.now.replace(microsecond=0))
+    msg["Message-ID"] = message_id(event, cohort, str(sender))
+    msg["X-Olap-Event"] = event.name
+    msg.set_content(render("notify.txt.j2", **context))
+    msg.add_alternative(render("notify.html.j2", **context), subtype="html")
+    return msg
+
+
+def message_id(event: Event, cohort: dict[str, Any], sender: str) -> str:
+    """The same for the same event of the same cohort, on every clone."""
+    formation = (cohort.get("formation") or {}).get("name", "")
+    cohort_tag = hashlib.blake2b(
+        f"{formation}\0{cohort.get('start')}".encode(), digest_size=5
+    ).hexdigest()
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "olap.invalid"
+    return clean_header(f"<{event.name}.{cohort_tag}@{domain}>")
+
+
+def _link(url: Any) -> str:
+    """*url* when it is an http(s) address safe to link from an e-mail, else ""."""
+    from olapcli.render.filters import safe_href
+
+    text = str(url or "").strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return ""
+    return "" if safe_href(text) == "#" else safe_href(text)
+
+
+def _actor(name: Any) -> str:
+    return {
+        "entreprise": _("the company"),
+        "formateur": _("the trainer"),
+        "alternant": _("the learner"),
+    }.get(str(name), str(name))
+
+
+def _level(level: Any) -> str:
+    return {
+        "A": _("A (autonomous)"),
+        "EC": _("EC (being acquired)"),
+        "R": _("R (resource for peers)"),
+    }.get(str(level), str(level))
+
+
+def serialise(msg: Any, recipients: list[str]) -> bytes:
+    """The bytes of *msg*, proven to address exactly *recipients*.
+
+    Python's e-mail folding can garble an address list whose names need
+    encoding when it folds the line (the comma between two addresses gets
+    encoded and the second address is lost). Lines are therefore folded only
+    at RFC 5322's hard limit, and the result is read back: if an address is
+    still lost, the lists are written again without the names."""
+    from email import policy
+    from email.parser import BytesParser
+
+    def read_back(data: bytes) -> list[str]:
+        back = BytesParser(policy=policy.default).parsebytes(data)
+        return [a.addr_spec for h in ("To", "Cc") for a in (back[h].addresses if back[h] else ())]
+
+    long_lines = msg.policy.clone(max_line_length=998)
+    data: bytes = msg.as_bytes(policy=long_lines)
+    if read_back(data) == recipients:
+        return data
+    for header in ("To", "Cc"):
+        if msg[header]:
+            plain = [a.addr_spec for a in msg[header].addresses]
+            del msg[header]
+            msg[header] = ", ".join(plain)
+    data = msg.as_bytes(policy=long_lines)
+    if read_back(data) != recipients:
+        raise ValueError("the e-mail's address lists cannot be written faithfully")
+    return data
