@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from olapcli import report
+from olapcli.app import report
 from olapcli.core.derive import metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief, NeedBrief, capitalised_words
 from olapcli.core.derive.redact import Redactor
@@ -93,7 +93,7 @@ def test_a_child_never_asked_is_stopped():
 
 
 def test_the_statistician_agrees_with_statistics(cohort_dir):
-    from olapcli.report import load_one
+    from olapcli.app.report import load_one
 
     data, learners = load_one(cohort_dir)
     table = metrics.rows(data.cohort, learners)

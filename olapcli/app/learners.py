@@ -79,10 +79,9 @@ def existing(root: Path) -> list[dict[str, Any]]:
 
     out = []
     for rel in learner_files(root):
-        try:
-            data = mapping((root / rel).read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError):
-            data = {}
+        raw = files.read_bytes(root / rel)
+        data = mapping(raw.decode("utf-8", "replace")) if raw is not None else None
+        data = data or {}
         out.append(
             {
                 "id": Path(rel).stem,
@@ -196,7 +195,7 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
         try:
             for learner_id, text in planned:
                 path = root / LEARNERS_DIR / f"{learner_id}.yaml"
-                if path.exists():  # appeared since we looked: never overwrite
+                if files.exists(path):  # appeared since we looked: never overwrite
                     raise UserError(_("{path} already exists.").format(path=path))
                 files.atomic_write(path, text)
                 written.append(path)
@@ -207,7 +206,7 @@ def create(root: Path, new: list[NewLearner], commit: bool) -> list[str]:
                 git.commit(root, written, _("Learners added: {names}").format(names=names))
         except BaseException:
             for path in written:
-                path.unlink(missing_ok=True)
+                files.remove(path)
             raise
     return [i for i, _t in planned]
 

@@ -24,7 +24,7 @@ from typing import Any
 from olapcli.core.events import ANNOUNCED_STEPS, Event, events_between
 from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
 from olapcli.i18n import _
-from olapcli.io import outbox, yamlread
+from olapcli.io import files, outbox, yamlread
 
 __all__ = ["ANNOUNCED_STEPS", "Event", "Notice", "announce", "materialise", "queue", "since"]
 
@@ -98,13 +98,7 @@ class Files:
 def working_tree(root: Path) -> Files:
     """The files of the working tree."""
 
-    def read(rel: str) -> bytes | None:
-        try:
-            return (root / rel).read_bytes()
-        except OSError:
-            return None
-
-    return Files(read)
+    return Files(lambda rel: files.read_bytes(root / rel))
 
 
 def _find(items: Any, item_id: str) -> dict[str, Any] | None:
@@ -257,7 +251,7 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
 
     files = files or working_tree(root)
     done: list[Notice] = []
-    if not (root / outbox.OUTBOX / "pending").is_dir():
+    if not outbox.exists(root):
         return done
     with outbox.compose_lock(root):
         for marker, record in outbox.noted(root):
@@ -265,13 +259,13 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                 assert record is not None
                 event = Event(record["kind"], record["learner"], record["item"], record.get("step"))
             except (AssertionError, KeyError, TypeError):
-                marker.unlink(missing_ok=True)  # not olap's: dropped
+                outbox.drop(marker)  # not olap's: dropped
                 continue
             if not outbox.written(root, event.name):
                 try:
                     msg, missing = compose(files, event)
                 except LookupError:
-                    marker.unlink(missing_ok=True)
+                    outbox.drop(marker)
                     done.append(Notice(event, None, skipped=_("not found in the files")))
                     continue
                 recipients = [
@@ -279,7 +273,7 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                 ]
                 path = outbox.write(root, event.name, serialise(msg, recipients))
                 done.append(Notice(event, path, recipients, missing))
-            marker.unlink(missing_ok=True)
+            outbox.drop(marker)
     return done
 
 

@@ -7,7 +7,6 @@ where the learner and the trainer both deposit.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -53,22 +52,6 @@ def safe_name(name: str) -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
-def _target(files_dir: Path, source: Path) -> tuple[Path, bool]:
-    """Where *source* goes in *files_dir*, and whether the same file is already there."""
-    data = source.read_bytes()
-    digest = hashlib.sha256(data).digest()
-    name = safe_name(source.name)
-    candidate = files_dir / name
-    n = 2
-    while candidate.exists():
-        if hashlib.sha256(candidate.read_bytes()).digest() == digest:
-            return candidate, True
-        stem, dot, ext = name.rpartition(".")
-        candidate = files_dir / (f"{stem}-{n}.{ext}" if dot else f"{name}-{n}")
-        n += 1
-    return candidate, False
-
-
 def add_resource(
     root: Path,
     activity: str,
@@ -97,7 +80,8 @@ def add_resource(
             _("« {url} » is not a web link.").format(url=url),
             _("only http:// and https:// links are accepted"),
         )
-    if file is not None and not file.is_file():
+    data = files.read_bytes(file) if file is not None and files.is_file(file) else None
+    if file is not None and data is None:
         raise UserError(_("File not found: {path}").format(path=file))
     if learner is None:
         base, up = root, "../"
@@ -116,7 +100,7 @@ def add_resource(
         git.require_repo(root)
     with files.repo_lock(root):
         path = root / rel_yaml
-        if path.exists():
+        if files.exists(path):
             doc = yamlwrite.load(path, rel_yaml)
         else:
             text = SCHEMA_LINE.format(up=up) + f'activity: "{activity}"\nresources: []\n'
@@ -128,8 +112,8 @@ def add_resource(
         if url is not None:
             entry["url"] = scalar(url.strip())
         else:
-            assert file is not None
-            copy_to, present = _target(files_dir, file)
+            assert file is not None and data is not None
+            copy_to, present = files.place(files_dir, safe_name(file.name), data)
             entry["file"] = scalar(copy_to.name)
             if present:
                 copy_to = None
@@ -151,9 +135,8 @@ def add_resource(
         before = doc.text
         written: list[Path] = []
         try:
-            if copy_to is not None:
-                copy_to.parent.mkdir(parents=True, exist_ok=True)
-                files.atomic_write_bytes(copy_to, file.read_bytes())  # type: ignore[union-attr]
+            if copy_to is not None and data is not None:
+                files.atomic_write_bytes(copy_to, data)
                 written.append(copy_to)
             files.atomic_write(path, yamlwrite.dump(doc))
             if commit:
@@ -168,11 +151,11 @@ def add_resource(
                 )
         except BaseException:
             for extra in written:
-                extra.unlink(missing_ok=True)
+                files.remove(extra)
             if before:
                 files.atomic_write(path, before)
             else:
-                path.unlink(missing_ok=True)
+                files.remove(path)
             raise
     stored = copy_to or (files_dir / str(entry["file"]) if "file" in entry else None)
     return Added(

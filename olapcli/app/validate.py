@@ -29,8 +29,8 @@ from olapcli import __version__
 from olapcli.core import checks
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
-from olapcli.i18n import language
-from olapcli.io import paths
+from olapcli.i18n import _, language
+from olapcli.io import files, paths
 from olapcli.io.store import Store, key
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def problems(
     digests: dict[str, str] = {}
     if use_cache:
         digests, _read = store.digests(
-            [r for r in core if (root / r).exists()] + resources + own + learners
+            [r for r in core if files.exists(root / r)] + resources + own + learners
         )
 
     def keyed(rels: list[str]) -> list[str]:
@@ -91,9 +91,9 @@ def problems(
 
     lang = language()
     context = key(ENTRIES, lang, *keyed(core + resources))
-    files = paths.attachments(root)
+    attached = paths.attachments(root)
     ids = sorted(Path(rel).stem for rel in learners)
-    core_key = key(context, *keyed(own), *sorted(files), *ids)
+    core_key = key(context, *keyed(own), *sorted(attached), *ids)
     whole = key(core_key, *keyed(learners))
     if use_cache:
         memo = store.read("result")
@@ -226,10 +226,9 @@ def _check(rels: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ctx = checks.Context(core=False, across=False)
     for rel in rels:
-        try:
-            raw = (root / rel).read_bytes()
-        except OSError as exc:
-            problem = Problem(rel, None, None, "error", "unreadable", str(exc))
+        raw = files.read_bytes(root / rel)
+        if raw is None:
+            problem = Problem(rel, None, None, "error", "unreadable", _("the file cannot be read"))
             out[rel] = [None, [problem.pack()], None, None, None]
             continue
         entry: list[Any] = [digest(raw), [], None, None, None]

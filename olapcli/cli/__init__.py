@@ -32,17 +32,11 @@ class OlapGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ProblemsError as exc:
-            from olapcli.io.paths import find_root
             from olapcli.render import problems as reporters
 
-            root: Path | None
-            try:
-                root = find_root(ctx.obj.cohort if isinstance(ctx.obj, State) else None)
-            except UserError:
-                root = None
             err.print(exc.message, markup=False)
             if exc.problems:
-                err.print(reporters.text(exc.problems, root), markup=False)
+                err.print(reporters.text(exc.problems), markup=False)
             raise typer.Exit(2) from None
         except UserError as exc:
             err.print(_("Error: {message}").format(message=exc.message), markup=False)

@@ -60,9 +60,14 @@ def state(ctx: typer.Context) -> State:
 
 def root(ctx: typer.Context) -> Path:
     """The cohort folder (``-C`` or discovered upward)."""
+    return find_cohort(state(ctx).cohort)
+
+
+def find_cohort(folder: Path | None) -> Path:
+    """The cohort folder *folder*, or the nearest one upward; refused when there is none."""
     from olapcli.io.paths import find_root
 
-    return find_root(state(ctx).cohort)
+    return find_root(folder)
 
 
 def interactive() -> bool:

@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from olapcli.cli.common import out, refuse, root
+from olapcli.cli.common import out, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -28,20 +28,10 @@ def match(
 ) -> None:
     import json
 
-    from olapcli.core.derive.grids import matches
-    from olapcli.core.rules import activity_titles
-    from olapcli.io.load import require_core, valid_learners
+    from olapcli.app.peers import match as pair
 
-    folder = root(ctx)
-    core = require_core(folder)
-    titles = activity_titles(core.referentiel)
-    if activity is not None and activity not in titles:
-        refuse(
-            _("Unknown activity « {id} ».").format(id=activity),
-            _("referentiel.yaml lists the activities of the cohort"),
-        )
-    learners = [lrn for _rel, lrn in valid_learners(folder)]
-    found = matches(learners, activity)
+    done = pair(root(ctx), activity)
+    found, titles = done.matches, done.titles
     if fmt is Format.json:
         out.print(
             json.dumps([m.as_json() for m in found], ensure_ascii=False, indent=2), markup=False

@@ -50,18 +50,15 @@ def metrics(
     ),
 ) -> None:
 
-    from olapcli.core.derive.impact import build, table_rows
-    from olapcli.report import load_one, source
+    from olapcli.app.report import metrics_of
 
     if sep not in (",", ";", "\t"):
         refuse(_("The CSV separator must be « , », « ; » or a tab."))
     if fmt is Format.xlsx and out_file is None:
         refuse(_("An XLSX workbook is a file: give --out FILE.xlsx."))
     first, last = period_options(start, end)
-    folder = root(ctx)
-    data, learners = load_one(folder)
-    report, _table = build(data, learners, first, last, identify, source(folder, first, last))
-    header, rows = table_rows(report, identify)
+    found = metrics_of(root(ctx), identify, first, last)
+    report, header, rows = found.report, found.header, found.rows
     if fmt is Format.json:
         text = report.model_dump_json(indent=2, exclude_none=False) + "\n"
         _emit(text.encode("utf-8"), out_file)
@@ -70,10 +67,10 @@ def metrics(
 
         _emit(csv_bytes(header, rows, sep), out_file)
     elif fmt is Format.xlsx:
-        from olapcli.render.exports import xlsx_bytes
+        from olapcli.render.exports import metrics_sheets, xlsx_bytes
 
         assert out_file is not None
-        _emit(xlsx_bytes(_sheets(report, header, rows, identify)), out_file)
+        _emit(xlsx_bytes(metrics_sheets(report, header, rows)), out_file)
     else:
         _print_table(report, header, rows, 2 if identify else 1)
 
@@ -90,89 +87,6 @@ def _emit(data: bytes, out_file: Path | None) -> None:
     out.print(_("Written: {path}").format(path=out_file), markup=False)
 
 
-def _sheets(
-    report: MetricsReport, header: list[str], rows: list[list[Any]], identify: bool
-) -> list[tuple[str, list[str], list[list[Any]]]]:
-    from olapcli.core.derive.impact import indicator_label
-
-    stats = [
-        [indicator_label(s.indicator), s.method, s.n, s.value, s.p, _reason(s.reason)]
-        for s in report.statistics
-    ]
-    annex = [
-        [
-            a.key,
-            a.activity,
-            a.activity_title,
-            a.practice,
-            a.identified.isoformat(),
-            a.due.isoformat(),
-            a.detail,
-            " ; ".join(a.resources),
-        ]
-        for a in report.annex
-    ]
-    label = report.label
-    label_rows = [
-        [
-            _("granted") if label.granted else _("not granted"),
-            round(label.share, 4),
-            label.required_share,
-            label.min_needs,
-            ", ".join(label.columns),
-            label.per,
-        ]
-    ]
-    short = [
-        [s.get("learner") or s["key"], ", ".join(f"{u}: {m}" for u, m in s["missing"].items())]
-        for s in label.short
-    ]
-    coverage = [
-        [c.key, *(len(c.states[k]) for k in ("A", "R", "EC", "not_seen", "not_feasible"))]
-        for c in report.coverage
-    ]
-    return [
-        (_("Annexe 7 table"), header, rows),
-        (_("Statistics"), [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")], stats),
-        (
-            _("Label"),
-            [
-                _("Result"),
-                _("Share meeting it"),
-                _("Share required"),
-                _("Minimum"),
-                _("Columns"),
-                _("Per"),
-            ],
-            label_rows,
-        ),
-        (_("Falling short"), [_("Learner"), _("Missing needs")], short),
-        (
-            _("Annex"),
-            [
-                _("Key"),
-                _("Activity"),
-                _("Title"),
-                _("Practice"),
-                _("Identified"),
-                _("Due"),
-                _("Detail"),
-                _("Resources"),
-            ],
-            annex,
-        ),
-        (_("Coverage"), [_("Key"), "A", "R", "EC", _("Not yet seen"), _("Not feasible")], coverage),
-    ]
-
-
-def _reason(reason: str | None) -> str:
-    if reason == "insufficient":
-        return _("sample too small")
-    if reason == "no-variation":
-        return _("no variation")
-    return ""
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return "—"
@@ -187,6 +101,7 @@ def _print_table(
     from rich.table import Table
 
     from olapcli.core.derive.impact import indicator_label
+    from olapcli.render.exports import reason_text
 
     table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
     for i, h in enumerate(header):
@@ -207,7 +122,7 @@ def _print_table(
             str(s.n),
             "—" if s.value is None else f"{s.value:.3f}",
             "—" if s.p is None else f"{s.p:.3g}",
-            _reason(s.reason),
+            reason_text(s.reason),
         )
     out.print(stats)
     lab = report.label

@@ -32,12 +32,12 @@ def render(
     ),
     fmt: Format = typer.Option(Format.html, "--format", "-f", help=_("HTML, Markdown, or both.")),
 ) -> None:
+    from olapcli.app.site import render_site
     from olapcli.io.clock import today
-    from olapcli.render.site import build
 
     folder = root(ctx)
     target = out_dir if out_dir is not None else folder / "site"
-    result = build(folder, target, fmt.value, today())
+    result = render_site(folder, target, fmt.value, today())
     for problem in result.skipped:
         err.print(
             _("Skipped {path}: {message} (olap validate tells more).").format(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from olapcli.cli.common import out, period_options, refuse, root
+from olapcli.cli.common import find_cohort, out, period_options, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -37,25 +37,9 @@ def report(
     ),
     end: str | None = typer.Option(None, "--to", help=_("Count needs identified up to this date.")),
 ) -> None:
-    import gc
-
-    from olapcli.io.files import atomic_write
-    from olapcli.io.paths import find_root
-    from olapcli.render import render
-    from olapcli.report import Statistician, context, load
+    from olapcli.app.report import build_report
 
     first, last = period_options(start, end)
-    roots = [find_root(c) for c in cohorts] if cohorts else [root(ctx)]
-    if len({r.resolve() for r in roots}) != len(roots):
-        refuse(_("The same cohort is given twice."))
-    # Reading 10,000 learners makes millions of objects and no cycles: the cyclic
-    # collector would walk them over and over for nothing (a third of the time).
-    gc.disable()
-    statistician = Statistician()  # imports scipy meanwhile, when it can
-    try:
-        parts = load(roots, first, last)
-        html = render("report.html.j2", **context(parts, identify, statistician))
-    finally:
-        statistician.close()
-    atomic_write(out_file, html)
-    out.print(_("Report written: {path}").format(path=out_file), markup=False)
+    roots = [find_cohort(c) for c in cohorts] if cohorts else [root(ctx)]
+    written = build_report(roots, out_file, identify, first, last)
+    out.print(_("Report written: {path}").format(path=written), markup=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from olapcli.cli.common import out, refuse, root
+from olapcli.cli.common import out, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -16,17 +16,9 @@ HELP = _(
 
 
 def setup(ctx: typer.Context) -> None:
-    from olapcli.io import git
+    from olapcli.app.setup import setup_clone
 
-    folder = root(ctx)
-    if git.toplevel(folder) is None:
-        refuse(
-            _("{path} is not in a Git repository.").format(path=folder),
-            _("run « git init » there, or clone the cohort's repository"),
-        )
-    changed = git.write_attributes(folder)
-    git.register(folder)
-    if changed:
+    if setup_clone(root(ctx)):
         out.print(
             _("olap's lines added to .gitattributes: commit them so every clone merges alike."),
             markup=False,

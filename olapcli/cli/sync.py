@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from olapcli.cli.common import err, out, refuse, root
+from olapcli.cli.common import err, out, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -19,29 +19,17 @@ def sync(
     ctx: typer.Context,
     push: bool = typer.Option(True, "--push/--no-push", help=_("Push when all is well.")),
 ) -> None:
-    from olapcli.app.validate import validate
-    from olapcli.io import git
-    from olapcli.io.clock import today
+    from olapcli.app.setup import sync as share
     from olapcli.render import problems as reporters
 
-    folder = root(ctx)
-    top = git.toplevel(folder)
-    if top is None:
-        refuse(_("{path} is not in a Git repository.").format(path=folder))
-    if git.uncommitted(top):
-        refuse(
-            _("There are uncommitted changes: olap sync shares commits only."),
-            _("commit them (olap … --commit, or git commit), then olap sync"),
-        )
-    if git.uses_driver(folder) and not git.registered(folder):
-        git.register(folder)
+    done = share(root(ctx), push)
+    if done.registered:
         err.print(_("Merge driver registered in this clone (olap setup)."), markup=False)
-    pulled, conflicted, detail = git.pull_rebase(top)
-    if not pulled:
-        if conflicted:
+    if not done.pulled:
+        if done.conflicted:
             err.print(
                 _("Conflict while pulling: both sides changed the same thing in {files}.").format(
-                    files=", ".join(conflicted)
+                    files=", ".join(done.conflicted)
                 ),
                 markup=False,
             )
@@ -55,15 +43,10 @@ def sync(
                 markup=False,
             )
         else:
-            err.print(
-                _("git pull failed: {detail}").format(detail=detail),
-                markup=False,
-            )
+            err.print(_("git pull failed: {detail}").format(detail=done.detail), markup=False)
         raise typer.Exit(1)
-    problems = validate(folder, today())
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        out.print(reporters.text(errors, folder), markup=False)
+    if done.errors:
+        out.print(reporters.text(done.errors), markup=False)
         err.print(
             _("The merged cohort has errors: nothing was pushed. Fix them, commit, olap sync."),
             markup=False,
@@ -72,11 +55,7 @@ def sync(
     if not push:
         out.print(_("Up to date and valid (not pushed: --no-push)."), markup=False)
         return
-    pushed, detail = git.push(top)
-    if not pushed:
-        err.print(
-            _("git push failed: {detail}").format(detail=detail),
-            markup=False,
-        )
+    if not done.pushed:
+        err.print(_("git push failed: {detail}").format(detail=done.detail), markup=False)
         raise typer.Exit(1)
     out.print(_("Synchronised: pulled, valid, pushed."), style="bold green", markup=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,7 +12,7 @@ from olapcli.cli.common import err, out, root
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
-    from olapcli.errors import Problem
+    pass
 
 HELP = _(
     "Check the cohort: schema, references, dates and the fidelity lints of the method "
@@ -35,6 +34,7 @@ def validate(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help=_("Output format.")),
     no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
 ) -> None:
+    from olapcli.app.setup import merge_driver_problems
     from olapcli.app.validate import validate as run
     from olapcli.io.clock import today
     from olapcli.render import problems as reporters
@@ -52,11 +52,11 @@ def validate(
             problems = run(folder, today(), strict=strict, use_cache=not no_cache, progress=advance)
     else:
         problems = run(folder, today(), strict=strict, use_cache=not no_cache)
-    problems = problems + _merge_driver_problems(folder)
+    problems = problems + merge_driver_problems(folder)
     errors = sum(p.severity == "error" for p in problems)
     if fmt is Format.text:
         if problems:
-            out.print(reporters.text(problems, folder), markup=False)
+            out.print(reporters.text(problems), markup=False)
         summary = reporters.summary(problems)
         if errors:
             err.print(_("Validation failed: {summary}.").format(summary=summary), markup=False)
@@ -68,34 +68,8 @@ def validate(
         prefix = os.path.relpath(folder) + "/" if folder != folder.cwd() else ""
         prefix = "" if prefix.startswith("..") else prefix
         if fmt is Format.gitlab:
-            out.print(reporters.gitlab(problems, folder, prefix), markup=False)
+            out.print(reporters.gitlab(problems, prefix), markup=False)
         elif problems:
-            out.print(reporters.github(problems, folder, prefix), markup=False)
+            out.print(reporters.github(problems, prefix), markup=False)
     if errors:
         raise typer.Exit(1)
-
-
-def _merge_driver_problems(folder: Path) -> list[Problem]:
-    """A warning when the attributes name olap's merge driver but this clone has not
-    registered it (Git would then merge learner files line by line). Not cached: it
-    depends on .git/config, not on the data. Skipped in CI, where nothing is merged
-    by hand."""
-    from olapcli.errors import Problem
-    from olapcli.io import git
-
-    if os.environ.get("CI") or not git.uses_driver(folder) or git.registered(folder):
-        return []
-    return [
-        Problem(
-            ".gitattributes",
-            None,
-            None,
-            "warning",
-            "merge-driver",
-            _(
-                "olap's merge driver is not registered in this clone: Git would merge learner "
-                "files line by line, and two needs added at once would conflict"
-            ),
-            _("run « olap setup » once in this clone"),
-        )
-    ]

@@ -33,3 +33,70 @@ def schemas() -> Path | None:
 def scaffold() -> Path:
     """The files ``olap init`` starts a cohort from."""
     return _PACKAGE / "init"
+
+
+def templates() -> Path:
+    """The folder of the Jinja templates (site, report, e-mails)."""
+    return _PACKAGE / "render" / "templates"
+
+
+def templates_digest() -> bytes:
+    """A digest of every template: a changed template renders every page again."""
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(templates().iterdir()):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.digest()
+
+
+def copy_sample(directory: Path) -> bool:
+    """Copy the example cohort into *directory*; False when this installation has none."""
+    import shutil
+
+    source = sample_cohort()
+    if source is None:
+        return False
+    shutil.copytree(
+        source,
+        directory,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock", "__pycache__"),
+    )
+    return True
+
+
+def write_scaffold(directory: Path, values: dict[str, object]) -> None:
+    """The files of a new, empty cohort: cohort.yaml (its dates from *values*), a
+    référentiel and subjects to start from, the learners/ and resources/files/ folders."""
+    import shutil
+
+    from olapcli.io.files import atomic_write
+
+    directory.mkdir(parents=True, exist_ok=True)
+    text = (scaffold() / "cohort.yaml").read_text(encoding="utf-8").format(**values)
+    atomic_write(directory / "cohort.yaml", text)
+    for name in ("referentiel.yaml", "subjects.yaml"):
+        shutil.copyfile(scaffold() / name, directory / name)
+    for sub in ("learners", "resources/files"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+        (directory / sub / ".gitkeep").touch()
+
+
+def copy_repository_files(directory: Path) -> bool:
+    """What every cohort repository holds besides its data: .gitignore, the JSON Schemas
+    for editors (.olap/schema/), the CI files for GitHub and GitLab (a centre keeps the
+    one it uses). False when this installation has no schemas."""
+    import shutil
+
+    found = schemas()
+    if found is None:
+        return False
+    shutil.copyfile(scaffold() / "gitignore", directory / ".gitignore")
+    (directory / ".olap" / "schema").mkdir(parents=True, exist_ok=True)
+    for schema in found.glob("*.schema.json"):
+        shutil.copyfile(schema, directory / ".olap" / "schema" / schema.name)
+    (directory / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(scaffold() / "github-workflow.yml", directory / ".github/workflows/olap.yml")
+    shutil.copyfile(scaffold() / "gitlab-ci.yml", directory / ".gitlab-ci.yml")
+    return True

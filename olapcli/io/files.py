@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from olapcli.errors import Problem, ProblemsError, UserError
 from olapcli.i18n import _
@@ -27,7 +28,10 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        begin = raw.rfind(b"\n", 0, exc.start) + 1
+        col = exc.start - begin + 1
+        end = raw.find(b"\n", exc.start)
+        source = raw[begin : end if end >= 0 else len(raw)].decode("utf-8", "replace")
         return None, [
             Problem(
                 rel,
@@ -37,6 +41,7 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, list[Problem]]:
                 "encoding",
                 _("the file is not UTF-8 (byte 0x{byte:02x})").format(byte=raw[exc.start]),
                 _("re-save the file as UTF-8 in your editor"),
+                source=source,
             )
         ]
 
@@ -130,3 +135,94 @@ def repo_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> contextlib.AbstractC
             _("wait for it to finish, then try again"),
         ),
     )
+
+
+# --- small operations the use-cases ask for (so that no module above io/ touches the disk)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of *path*, or None when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def read_json(path: Path) -> Any:
+    """The JSON data of *path*, or None when it is absent or not JSON."""
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def exists(path: Path) -> bool:
+    """Is there a file or a folder at *path*?"""
+    return path.exists()
+
+
+def is_file(path: Path) -> bool:
+    """Is *path* a regular file?"""
+    return path.is_file()
+
+
+def remove(path: Path) -> None:
+    """Remove the file *path* if it is there."""
+    path.unlink(missing_ok=True)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write *data* to *path* atomically unless it already holds exactly that; True when
+    written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(path, data)
+    return True
+
+
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy *source* to *target* unless it already holds the same bytes; True when
+    copied."""
+    data = source.read_bytes()
+    return write_if_changed(target, data)
+
+
+def empty_or_absent(folder: Path) -> bool:
+    """Can a new cohort be created in *folder*: absent, or an empty folder?"""
+    return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove *folder* and everything in it (undoing a creation that failed)."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def file_digest(path: Path) -> bytes:
+    """SHA-256 of a file's bytes (to tell whether two files are the same)."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
+    """Where a file named *name* holding *data* goes in *folder* (``name``, ``name-2``…
+    when the name is taken by another file), and whether the same file is already there."""
+    import hashlib
+
+    digest = hashlib.sha256(data).digest()
+    candidate = folder / name
+    n = 2
+    while candidate.exists():
+        if file_digest(candidate) == digest:
+            return candidate, True
+        stem, dot, ext = name.rpartition(".")
+        candidate = folder / (f"{stem}-{n}.{ext}" if dot else f"{name}-{n}")
+        n += 1
+    return candidate, False

@@ -26,6 +26,7 @@ from olapcli.io import yamlread
 from olapcli.io.files import decode
 from olapcli.io.paths import attachments, learner_files, own_resource_files, resource_files
 from olapcli.io.store import Store, key
+from olapcli.io.yamlproblems import with_sources
 
 if TYPE_CHECKING:
     from olapcli.core.model import Base, Learner
@@ -146,19 +147,6 @@ def locate_in_text(text: str, problems: list[Problem], node: Any = None) -> list
             for p in problems
         ]
     return with_sources(text, problems)
-
-
-def with_sources(text: str, problems: list[Problem]) -> list[Problem]:
-    """*problems* with the text of their line (for excerpts, without reading again)."""
-    if not any(p.line is not None and p.source is None for p in problems):
-        return problems
-    lines = text.splitlines()
-    return [
-        replace(p, source=lines[p.line - 1])
-        if p.line is not None and p.source is None and 1 <= p.line <= len(lines)
-        else p
-        for p in problems
-    ]
 
 
 def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:

@@ -69,6 +69,16 @@ def noted(root: Path) -> list[tuple[Path, dict[str, Any] | None]]:
     return out
 
 
+def exists(root: Path) -> bool:
+    """Has the outbox been made (by an event noted or an e-mail written)?"""
+    return (root / OUTBOX / "pending").is_dir()
+
+
+def drop(marker: Path) -> None:
+    """Forget a noted event (its e-mail written, or the event not olap's)."""
+    marker.unlink(missing_ok=True)
+
+
 def written(root: Path, name: str) -> bool:
     """Is the e-mail of *name* written (waiting or sent)?"""
     return (root / OUTBOX / "pending" / f"{name}.eml").exists() or (

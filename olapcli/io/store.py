@@ -50,6 +50,17 @@ def cache_dir() -> Path:
     return Path(base) / "olap"
 
 
+def templates_folder() -> Path | None:
+    """Where Jinja keeps compiled templates (its own content-keyed cache), or None when
+    the cache folder cannot be written (which only costs speed)."""
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
 def digest(data: bytes) -> str:
     """The content digest every entry is keyed by (BLAKE2b, 128 bits)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -5,6 +5,7 @@ construct (anchor, alias, tag, merge key), a date that does not exist. Both YAML
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from olapcli.errors import Forbidden, Problem
@@ -72,3 +73,16 @@ def syntax_problem(rel: str, exc: Any) -> Problem:
         _("invalid YAML: {what}").format(what=what),
         _("check the indentation and the colons on this line and the one before"),
     )
+
+
+def with_sources(text: str, problems: list[Problem]) -> list[Problem]:
+    """*problems* with the text of their line (for excerpts, without reading again)."""
+    if not any(p.line is not None and p.source is None for p in problems):
+        return problems
+    lines = text.splitlines()
+    return [
+        replace(p, source=lines[p.line - 1])
+        if p.line is not None and p.source is None and 1 <= p.line <= len(lines)
+        else p
+        for p in problems
+    ]

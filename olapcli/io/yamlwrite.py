@@ -31,7 +31,12 @@ from olapcli.core.conflicts import conflict_problem
 from olapcli.errors import SUSPECT, Forbidden, ProblemsError, UserError
 from olapcli.i18n import _
 from olapcli.io.files import atomic_write, read_text
-from olapcli.io.yamlproblems import forbidden_problem, impossible_date, syntax_problem
+from olapcli.io.yamlproblems import (
+    forbidden_problem,
+    impossible_date,
+    syntax_problem,
+    with_sources,
+)
 
 
 @dataclass
@@ -190,7 +195,7 @@ def load(path: Path, rel: str) -> Document:
     text = read_text(path, rel)
     marker = conflict_problem(text, rel)
     if marker is not None:
-        raise ProblemsError(_("Cannot read {path}").format(path=rel), [marker])
+        raise ProblemsError(_("Cannot read {path}").format(path=rel), with_sources(text, [marker]))
     try:
         if SUSPECT.search(text):  # most files hold none of & * ! <<: skip importing PyYAML
             from olapcli.io import yamlread as yamlfast
@@ -198,7 +203,8 @@ def load(path: Path, rel: str) -> Document:
             yamlfast.check_plain(text)
     except Forbidden as exc:
         raise ProblemsError(
-            _("Cannot read {path}").format(path=rel), [forbidden_problem(rel, exc)]
+            _("Cannot read {path}").format(path=rel),
+            with_sources(text, [forbidden_problem(rel, exc)]),
         ) from None
     except Exception:
         pass  # syntax errors are reported below, by ruamel
@@ -207,11 +213,12 @@ def load(path: Path, rel: str) -> Document:
         data = make_yaml(indent).load(text)
     except MarkedYAMLError as exc:
         raise ProblemsError(
-            _("Cannot read {path}").format(path=rel), [syntax_problem(rel, exc)]
+            _("Cannot read {path}").format(path=rel), with_sources(text, [syntax_problem(rel, exc)])
         ) from None
     except ValueError as exc:  # ruamel: an impossible date, without a position
         raise ProblemsError(
-            _("Cannot read {path}").format(path=rel), [impossible_date(rel, text, exc)]
+            _("Cannot read {path}").format(path=rel),
+            with_sources(text, [impossible_date(rel, text, exc)]),
         ) from None
     return Document(path, rel, text, data, indent, guess_null(text))
 

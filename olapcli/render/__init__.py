@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from olapcli.i18n import _, language, ngettext
+from olapcli.io import assets
 from olapcli.render import filters
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = assets.templates()
 
 _ENV: Environment | None = None
 
@@ -46,14 +46,10 @@ def _bytecode_cache() -> Any:
     each template's source checksum, so a changed template is compiled again."""
     from jinja2 import FileSystemBytecodeCache
 
-    from olapcli.io.store import cache_dir
+    from olapcli.io.store import templates_folder
 
-    folder = cache_dir() / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only cache folder only costs speed
-    return FileSystemBytecodeCache(str(folder), "%s.olap.cache")
+    folder = templates_folder()
+    return FileSystemBytecodeCache(str(folder), "%s.olap.cache") if folder else None
 
 
 def render(template: str, **context: Any) -> str:

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.core.derive.impact import MetricsReport
 
 _DANGER = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,3 +63,89 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a statistic is not given, in words."""
+    if reason == "insufficient":
+        return _("sample too small")
+    if reason == "no-variation":
+        return _("no variation")
+    return ""
+
+
+def metrics_sheets(
+    report: MetricsReport, header: list[str], rows: list[list[Any]]
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The sheets of the ``olap metrics`` workbook: the Annexe 7 table, the statistics,
+    the label and who falls short, the annex of needs, the coverage."""
+    from olapcli.core.derive.impact import indicator_label
+
+    stats = [
+        [indicator_label(s.indicator), s.method, s.n, s.value, s.p, reason_text(s.reason)]
+        for s in report.statistics
+    ]
+    annex = [
+        [
+            a.key,
+            a.activity,
+            a.activity_title,
+            a.practice,
+            a.identified.isoformat(),
+            a.due.isoformat(),
+            a.detail,
+            " ; ".join(a.resources),
+        ]
+        for a in report.annex
+    ]
+    label = report.label
+    label_rows = [
+        [
+            _("granted") if label.granted else _("not granted"),
+            round(label.share, 4),
+            label.required_share,
+            label.min_needs,
+            ", ".join(label.columns),
+            label.per,
+        ]
+    ]
+    short = [
+        [s.get("learner") or s["key"], ", ".join(f"{u}: {m}" for u, m in s["missing"].items())]
+        for s in label.short
+    ]
+    coverage = [
+        [c.key, *(len(c.states[k]) for k in ("A", "R", "EC", "not_seen", "not_feasible"))]
+        for c in report.coverage
+    ]
+    return [
+        (_("Annexe 7 table"), header, rows),
+        (_("Statistics"), [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")], stats),
+        (
+            _("Label"),
+            [
+                _("Result"),
+                _("Share meeting it"),
+                _("Share required"),
+                _("Minimum"),
+                _("Columns"),
+                _("Per"),
+            ],
+            label_rows,
+        ),
+        (_("Falling short"), [_("Learner"), _("Missing needs")], short),
+        (
+            _("Annex"),
+            [
+                _("Key"),
+                _("Activity"),
+                _("Title"),
+                _("Practice"),
+                _("Identified"),
+                _("Due"),
+                _("Detail"),
+                _("Resources"),
+            ],
+            annex,
+        ),
+        (_("Coverage"), [_("Key"), "A", "R", "EC", _("Not yet seen"), _("Not feasible")], coverage),
+    ]

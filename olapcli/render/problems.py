@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 
 from olapcli.errors import Problem
 from olapcli.i18n import _, ngettext
 
 
-def _excerpt(root: Path | None, p: Problem, lines_cache: dict[str, list[str]]) -> list[str]:
-    """The problem's line with a caret under its column: from the problem itself when it
-    kept its line, else read from the file."""
-    if p.line is None:
+def _excerpt(p: Problem) -> list[str]:
+    """The problem's line (as it was when found) with a caret under its column."""
+    if p.line is None or p.source is None:
         return []
-    text = p.source
-    if text is None:
-        if root is None:
-            return []
-        if p.path not in lines_cache:
-            try:
-                lines_cache[p.path] = (root / p.path).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                lines_cache[p.path] = []
-        lines = lines_cache[p.path]
-        if not 1 <= p.line <= len(lines):
-            return []
-        text = lines[p.line - 1]
     number = str(p.line)
     pad = " " * len(number)
-    out = [f"  {number} | {text}"]
+    out = [f"  {number} | {p.source}"]
     if p.col:
         out.append(f"  {pad} | {' ' * (p.col - 1)}^")
     return out
@@ -51,13 +36,12 @@ def severity_word(p: Problem) -> str:
     return _("error") if p.severity == "error" else _("warning")
 
 
-def text(problems: list[Problem], root: Path | None = None) -> str:
+def text(problems: list[Problem]) -> str:
     """hledger-style: ``FILE:LINE:COL: severity [code] message``, excerpt, hint."""
-    cache: dict[str, list[str]] = {}
     out: list[str] = []
     for p in problems:
         out.append(f"{where(p)}: {severity_word(p)} [{p.code}] {p.message}")
-        out.extend(_excerpt(root, p, cache))
+        out.extend(_excerpt(p))
         if p.hint:
             out.append("  → " + p.hint)
     return "\n".join(out)
@@ -75,7 +59,7 @@ def summary(problems: list[Problem], files: int | None = None) -> str:
     )
 
 
-def as_json(problems: list[Problem], root: Path | None = None) -> str:
+def as_json(problems: list[Problem]) -> str:
     """A list of ``{path, line, col, severity, code, message, hint}``."""
     return json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2)
 
@@ -87,7 +71,7 @@ def _gh_escape(value: str, prop: bool = False) -> str:
     return value
 
 
-def github(problems: list[Problem], root: Path | None = None, prefix: str = "") -> str:
+def github(problems: list[Problem], prefix: str = "") -> str:
     """GitHub Actions workflow commands, one annotation per problem."""
     out = []
     for p in problems:
@@ -103,7 +87,7 @@ def github(problems: list[Problem], root: Path | None = None, prefix: str = "") 
     return "\n".join(out)
 
 
-def gitlab(problems: list[Problem], root: Path | None = None, prefix: str = "") -> str:
+def gitlab(problems: list[Problem], prefix: str = "") -> str:
     """GitLab's code quality report (a JSON list), shown on merge requests."""
     import hashlib
     import json

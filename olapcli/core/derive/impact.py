@@ -7,10 +7,13 @@ from :class:`MetricsReport`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive import metrics, stats
 from olapcli.i18n import _
 
@@ -184,3 +187,14 @@ def table_rows(report: MetricsReport, identify: bool) -> tuple[list[str], list[l
             )
         rows.append(row)
     return header, rows
+
+
+@dataclass
+class CohortPart:
+    """One cohort's share of the report."""
+
+    root: Path
+    data: CohortData
+    table: list[metrics.Row]
+    label: metrics.Label
+    source: Source

@@ -1,127 +1,30 @@
-"""``olap report``: the self-contained HTML report sent to partners and funders.
+"""The impact report as HTML: charts, the statistics in words, and the long parts
+(the Annexe 7 table, the coverage, the annex) built as strings.
 
-Built from one or several cohorts: the figures of :mod:`olapcli.core.derive.metrics` on all
-their learners together, broken down per cohort. Nothing leaves the centre
-with names unless asked: learners appear by key, and the free text of needs
-is cleared of learners' and tutors' names and of e-mail addresses.
+At 10,000 learners the long parts are most of the page; they are written here rather
+than in the template, plain string building being several times faster than the
+template loop, with every text escaped (html.escape, quotes included) as autoescape
+would. Names are cleared by :class:`olapcli.core.derive.redact.Redactor` unless the
+report is asked with names.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import html
+import html as _html
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from olapcli.core.cohortdata import CohortData
-from olapcli.core.derive import impact, metrics, stats
+from olapcli.core.derive import metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
+from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor
-from olapcli.errors import ProblemsError
 from olapcli.i18n import _
 from olapcli.io.workers import Child
-
-
-class Statistician:
-    """Imports scipy.stats in a child process, started before the data is read.
-
-    Importing scipy.stats takes about a second; the report and metrics commands
-    spend that second reading the cohort anyway. Where a child can be forked
-    (:mod:`olapcli.io.workers`), it does the import meanwhile and then computes the
-    statistics (their input is small: a total and the outcomes per learner);
-    elsewhere everything happens in this process, as :func:`olapcli.core.derive.stats.statistics` does.
-    """
-
-    def __init__(self) -> None:
-        from olapcli.io.workers import Child
-
-        self.child = Child(stats.import_scipy, stats.statistics_of)
-
-    def statistics(self, table: list[metrics.Row]) -> list[stats.Statistic]:
-        """Like :func:`statistics`."""
-        return list(self.child.ask([(r.total, r.outcomes) for r in table]))
-
-    def close(self) -> None:
-        self.child.close()
-
-
-def _import_scipy() -> None:
-    import scipy.stats  # noqa: F401
-
-
-def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
-    """The Git commit the figures come from, and whether the data had uncommitted changes."""
-    from olapcli.io import git
-
-    commit, dirty = git.source(root)
-    return impact.Source(
-        commit=commit,
-        dirty=dirty,
-        generated=dt.datetime.now().replace(microsecond=0),
-        period={"from": start, "to": end},
-    )
-
-
-@dataclass
-class CohortPart:
-    """One cohort's share of the report."""
-
-    root: Path
-    data: CohortData
-    table: list[metrics.Row]
-    label: metrics.Label
-    source: Any
-
-
-def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
-    """A cohort's core files and its learners' briefs, sorted by key. A cohort with
-    errors is refused: the figures would be wrong."""
-    from olapcli.io.load import learners, load_core
-    from olapcli.io.paths import learner_files
-
-    # the core files and the learners: resource files hold nothing the figures count
-    base, problems = load_core(root)
-    briefs, found = learners(root, learner_files(root), "brief")
-    problems += found
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or base.cohort is None or base.referentiel is None:
-        raise ProblemsError(
-            _(
-                "The cohort {path} has errors; the figures would be wrong. Run olap validate."
-            ).format(path=root),
-            errors,
-        )
-    return base, sorted((b for _rel, b in briefs), key=lambda b: b.key)
-
-
-def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[CohortPart]:
-    """Every cohort, checked (see :func:`load_one`), with its table and label."""
-    import threading
-
-    # Git's answer (commit, uncommitted changes) comes from git processes: asked in a
-    # thread while the cohorts are read, and waited for before any fork (olapcli.io.workers).
-    sources: dict[Path, Any] = {}
-    asking = threading.Thread(
-        target=lambda: sources.update({r: source(r, start, end) for r in roots}), daemon=True
-    )
-    asking.start()
-    loaded = []
-    try:
-        for root in roots:
-            base, learners = load_one(root)
-            assert base.cohort is not None
-            loaded.append((root, base, metrics.rows(base.cohort, learners, start, end)))
-    finally:
-        asking.join()
-    return [
-        CohortPart(root, base, table, metrics.label(base.cohort, table), sources[root])  # type: ignore[arg-type]
-        for root, base, table in loaded
-    ]
 
 
 def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str = "") -> str:
@@ -250,11 +153,20 @@ def sentence(stat: stats.Statistic) -> str:
     )
 
 
+def html(parts: list[CohortPart], identify: bool, today: dt.date, statistician: Any = None) -> str:
+    """The report of the cohort *parts* : one
+    self-contained HTML page."""
+    from olapcli.render import render
+
+    return render("report.html.j2", **context(parts, identify, today, statistician))
+
+
 def context(
-    parts: list[CohortPart], identify: bool, statistician: Statistician | None = None
+    parts: list[CohortPart], identify: bool, today: dt.date, statistician: Any = None
 ) -> dict[str, Any]:
-    """Everything the report template shows (*statistician*: see :class:`Statistician`)."""
-    from olapcli.core.derive.impact import MetricsReport, indicator_label  # noqa: F401
+    """Everything the report template shows (*statistician*: an object whose
+    ``statistics(table)`` computes them, e.g. olapcli.app.report.Statistician)."""
+    from olapcli.core.derive.impact import indicator_label
 
     table = [row for part in parts for row in part.table]
     everyone = [row.learner for row in table]
@@ -327,7 +239,7 @@ def context(
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
-        "generated": dt.date.today().isoformat(),
+        "generated": today.isoformat(),
         "parts": parts,
         "identify": identify,
         "summaries": summaries,
@@ -366,9 +278,9 @@ class _Fragment:
         sep = "\x1f"  # a control character: escaping leaves it as it is
         joined = sep.join(self.texts)
         if joined.count(sep) == len(self.texts) - 1:
-            escaped = html.escape(joined, quote=True).split(sep)
+            escaped = _html.escape(joined, quote=True).split(sep)
         else:  # a text holds the separator itself
-            escaped = [html.escape(t, quote=True) for t in self.texts]
+            escaped = [_html.escape(t, quote=True) for t in self.texts]
         out: list[str] = [""] * (2 * len(self.marks))
         out[0::2] = self.marks
         out[1::2] = escaped
@@ -390,7 +302,7 @@ def _table_body(rows: list[list[Any]]) -> Markup:
 
 def _number(value: object) -> str:
     """A table value: numbers as they are, any text escaped."""
-    return str(value) if type(value) in (int, float) else html.escape(str(value), quote=True)
+    return str(value) if type(value) in (int, float) else _html.escape(str(value), quote=True)
 
 
 def _coverage_body(coverage: list[tuple[str, dict[str, int]]]) -> Markup:
@@ -413,7 +325,7 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
     between, _b, after = rest.partition("{b}")
     if not (_a and _b):  # a translation with {b} before {a}
         before, between, after = "", "", ""
-    res = html.escape(_("resources"))
+    res = _html.escape(_("resources"))
     f = _Fragment()
     mark, text = f.mark, f.text
     for r in table:

@@ -1,0 +1,160 @@
+"""``olap report`` and ``olap metrics``: the impact figures of one or several cohorts.
+
+The figures (:mod:`olapcli.core.derive`) are computed from the learners' briefs, read
+through olap's cache (after ``olap validate``, no YAML is read at all). A cohort with
+errors is refused: the figures would be wrong. The report is the self-contained HTML
+page sent to partners and funders (:mod:`olapcli.render.report`); nothing leaves the
+centre with names unless asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive import impact, metrics, stats
+from olapcli.core.derive.briefs import LearnerBrief
+from olapcli.errors import ProblemsError, UserError
+from olapcli.i18n import _
+
+
+class Statistician:
+    """Imports scipy.stats in a child process, started before the data is read.
+
+    Importing scipy.stats takes about a second; the report and metrics commands
+    spend that second reading the cohort anyway. Where a child can be forked
+    (:mod:`olapcli.io.workers`), it does the import meanwhile and then computes the
+    statistics (their input is small: a total and the outcomes per learner);
+    elsewhere everything happens in this process.
+    """
+
+    def __init__(self) -> None:
+        from olapcli.io.workers import Child
+
+        self.child = Child(stats.import_scipy, stats.statistics_of)
+
+    def statistics(self, table: list[metrics.Row]) -> list[stats.Statistic]:
+        """Like :func:`olapcli.core.derive.stats.statistics`."""
+        return list(self.child.ask([(r.total, r.outcomes) for r in table]))
+
+    def close(self) -> None:
+        self.child.close()
+
+
+def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
+    """The Git commit the figures come from, and whether the data had uncommitted changes."""
+    from olapcli.io import git
+
+    commit, dirty = git.source(root)
+    return impact.Source(
+        commit=commit,
+        dirty=dirty,
+        generated=dt.datetime.now().replace(microsecond=0),
+        period={"from": start, "to": end},
+    )
+
+
+def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
+    """A cohort's core files and its learners' briefs, sorted by key. A cohort with
+    errors is refused: the figures would be wrong."""
+    from olapcli.io.load import learners, load_core
+    from olapcli.io.paths import learner_files
+
+    # the core files and the learners: resource files hold nothing the figures count
+    base, problems = load_core(root)
+    briefs, found = learners(root, learner_files(root), "brief")
+    problems += found
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or base.cohort is None or base.referentiel is None:
+        raise ProblemsError(
+            _(
+                "The cohort {path} has errors; the figures would be wrong. Run olap validate."
+            ).format(path=root),
+            errors,
+        )
+    return base, sorted((b for _rel, b in briefs), key=lambda b: b.key)
+
+
+def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[impact.CohortPart]:
+    """Every cohort, checked (see :func:`load_one`), with its table and label."""
+    import threading
+
+    # Git's answer (commit, uncommitted changes) comes from git processes: asked in a
+    # thread while the cohorts are read, and waited for before any fork (olapcli.io.workers).
+    sources: dict[Path, Any] = {}
+    asking = threading.Thread(
+        target=lambda: sources.update({r: source(r, start, end) for r in roots}), daemon=True
+    )
+    asking.start()
+    loaded = []
+    try:
+        for root in roots:
+            base, learners = load_one(root)
+            assert base.cohort is not None
+            loaded.append((root, base, metrics.rows(base.cohort, learners, start, end)))
+    finally:
+        asking.join()
+    return [
+        impact.CohortPart(root, base, table, metrics.label(base.cohort, table), sources[root])  # type: ignore[arg-type]
+        for root, base, table in loaded
+    ]
+
+
+def build_report(
+    cohorts: list[Path],
+    out_file: Path,
+    identify: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Path:
+    """Write the impact report of *cohorts* to *out_file* (one self-contained HTML file:
+    no script, no outside request); names only with *identify*."""
+    import gc
+
+    from olapcli.io.clock import today as clock
+    from olapcli.io.files import atomic_write
+    from olapcli.render.report import html
+
+    if len({r.resolve() for r in cohorts}) != len(cohorts):
+        raise UserError(_("The same cohort is given twice."))
+    # Reading 10,000 learners makes millions of objects and no cycles: the cyclic
+    # collector would walk them over and over for nothing (a third of the time).
+    was = gc.isenabled()
+    gc.disable()
+    statistician = Statistician()  # imports scipy meanwhile, when it can
+    try:
+        parts = load(cohorts, start, end)
+        page = html(parts, identify, today or clock(), statistician)
+    finally:
+        statistician.close()
+        if was:
+            gc.enable()
+    atomic_write(out_file, page)
+    return out_file
+
+
+@dataclass
+class Metrics:
+    """The Annexe 7 results of a cohort: the document, and the table as header and rows."""
+
+    report: impact.MetricsReport
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def metrics_of(
+    root: Path,
+    identify: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> Metrics:
+    """The Annexe 7 table, its statistics, the label, the annex and the coverage of the
+    cohort at *root* (``olap metrics``)."""
+    data, learners = load_one(root)
+    report, _table = impact.build(data, learners, start, end, identify, source(root, start, end))
+    header, rows = impact.table_rows(report, identify)
+    return Metrics(report, header, rows)

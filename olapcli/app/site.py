@@ -1,0 +1,185 @@
+"""``olap render``: the static site of a cohort (HTML and Markdown).
+
+Pages (:mod:`olapcli.render.site`) are written only when their bytes change; a
+manifest in the output folder lists what olap wrote, so pages of removed learners are
+removed and nothing else is touched. A learner's grid depends only on that learner
+and the core files: it is re-rendered only when one of them changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive.grids import grid
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.core.model import Learner
+from olapcli.errors import Problem, ProblemsError
+from olapcli.i18n import _, language
+from olapcli.io import files
+from olapcli.io.assets import templates_digest
+from olapcli.io.load import load_base
+from olapcli.io.paths import learner_files, own_resource_files
+from olapcli.render.site import FORMATS, context, page
+
+MANIFEST = ".olap-site.json"
+
+
+@dataclass
+class Result:
+    """What a render did."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _sort_name(learner: Learner) -> tuple[str, str]:
+    return (learner.last_name.lower(), learner.first_name.lower())
+
+
+def render_site(
+    root: Path,
+    out: Path,
+    fmt: str,
+    today: dt.date,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Render the site of the cohort at *root* into *out*."""
+    base, problems = load_base(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or base.cohort is None or base.referentiel is None:
+        raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
+    result = Result()
+    from olapcli.io.load import learners as load_learners
+    from olapcli.io.store import Store
+
+    rels = learner_files(root)
+    loaded, found = load_learners(root, rels, "model")
+    digests, _read = Store(root).digests(rels)
+    skipped: dict[str, Problem] = {}
+    for problem in found:
+        if problem.severity == "error":
+            skipped.setdefault(problem.path, problem)
+    result.skipped = list(skipped.values())
+    learners = [learner for _rel, learner in loaded]
+    texts = {learner.id: digests.get(rel, "").encode() for rel, learner in loaded}
+    learners.sort(key=_sort_name)
+
+    old = _load_manifest(out)
+    core = _digest(
+        *(files.read_bytes(root / n) or b"" for n in (COHORT, REFERENTIEL, SUBJECTS)),
+        templates_digest(),
+        language().encode(),
+        today.isoformat().encode(),
+    )
+    keys: dict[str, str] = {}
+    pages: dict[str, str] = {}
+    exts = FORMATS[fmt]
+    ctx = context(base, learners, today)
+
+    def add(name: str, template: str, depth: int, key: str | None = None, **extra: Any) -> None:
+        for ext in exts:
+            rel = name + ext
+            if key is not None and old.get(rel) == key and files.exists(out / rel):
+                keys[rel] = key
+                pages[rel] = ""  # unchanged: not rendered again
+                continue
+            # values given as callables are computed only for pages that are rendered
+            values = {k: v() if callable(v) else v for k, v in extra.items()}
+            pages[rel] = page(template, ext, depth, **ctx, **values)
+            if key is not None:
+                keys[rel] = key
+
+    add("index", "index", 0)
+    add("synoptique", "synoptic", 0)
+    own_files = own_resource_files(root)
+    for i, learner in enumerate(learners):
+        mine = [
+            rel.encode() + (files.read_bytes(root / rel) or b"")
+            for rel in own_files.get(learner.id, [])
+        ]
+        key = _digest(core.encode(), texts[learner.id], *mine)
+        own = ctx["own"].get(learner.id, {})
+        add(
+            f"alternants/{learner.id}",
+            "grid",
+            1,
+            key,
+            learner=learner,
+            groups=lambda learner=learner, own=own: grid(
+                learner,
+                base.referentiel,
+                ctx["subject_titles"],
+                today,
+                {a: len(r) for a, r in own.items()},
+            ),
+        )
+        add(
+            f"alternants/{learner.id}-ressources", "own", 1, key, learner=learner, own_resources=own
+        )
+        if progress:
+            progress(i + 1, len(learners))
+    for group in base.referentiel.groups:
+        for act in group.activities:
+            add(f"activites/{act.id}", "activity", 1, group=group, act=act)
+        add(f"qcm/{group.id}", "qcm_page", 1, group=group)
+    add("qcm/index", "qcm_index", 1)
+    if base.subjects:
+        for subject in base.subjects.subjects:
+            add(f"matieres/{subject.id}", "subject", 1, subject=subject)
+
+    for rel, text in pages.items():
+        if not text:
+            result.unchanged += 1
+            continue
+        if files.write_if_changed(out / rel, text.encode("utf-8")):
+            result.written.append(rel)
+        else:
+            result.unchanged += 1
+    copied = _copy_files(root, out, base, result)
+    for rel in sorted(set(old) - set(pages) - copied):
+        files.remove(out / rel)
+        result.removed.append(rel)
+    manifest = {rel: keys.get(rel, "") for rel in pages} | {rel: "" for rel in copied}
+    files.atomic_write(out / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True))
+    return result
+
+
+def _load_manifest(out: Path) -> dict[str, str]:
+    data = files.read_json(out / MANIFEST)
+    return data if isinstance(data, dict) else {}
+
+
+def _copy_files(root: Path, out: Path, base: CohortData, result: Result) -> set[str]:
+    """Copy the resource files the pages link to; the relative paths copied."""
+    wanted: list[str] = []
+    for _act, (_rel, res) in base.resources.items():
+        wanted += [f"resources/files/{r.file}" for r in res.resources if r.file]
+    for lid, own in base.own_resources.items():
+        for _rel, res in own:
+            wanted += [f"learners/{lid}/files/{r.file}" for r in res.resources if r.file]
+    copied = set()
+    for rel in sorted(set(wanted)):
+        source = root / rel
+        if not files.is_file(source):
+            continue
+        copied.add(f"fichiers/{rel}")
+        if files.copy_if_changed(source, out / "fichiers" / rel):
+            result.written.append(f"fichiers/{rel}")
+    return copied
