@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from olapcli.errors import ProblemsError
 from olapcli.io import files as fsio
 from olapcli.io import yamlwrite as store
+from olapcli.io.yamlstyle import guess_indent
 from tests.conftest import SAMPLE
 
 SAMPLE_FILES = sorted(p for p in SAMPLE.rglob("*.yaml") if ".olap" not in p.parts)
@@ -171,4 +172,4 @@ def test_refused_constructs(tmp_path, text, code, line, col):
 
 def test_indent_guess_ignores_colons_in_comments():
     text = 'items:\n  - id: n0  # note :\n    nested:\n        deep: "0"\n'
-    assert store.guess_indent(text) == (4, 4, 2)
+    assert guess_indent(text) == (4, 4, 2)

@@ -64,12 +64,10 @@ def edit_locked(
 ) -> Iterator[Document]:
     """The learner's document for editing, the lock being held by the caller; validated,
     written and committed when the block ends without an exception."""
-    from ruamel.yaml.comments import CommentedMap
-
     from olapcli.io import yamlwrite
 
     doc = yamlwrite.load(path, rel)
-    if not isinstance(doc.data, CommentedMap):
+    if not yamlwrite.is_mapping(doc.data):
         raise UserError(_("{path} is not a learner file (no keys).").format(path=rel))
     before = doc.text
     trusted = entry_checked and Store(root).known_valid(before)

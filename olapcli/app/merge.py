@@ -233,7 +233,7 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
             continue
     from olapcli.io import yamlwrite as store
 
-    theirs_doc = store.make_yaml(store.guess_indent(theirs_text)).load(theirs_text)
+    theirs_doc = store.parse(theirs_text)
     doc = store.load(ours_path, ours_path.name)
     _apply(doc.data, theirs_doc, expected, True)
     merged = store.dump(doc)

@@ -248,9 +248,7 @@ def _need_dict(view: NeedView) -> dict[str, Any]:
 
 def need_map(need_id: str, inp: NeedInput) -> Any:
     """The YAML mapping of a new need, keys in the documented order."""
-    from ruamel.yaml.comments import CommentedSeq
-
-    from olapcli.io.yamlwrite import flow_list, new_map, scalar
+    from olapcli.io.yamlwrite import block_list, flow_list, new_map, scalar
 
     items: dict[str, Any] = {
         "id": need_id,
@@ -264,7 +262,7 @@ def need_map(need_id: str, inp: NeedInput) -> Any:
     if inp.company:
         items["company"] = scalar(inp.company)
     if inp.resources:
-        items["resources"] = CommentedSeq([scalar(r) for r in inp.resources])
+        items["resources"] = block_list([scalar(r) for r in inp.resources])
     return new_map(items)
 
 
@@ -278,10 +276,8 @@ def step_need(
 ) -> Recorded:
     """Record steps of a need's cycle (prepared, applied, valorised dates; the advantage
     negotiated); with *notify*, prepare the e-mails of the steps the actors are told of."""
-    from ruamel.yaml.comments import CommentedMap
-
     from olapcli.app.edit import editing, find_item
-    from olapcli.io.yamlwrite import plain, scalar
+    from olapcli.io.yamlwrite import child_map, plain, scalar
 
     steps = {k: v for k, v in steps.items() if k in STEPS and v not in (None, "")}
     if not steps:
@@ -293,10 +289,7 @@ def step_need(
     )
     with editing(root, learner_id, message if commit else None) as doc:
         _i, need = find_item(doc, "needs", need_id)
-        current = need.get("steps")
-        if not isinstance(current, CommentedMap):
-            current = CommentedMap()
-            need["steps"] = current
+        current = child_map(need, "steps")
         for key in STEPS:
             if key in steps:
                 value = steps[key]

@@ -15,7 +15,6 @@ YAML path and imports neither pydantic nor ruamel.yaml: ``olap need add`` uses i
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 from olapcli.core.events import ANNOUNCED_STEPS, Event, events_between
 from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
 from olapcli.i18n import _
-from olapcli.io import files, outbox, yamlread
+from olapcli.io import env, files, outbox, yamlread
 
 __all__ = ["ANNOUNCED_STEPS", "Event", "Notice", "announce", "materialise", "queue", "since"]
 
@@ -186,7 +185,7 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
     activity_id = str((evaluation or need or {}).get("activity", ""))
     to, cc, missing = addressees(files, learner)
     cohort = files.cohort()
-    sender = (cohort.get("notifications") or {}).get("sender") or os.environ.get(
+    sender = (cohort.get("notifications") or {}).get("sender") or env.get(
         "OLAP_SMTP_FROM", "olap@localhost"
     )
     mail = Mail(
@@ -285,7 +284,7 @@ def in_background(root: Path) -> None:
     from olapcli.i18n import language
     from olapcli.io.workers import detached
 
-    if os.environ.get("OLAP_NOTIFY_INLINE"):
+    if env.get("OLAP_NOTIFY_INLINE"):
         materialise(root)
         return
     if not detached("olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}):

@@ -24,12 +24,10 @@ def set_plan(
     commit: bool = False,
 ) -> PlanEntry:
     """Set AR / AS / planned periods of one activity for one learner; what is stored."""
-    from ruamel.yaml.comments import CommentedMap
-
     from olapcli.app.edit import editing
     from olapcli.core.model import PlanEntry
     from olapcli.io.load import require_core
-    from olapcli.io.yamlwrite import flow_list, plain, scalar
+    from olapcli.io.yamlwrite import child_map, flow_list, plain, scalar
 
     learner_path(root, learner_id)
     core = require_core(root)
@@ -51,14 +49,8 @@ def set_plan(
         learner=learner_id, activity=activity
     )
     with editing(root, learner_id, message if commit else None) as doc:
-        plan = doc.data.get("plan")
-        if not isinstance(plan, CommentedMap):
-            plan = CommentedMap()
-            doc.data["plan"] = plan
-        entry = plan.get(activity)
-        if not isinstance(entry, CommentedMap):
-            entry = CommentedMap()
-            plan[scalar(activity)] = entry
+        plan = child_map(doc.data, "plan")
+        entry = child_map(plan, activity, as_key=scalar(activity))
         if ar is not None:
             entry["ar"] = ar
         if as_ is not None:

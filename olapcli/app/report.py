@@ -139,22 +139,61 @@ def build_report(
 
 @dataclass
 class Metrics:
-    """The Annexe 7 results of a cohort: the document, and the table as header and rows."""
+    """The Annexe 7 results of a cohort: the document, the table as header and rows, the
+    statistics as rows (indicator, method, n, value, p, note), and the export asked."""
 
     report: impact.MetricsReport
     header: list[str]
     rows: list[list[Any]]
+    statistics: list[tuple[str, str, int, float | None, float | None, str]]
+    #: the JSON, CSV or XLSX bytes, for those formats
+    data: bytes | None = None
+    #: where they were written, when a file was asked
+    written: Path | None = None
 
 
 def metrics_of(
     root: Path,
+    fmt: str = "table",
+    out_file: Path | None = None,
     identify: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    sep: str = ",",
 ) -> Metrics:
     """The Annexe 7 table, its statistics, the label, the annex and the coverage of the
-    cohort at *root* (``olap metrics``)."""
+    cohort at *root* (``olap metrics``); as JSON, CSV or XLSX bytes for those formats,
+    written to *out_file* when given."""
+    from olapcli.render import exports
+
+    if sep not in (",", ";", "\t"):
+        raise UserError(_("The CSV separator must be « , », « ; » or a tab."))
+    if fmt == "xlsx" and out_file is None:
+        raise UserError(_("An XLSX workbook is a file: give --out FILE.xlsx."))
     data, learners = load_one(root)
     report, _table = impact.build(data, learners, start, end, identify, source(root, start, end))
     header, rows = impact.table_rows(report, identify)
-    return Metrics(report, header, rows)
+    statistics = [
+        (
+            impact.indicator_label(s.indicator),
+            s.method,
+            s.n,
+            s.value,
+            s.p,
+            exports.reason_text(s.reason),
+        )
+        for s in report.statistics
+    ]
+    found = Metrics(report, header, rows, statistics)
+    if fmt == "json":
+        found.data = (report.model_dump_json(indent=2, exclude_none=False) + "\n").encode("utf-8")
+    elif fmt == "csv":
+        found.data = exports.csv_bytes(header, rows, sep)
+    elif fmt == "xlsx":
+        found.data = exports.xlsx_bytes(exports.metrics_sheets(report, header, rows))
+    if found.data is not None and out_file is not None:
+        from olapcli.io.files import atomic_write_bytes
+
+        atomic_write_bytes(out_file, found.data)
+        found.written = out_file
+    return found

@@ -104,9 +104,7 @@ def add_resource(
             doc = yamlwrite.load(path, rel_yaml)
         else:
             text = SCHEMA_LINE.format(up=up) + f'activity: "{activity}"\nresources: []\n'
-            doc = yamlwrite.Document(
-                path, rel_yaml, "", yamlwrite.make_yaml().load(text), (2, 4, 2)
-            )
+            doc = yamlwrite.new_document(path, rel_yaml, text)
         entry: dict[str, Any] = {"title": scalar(title.strip()), "kind": kind}
         copy_to: Path | None = None
         if url is not None:

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from olapcli.errors import Problem, UserError
 from olapcli.i18n import _
-from olapcli.io import assets, files, git
+from olapcli.io import assets, env, files, git
 
 
 @dataclass
@@ -86,7 +85,7 @@ def merge_driver_problems(root: Path) -> list[Problem]:
     """A warning when the attributes name olap's merge driver but this clone has not
     registered it (Git would then merge learner files line by line). It depends on
     .git/config, not on the data. Not said in CI, where nothing is merged by hand."""
-    if os.environ.get("CI") or not git.uses_driver(root) or git.registered(root):
+    if env.in_ci() or not git.uses_driver(root) or git.registered(root):
         return []
     return [
         Problem(

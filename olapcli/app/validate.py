@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olapcli import __version__
-from olapcli.core import checks
+from olapcli.core.checks.base import on
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
 from olapcli.i18n import _, language
@@ -57,7 +57,7 @@ def validate(
     files checked, learner files to check) as work advances."""
     with _no_gc():
         found = problems(root, use_cache, progress)
-    return checks.on(found, today, strict)
+    return on(found, today, strict)
 
 
 @contextlib.contextmanager
@@ -138,9 +138,10 @@ def problems(
             continue
         found += [Problem.unpack(p) for p in entry[1]]
     identities = [(rel, e[2], e[3]) for rel, e in entries.items() if e[2] is not None]
+    from olapcli.core.checks.identity import learner_identities
     from olapcli.io.load import locate
 
-    found += locate(root, checks.learner_identities(identities))
+    found += locate(root, learner_identities(identities))
     found.sort(key=sort_key)
     if use_cache:
         store.write("learners", {"context": context, "files": entries})
@@ -153,10 +154,11 @@ def problems(
 
 def _check_base(root: Path) -> tuple[CohortData, list[Problem]]:
     """The core files and resources, read and checked (not the learners)."""
+    from olapcli.core.checks.registry import Context, run_checks
     from olapcli.io.load import load_base, locate
 
     base, found = load_base(root)
-    return base, found + locate(root, checks.run_checks(base, checks.Context(across=False)))
+    return base, found + locate(root, run_checks(base, Context(across=False)))
 
 
 def _keep_briefs(store: Store, entries: dict[str, Any], briefs: dict[str, Any]) -> None:
@@ -215,6 +217,7 @@ def _check(rels: list[str]) -> dict[str, Any]:
     """Read and check some learner files (in a worker, or here). Each entry:
     [digest, problems (packed), id, key, brief] — id, key and brief None when the file
     does not follow the model."""
+    from olapcli.core.checks.registry import Context, run_checks
     from olapcli.core.derive import briefs
     from olapcli.core.model import Learner
     from olapcli.io.files import decode
@@ -224,7 +227,7 @@ def _check(rels: list[str]) -> dict[str, Any]:
     root: Path = _WORKER["root"]
     base: CohortData = _WORKER["base"]
     out: dict[str, Any] = {}
-    ctx = checks.Context(core=False, across=False)
+    ctx = Context(core=False, across=False)
     for rel in rels:
         raw = files.read_bytes(root / rel)
         if raw is None:
@@ -245,7 +248,7 @@ def _check(rels: list[str]) -> dict[str, Any]:
         if learner is None:
             entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
             continue
-        found = checks.run_checks(base.with_learners([(rel, learner)]), ctx)
+        found = run_checks(base.with_learners([(rel, learner)]), ctx)
         entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
         entry[2:] = [learner.id, learner.key, briefs.to_json(briefs.of(learner))]
     return out

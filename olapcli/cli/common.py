@@ -65,9 +65,21 @@ def root(ctx: typer.Context) -> Path:
 
 def find_cohort(folder: Path | None) -> Path:
     """The cohort folder *folder*, or the nearest one upward; refused when there is none."""
-    from olapcli.io.paths import find_root
+    from olapcli.app.inputs import find_cohort as find
 
-    return find_root(folder)
+    return find(folder)
+
+
+def terminal_width(fallback: int = 100) -> int:
+    """The width of the terminal (``COLUMNS`` first, as the shell says), or *fallback*."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return fallback
 
 
 def interactive() -> bool:
@@ -120,13 +132,12 @@ def confirm(label: str, default: bool = False) -> bool:
 
 def parse_date_option(value: str | None, name: str) -> object:
     """A date typed by the user, or a refusal naming the option."""
-    from olapcli.core.dates import parse_date
-    from olapcli.io.clock import today
+    from olapcli.app.inputs import parse_date
 
     if value is None:
         return None
     try:
-        return parse_date(value, today())
+        return parse_date(value)
     except ValueError:
         refuse(
             _("Invalid date for {option}: « {value} ».").format(option=name, value=value),

@@ -69,8 +69,7 @@ def add(
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
     from olapcli.app import evaluations
-    from olapcli.core.rules import LEVELS
-    from olapcli.io.clock import today
+    from olapcli.app.inputs import LEVELS, today
 
     folder = root(ctx)
     core = evaluations.form(folder, learner)

@@ -113,8 +113,8 @@ def list_(
     import dataclasses
     import json
 
+    from olapcli.app.inputs import today
     from olapcli.app.learners import list_learners
-    from olapcli.io.clock import today
 
     rows = [dataclasses.asdict(r) for r in list_learners(root(ctx), today())]
     if fmt is Format.json:
@@ -155,7 +155,7 @@ def import_(
 ) -> None:
     from rich.table import Table
 
-    from olapcli.app.learners import import_learners
+    from olapcli.app.imports import import_learners
 
     done = import_learners(root(ctx), file, commit, dry_run)
     if not done.written:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from olapcli.cli.common import out, period_options, refuse, root
+from olapcli.cli.common import out, period_options, root
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
-    from olapcli.core.derive.impact import MetricsReport
+    from olapcli.app.report import Metrics
 
 HELP = _(
     "The Annexe 7 table: one row per learner (pseudonymous key unless --identify), the "
@@ -50,41 +50,18 @@ def metrics(
     ),
 ) -> None:
 
-    from olapcli.app.report import metrics_of
-
-    if sep not in (",", ";", "\t"):
-        refuse(_("The CSV separator must be « , », « ; » or a tab."))
-    if fmt is Format.xlsx and out_file is None:
-        refuse(_("An XLSX workbook is a file: give --out FILE.xlsx."))
-    first, last = period_options(start, end)
-    found = metrics_of(root(ctx), identify, first, last)
-    report, header, rows = found.report, found.header, found.rows
-    if fmt is Format.json:
-        text = report.model_dump_json(indent=2, exclude_none=False) + "\n"
-        _emit(text.encode("utf-8"), out_file)
-    elif fmt is Format.csv:
-        from olapcli.render.exports import csv_bytes
-
-        _emit(csv_bytes(header, rows, sep), out_file)
-    elif fmt is Format.xlsx:
-        from olapcli.render.exports import metrics_sheets, xlsx_bytes
-
-        assert out_file is not None
-        _emit(xlsx_bytes(metrics_sheets(report, header, rows)), out_file)
-    else:
-        _print_table(report, header, rows, 2 if identify else 1)
-
-
-def _emit(data: bytes, out_file: Path | None) -> None:
     import sys
 
-    if out_file is None:
-        sys.stdout.buffer.write(data)
-        return
-    from olapcli.io.files import atomic_write_bytes as write
+    from olapcli.app.report import metrics_of
 
-    write(out_file, data)
-    out.print(_("Written: {path}").format(path=out_file), markup=False)
+    first, last = period_options(start, end)
+    found = metrics_of(root(ctx), fmt.value, out_file, identify, first, last, sep)
+    if found.written is not None:
+        out.print(_("Written: {path}").format(path=found.written), markup=False)
+    elif found.data is not None:
+        sys.stdout.buffer.write(found.data)
+    else:
+        _print_table(found, 2 if identify else 1)
 
 
 def _cell(value: Any) -> str:
@@ -95,14 +72,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _print_table(
-    report: MetricsReport, header: list[str], rows: list[list[Any]], names: int
-) -> None:
+def _print_table(found: Metrics, names: int) -> None:
     from rich.table import Table
 
-    from olapcli.core.derive.impact import indicator_label
-    from olapcli.render.exports import reason_text
-
+    report, header, rows = found.report, found.header, found.rows
     table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
     for i, h in enumerate(header):
         # the key and the name never break; counts and figures line up on the right
@@ -115,14 +88,14 @@ def _print_table(
     stats = Table(title=_("Statistics"))
     for col in (_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")):
         stats.add_column(col)
-    for s in report.statistics:
+    for label, method, n, value, p, note in found.statistics:
         stats.add_row(
-            indicator_label(s.indicator),
-            s.method,
-            str(s.n),
-            "—" if s.value is None else f"{s.value:.3f}",
-            "—" if s.p is None else f"{s.p:.3g}",
-            reason_text(s.reason),
+            label,
+            method,
+            str(n),
+            "—" if value is None else f"{value:.3f}",
+            "—" if p is None else f"{p:.3g}",
+            note,
         )
     out.print(stats)
     lab = report.label

@@ -17,6 +17,7 @@ from olapcli.cli.common import (
     refuse,
     root,
     say_notices,
+    terminal_width,
 )
 from olapcli.i18n import _
 
@@ -53,21 +54,19 @@ def _activity_prompt(core: Any) -> str:
 
 
 def _actors(value: str) -> list[str]:
-    from olapcli.core.rules import parse_actors
+    from olapcli.app.inputs import parse_actors
 
     return parse_actors(value)
 
 
 def _date(value: str) -> dt.date:
-    from olapcli.core.dates import parse_date
-    from olapcli.io.clock import today
+    from olapcli.app.inputs import parse_date
 
-    return parse_date(value, today())
+    return parse_date(value)
 
 
 def print_need(need: Any, learner: str) -> None:
     """The recorded need, every datum of it (plain text: no rich on this path)."""
-    import shutil
     import textwrap
 
     rows = [
@@ -95,7 +94,7 @@ def print_need(need: Any, learner: str) -> None:
         if value is not None:
             rows.append((label, str(value)))
     width = max(len(label) for label, _v in rows)
-    text_width = max(30, shutil.get_terminal_size((100, 20)).columns - width - 3)
+    text_width = max(30, terminal_width() - width - 3)
     for label, value in rows:
         lines = textwrap.wrap(str(value), text_width) or [""]
         typer.echo(f" {label.ljust(width)}  {lines[0]}")
@@ -241,8 +240,8 @@ def list_(
 ) -> None:
     import json
 
+    from olapcli.app.inputs import today
     from olapcli.app.needs import list_needs
-    from olapcli.io.clock import today
 
     rows = list_needs(root(ctx), today(), learner, open_, overdue, due_within)
     if fmt is Format.json:

@@ -32,8 +32,8 @@ def render(
     ),
     fmt: Format = typer.Option(Format.html, "--format", "-f", help=_("HTML, Markdown, or both.")),
 ) -> None:
+    from olapcli.app.inputs import today
     from olapcli.app.site import render_site
-    from olapcli.io.clock import today
 
     folder = root(ctx)
     target = out_dir if out_dir is not None else folder / "site"

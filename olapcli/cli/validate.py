@@ -34,9 +34,9 @@ def validate(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help=_("Output format.")),
     no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
 ) -> None:
+    from olapcli.app.inputs import today
     from olapcli.app.setup import merge_driver_problems
     from olapcli.app.validate import validate as run
-    from olapcli.io.clock import today
     from olapcli.render import problems as reporters
 
     folder = root(ctx)

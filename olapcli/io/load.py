@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from olapcli.core.cohortdata import CohortData, Core
 from olapcli.core.conflicts import conflict_problem
 from olapcli.core.layout import COHORT, CORE_FILES, REFERENTIEL, SUBJECTS
 from olapcli.errors import Forbidden, Problem, ProblemsError
@@ -29,6 +28,7 @@ from olapcli.io.store import Store, key
 from olapcli.io.yamlproblems import with_sources
 
 if TYPE_CHECKING:
+    from olapcli.core.cohortdata import CohortData, Core
     from olapcli.core.model import Base, Learner
     from olapcli.core.summary import Summary
 
@@ -169,6 +169,7 @@ def locate(root: Path, problems: Iterable[Problem]) -> list[Problem]:
 
 def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
     """cohort.yaml, referentiel.yaml and subjects.yaml (if present)."""
+    from olapcli.core.cohortdata import CohortData
     from olapcli.core.model import Cohort, Referentiel, Subjects
 
     data = CohortData(root)
@@ -213,6 +214,8 @@ def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:
 
 def require_core(root: Path) -> Core:
     """Core files for a write command; refused (exit 2) when they have errors."""
+    from olapcli.core.cohortdata import Core
+
     data, problems = load_core(root)
     errors = [p for p in problems if p.severity == "error"]
     if errors or data.cohort is None or data.referentiel is None:

@@ -1,14 +1,20 @@
-"""The Jinja environment for every page olap writes: autoescape on, undefined is an error."""
+"""The output formats: HTML and Markdown pages, the report, e-mails, spreadsheets, the
+problems of validate. Everything olap shows or sends is made here, from data computed
+by the core; the Jinja environment below has autoescape on and undefined as an error.
+
+Jinja is imported on the first page rendered: commands that print only text (validate,
+need add) never pay for it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from olapcli.i18n import _, language, ngettext
 from olapcli.io import assets
-from olapcli.render import filters
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES = assets.templates()
 
@@ -19,6 +25,10 @@ def environment() -> Environment:
     """The shared environment (HTML templates autoescaped; Markdown ones escape by filter)."""
     global _ENV
     if _ENV is None:
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+        from olapcli.render import filters
+
         env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             bytecode_cache=_bytecode_cache(),

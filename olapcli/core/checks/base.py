@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from olapcli.core.cohortdata import CohortData
 from olapcli.errors import Loc, Problem
+
+if TYPE_CHECKING:
+    from olapcli.core.cohortdata import CohortData
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,15 @@ class Context:
 
 
 #: a check: the data and its context in, problems out (never raised)
-Check = Callable[[CohortData, Context], Iterable[Problem]]
+Check = Callable[["CohortData", Context], Iterable[Problem]]
+
+
+def on(problems: list[Problem], today: dt.date, strict: bool = False) -> list[Problem]:
+    """The *problems* that hold *today*; with *strict*, warnings become errors."""
+    held = [p for p in problems if p.since is None or p.since <= today]
+    if strict:
+        held = [replace(p, severity="error") if p.severity == "warning" else p for p in held]
+    return held
 
 
 def error(path: str, loc: Loc, code: str, message: str, hint: str | None = None) -> Problem:

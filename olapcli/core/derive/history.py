@@ -1,24 +1,18 @@
-"""What changed between two versions of a learner file, said in words."""
+"""What changed between two versions of a learner file, said in words.
+
+The versions are given as plain data (what the YAML says), None for a file that does
+not exist in that version; a version that cannot be read is an empty mapping.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from olapcli.i18n import _
-from olapcli.io import yamlread as yamlfast
-
-
-def _load(text: str | None) -> dict[str, Any]:
-    if text is None:
-        return {}
-    try:
-        data = yamlfast.load(text)
-    except Exception:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def by_id(items: Any) -> dict[str, dict[str, Any]]:
+    """The items of a list of needs or evaluations, by their id (others left out)."""
     if not isinstance(items, list):
         return {}
     return {str(i.get("id")): i for i in items if isinstance(i, dict)}

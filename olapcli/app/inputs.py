@@ -1,0 +1,43 @@
+"""What the front doors need to read people's input: the cohort folder, today, dates as
+trainers type them, the actors and the levels of the method."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from olapcli.core import rules
+
+#: the three actors, one column each in the grid
+ACTORS = rules.ACTORS
+#: A, EC, R
+LEVELS = rules.LEVELS
+
+
+def find_cohort(folder: Path | None) -> Path:
+    """The cohort folder *folder*, or the nearest one upward holding cohort.yaml (as git
+    finds .git); refused when there is none."""
+    from olapcli.io.paths import find_root
+
+    return find_root(folder)
+
+
+def today() -> dt.date:
+    """The day olap takes as today (``OLAP_TODAY`` for reproducible runs)."""
+    from olapcli.io.clock import today as clock
+
+    return clock()
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as typed (ISO, 21/11/2026, aujourd'hui, demain, vendredi, +3j…), counted
+    from today; ``ValueError`` when it is not one."""
+    from olapcli.core.dates import parse_date as parse
+
+    return parse(text, today())
+
+
+def parse_actors(text: str) -> list[str]:
+    """``"entreprise, a"`` → ``["entreprise", "alternant"]``; ``ValueError`` when an
+    actor is unknown."""
+    return rules.parse_actors(text)
