@@ -351,8 +351,8 @@ def list_needs(
                 continue
             if overdue and not need.due < today:
                 continue
-            if due_within is not None and not (
-                today <= need.due <= today + dt.timedelta(days=due_within)
+            if due_within is not None and not rules.within(
+                need.due, today, today + dt.timedelta(days=due_within)
             ):
                 continue
             rows.append(NeedRow(learner.id, need, is_open, rules.need_state(need, answered, today)))

@@ -27,6 +27,8 @@ ACTOR_ALIASES: dict[str, str] = {
 }
 #: A = autonomous, EC = being acquired, R = can be a resource for peers
 LEVELS: tuple[str, ...] = ("A", "EC", "R")
+#: the levels of a learner who can help a peer on an activity (Annexe 6, synoptic table)
+HELPS: tuple[str, ...] = ("A", "R")
 #: the practice (Annexe 7 column) of a need that names none
 DEFAULT_PRACTICE = "qualite"
 #: how many days after it is identified an imminent need is due at most, by default

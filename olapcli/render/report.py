@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from olapcli.core import rules
 from olapcli.core.derive import metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
@@ -177,9 +178,8 @@ def context(
 
     titles: dict[str, str] = {}
     for part in parts:
-        for g in part.data.referentiel.groups:  # type: ignore[union-attr]
-            for a in g.activities:
-                titles.setdefault(a.id, a.title)
+        for activity_id, title in rules.activity_titles(part.data.referentiel).items():
+            titles.setdefault(activity_id, title)
     # The annex is the longest part: a child process (olapcli.io.workers) writes its first
     # half meanwhile, this process the other half once the other parts are done.
     split = len(table) // 2 if len(table) >= 1000 else 0
@@ -234,7 +234,7 @@ def context(
         summaries[-1]["label"] = _LabelView(part.label, short)
     coverage = []
     for part in parts:
-        ids = [a.id for g in part.data.referentiel.groups for a in g.activities]  # type: ignore[union-attr]
+        ids = [a.id for a in rules.activities(part.data.referentiel)]
         coverage += [(name(r.learner), metrics.coverage_counts(r.learner, ids)) for r in part.table]
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {

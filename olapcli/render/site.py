@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from olapcli.core import rules
 from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive.grids import matches, open_needs, subject_index, synoptic
 from olapcli.core.model import Learner
@@ -32,7 +33,7 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
     for lid, files in base.own_resources.items():
         for _rel, res in files:
             own.setdefault(lid, {})[res.activity] = list(res.resources)
-    activities = [a for g in base.referentiel.groups for a in g.activities]
+    activities = list(rules.activities(base.referentiel))
     counts = {}
     for learner in learners:
         open_ = open_needs(learner)

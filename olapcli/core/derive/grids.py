@@ -61,7 +61,7 @@ def peers_by_activity(learners: Iterable[Learner]) -> dict[str, list[Peer]]:
     out: dict[str, list[Peer]] = {}
     for learner in learners:
         for activity, ev in latest_evaluations(learner).items():
-            if ev.level in ("A", "R"):
+            if ev.level in rules.HELPS:
                 out.setdefault(activity, []).append(Peer(learner.id, ev.level, ev.date))
     for peers in out.values():
         peers.sort(key=lambda p: (LEVEL_ORDER[p.level], -p.date.toordinal(), p.learner))

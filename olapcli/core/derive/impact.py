@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from olapcli.core import rules
 from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive import metrics, stats
 from olapcli.i18n import _
@@ -105,7 +106,7 @@ def build(
     learners = [x if isinstance(x, LearnerBrief) else of(x) for x in learners]
     clear = Redactor(learners, identify)
     table = metrics.rows(cohort, learners, start, end)
-    titles = {a.id: a.title for g in referentiel.groups for a in g.activities}
+    titles = rules.activity_titles(referentiel)
     lab = metrics.label(cohort, table)
     report = MetricsReport(
         cohort=cohort.formation.name,
