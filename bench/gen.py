@@ -6,6 +6,7 @@ N learners whose needs and evaluations follow the sample's shapes.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import shutil
 import sys
@@ -45,8 +46,18 @@ PERIODS = [
 ]
 
 
+#: the share of learners whose file shows the method distorted, and how many problems
+#: each has: a realistic cohort, where validate has thousands of warnings to print
+TROUBLED = 0.57
+KINDS = ("trainer-only", "unevaluated", "not-imminent", "no-period")
+
+
 def learner(i: int, rng: random.Random) -> str:
     lid = f"alternant-{i:05d}"
+    troubles: dict[int, str] = {}
+    if rng.random() < TROUBLED:
+        periods = rng.sample(range(len(PERIODS)), rng.choice([1, 2, 3, 3, 4, 4, 5]))
+        troubles = {n: rng.choice(KINDS) for n in periods}
     lines = [
         "# yaml-language-server: $schema=../.olap/schema/learner.schema.json",
         f"id: {lid}",
@@ -75,13 +86,19 @@ def learner(i: int, rng: random.Random) -> str:
     lines.append("needs:")
     evals = []
     for n, (ident, due) in enumerate(PERIODS):
+        trouble = troubles.get(n)
+        if trouble == "no-period":
+            continue
+        if trouble == "not-imminent":
+            ident = (dt.date.fromisoformat(due) - dt.timedelta(days=30)).isoformat()
         act = rng.choice(ACTIVITIES)
         nid = f"b{ident.replace('-', '')}-{i:05d}{n:05d}"
+        by = "formateur" if trouble == "trainer-only" else "entreprise, alternant"
         lines += [
             f"  - id: {nid}",
             f'    activity: "{act}"',
             "    practice: qualite",
-            "    marked_by: [entreprise, alternant]",
+            f"    marked_by: [{by}]",
             f"    identified: {ident}",
             f"    due: {due}",
             f'    detail: "{rng.choice(DETAILS)}"',
@@ -93,7 +110,8 @@ def learner(i: int, rng: random.Random) -> str:
             f"      valorised: {due}",
             '      advantage: "Poste confié en autonomie le week-end suivant"',
         ]
-        evals.append((nid, act, due))
+        if trouble != "unevaluated":
+            evals.append((nid, act, due))
     lines.append("evaluations:")
     for n, (nid, act, due) in enumerate(evals):
         lines += [

@@ -11,8 +11,11 @@ import typer
 def _commands(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
     if isinstance(cmd, click.Group):
         out: list[tuple[list[str], click.Command]] = [(path, cmd)] if path else []
-        for name in sorted(cmd.commands):
-            out += _commands(cmd.commands[name], [*path, name])
+        ctx = click.Context(cmd)
+        for name in sorted(cmd.list_commands(ctx)):
+            sub = cmd.get_command(ctx, name)
+            assert sub is not None
+            out += _commands(sub, [*path, name])
         return out
     return [(path, cmd)]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from olapcli.errors import Problem, UserError
 from olapcli.i18n import _
-from olapcli.io import assets, env, files, git
+from olapcli.io import assets, files, git
 
 
 @dataclass
@@ -79,28 +79,6 @@ def setup_clone(root: Path) -> bool:
     changed = git.write_attributes(root)
     git.register(root)
     return changed
-
-
-def merge_driver_problems(root: Path) -> list[Problem]:
-    """A warning when the attributes name olap's merge driver but this clone has not
-    registered it (Git would then merge learner files line by line). It depends on
-    .git/config, not on the data. Not said in CI, where nothing is merged by hand."""
-    if env.in_ci() or not git.uses_driver(root) or git.registered(root):
-        return []
-    return [
-        Problem(
-            ".gitattributes",
-            None,
-            None,
-            "warning",
-            "merge-driver",
-            _(
-                "olap's merge driver is not registered in this clone: Git would merge learner "
-                "files line by line, and two needs added at once would conflict"
-            ),
-            _("run « olap setup » once in this clone"),
-        )
-    ]
 
 
 @dataclass

@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from olapcli.errors import Problem
 from olapcli.i18n import _, language
 from olapcli.io import files, paths
 from olapcli.io.store import Store, key
+from olapcli.render.terminal import shown
 
 if TYPE_CHECKING:
     from olapcli.core.cohortdata import CohortData
@@ -71,14 +73,26 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def problems(
-    root: Path, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
-) -> list[Problem]:
-    """Every problem of the cohort, whatever the day (see :func:`validate`)."""
-    store = Store(root)
-    learners = paths.learner_files(root)
-    resources = paths.resource_files(root)
-    own = [rel for rels in paths.own_resource_files(root).values() for rel in rels]
+@dataclass
+class Inputs:
+    """What a run of validate depends on, as keys: nothing else can change its result."""
+
+    learners: list[str]
+    digests: dict[str, str]
+    #: the core files and shared resources: what every learner file's checks depend on
+    context: str
+    #: the context, the learners' own resources, the attachments, the learner ids
+    core: str
+    #: all of the above and every learner file
+    whole: str
+
+
+def inputs(root: Path, store: Store, use_cache: bool = True) -> Inputs:
+    """The keys of a run: the digest of every data file (trusted by stat, see
+    :meth:`Store.digests`), combined."""
+    found = paths.listing(root)
+    learners, resources = found.learners, found.resources
+    own = [rel for rels in found.own.values() for rel in rels]
     core = [COHORT, REFERENTIEL, SUBJECTS]
     digests: dict[str, str] = {}
     if use_cache:
@@ -89,12 +103,24 @@ def problems(
     def keyed(rels: list[str]) -> list[str]:
         return [f"{rel}={digests.get(rel, '-')}" for rel in rels]
 
+    context = key(ENTRIES, language(), *keyed(core + resources))
+    ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
+    core_key = key(context, *keyed(own), *sorted(found.attachments), *ids)
+    return Inputs(learners, digests, context, core_key, key(core_key, *keyed(learners)))
+
+
+def problems(
+    root: Path,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    state: Inputs | None = None,
+) -> list[Problem]:
+    """Every problem of the cohort, whatever the day (see :func:`validate`)."""
+    store = Store(root)
+    state = state or inputs(root, store, use_cache)
+    learners, digests, context = state.learners, state.digests, state.context
+    core_key, whole = state.core, state.whole
     lang = language()
-    context = key(ENTRIES, lang, *keyed(core + resources))
-    attached = paths.attachments(root)
-    ids = sorted(Path(rel).stem for rel in learners)
-    core_key = key(context, *keyed(own), *sorted(attached), *ids)
-    whole = key(core_key, *keyed(learners))
     if use_cache:
         memo = store.read("result")
         if isinstance(memo, dict) and memo.get("key") == whole:
@@ -150,6 +176,86 @@ def problems(
         if todo:
             _keep_briefs(store, entries, briefs)
     return found
+
+
+@dataclass
+class Report:
+    """The problems of a run, written in the format asked (UTF-8, control characters
+    made harmless: ready for a terminal), and how many of each kind."""
+
+    text: bytes
+    errors: int
+    warnings: int
+
+
+def report(
+    root: Path,
+    today: dt.date,
+    fmt: str = "text",
+    strict: bool = False,
+    prefix: str = "",
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """``olap validate``: the problems that hold *today* written as text (with excerpts),
+    JSON, GitHub annotations or a GitLab code-quality report (*prefix*: the cohort's path
+    in its repository, for those two). A run whose inputs, day and options are those of
+    the last one is served as it was written, without reading or writing anything else."""
+    from olapcli.render import problems as writers
+
+    store = Store(root)
+    extra = merge_driver_problems(root)  # depends on .git/config, not on the data
+    with _no_gc():
+        state = inputs(root, store, use_cache)
+        wanted = key(
+            state.whole, today.isoformat(), fmt, str(strict), prefix, language(),
+            *(str(p.pack()) for p in extra),
+        )  # fmt: skip
+        if use_cache:
+            done = store.read_blob("output")
+            if done is not None and isinstance(done[0], dict) and done[0].get("key") == wanted:
+                meta, data = done
+                return Report(data, meta["errors"], meta["warnings"])
+        held = on(problems(root, use_cache, progress, state), today, strict) + extra
+    if fmt == "json":
+        text = writers.as_json(held)
+    elif fmt == "github":
+        text = writers.github(held, prefix)
+    elif fmt == "gitlab":
+        text = writers.gitlab(held, prefix)
+    else:
+        text = writers.text(held)
+    data = shown(text).encode("utf-8")  # written to a terminal as it is, from the cache too
+    errors = sum(p.severity == "error" for p in held)
+    made = Report(data, errors, len(held) - errors)
+    if use_cache:
+        meta = {"key": wanted, "errors": made.errors, "warnings": made.warnings}
+        store.write_blob("output", meta, data)
+    return made
+
+
+def merge_driver_problems(root: Path) -> list[Problem]:
+    """A warning when the attributes name olap's merge driver but this clone has not
+    registered it (Git would then merge learner files line by line). It depends on
+    .git/config, not on the data. Not said in CI, where nothing is merged by hand."""
+    from olapcli.io import env, git
+
+    if env.in_ci() or not git.uses_driver(root) or git.registered(root):
+        return []
+    return [
+        Problem(
+            ".gitattributes",
+            None,
+            None,
+            "warning",
+            "merge-driver",
+            _(
+                "olap's merge driver is not registered in this clone: Git would merge learner "
+                "files line by line, and two needs added at once would conflict"
+            ),
+            _("run « olap setup » once in this clone"),
+        )
+    ]
 
 
 def _check_base(root: Path) -> tuple[CohortData, list[Problem]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,16 @@ clicktext.install()
 
 
 class OlapGroup(TyperGroup):
-    """The one error handler around dispatch (exit 2 refusals, 3 bugs, 130 Ctrl-C)."""
+    """The root command: its subcommands built on demand (see :data:`COMMANDS`), and the
+    one error handler around dispatch (exit 2 refusals, 3 bugs, 130 Ctrl-C)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = command(cmd_name)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -49,6 +57,8 @@ class OlapGroup(TyperGroup):
             err.print(_("Interrupted."))
             raise typer.Exit(130) from None
         except Exception:
+            import traceback
+
             if os.environ.get("OLAP_DEBUG"):
                 traceback.print_exc()
             err.print(
@@ -116,42 +126,40 @@ def main(
     ctx.obj = State(cohort=cohort)
 
 
-def _register() -> None:
-    from olapcli.cli import eval as eval_cmd
-    from olapcli.cli import (
-        init,
-        learner,
-        log,
-        match,
-        metrics,
-        need,
-        notify,
-        plan,
-        qcm,
-        render,
-        report,
-        resource,
-        setup,
-        sync,
-        validate,
-    )
-
-    app.command("init", help=init.HELP)(init.init)
-    app.add_typer(learner.app, name="learner")
-    app.add_typer(need.app, name="need")
-    app.add_typer(eval_cmd.app, name="eval")
-    app.add_typer(plan.app, name="plan")
-    app.command("validate", help=validate.HELP)(validate.validate)
-    app.command("log", help=log.HELP)(log.log)
-    app.command("qcm", help=qcm.HELP)(qcm.qcm)
-    app.command("match", help=match.HELP)(match.match)
-    app.add_typer(resource.app, name="resource")
-    app.command("render", help=render.HELP)(render.render)
-    app.command("metrics", help=metrics.HELP)(metrics.metrics)
-    app.command("report", help=report.HELP)(report.report)
-    app.add_typer(notify.app, name="notify")
-    app.command("setup", help=setup.HELP)(setup.setup)
-    app.command("sync", help=sync.HELP)(sync.sync)
+#: each command: its module in olapcli.cli and whether it is a group of commands (a
+#: Typer app) or one command (a function, with the module's HELP). A command's module is
+#: imported, and its click command built, only when it runs (or for the help): every
+#: command starts without the cost of the others.
+COMMANDS: dict[str, tuple[str, bool]] = {
+    "init": ("init", False),
+    "learner": ("learner", True),
+    "need": ("need", True),
+    "eval": ("eval", True),
+    "plan": ("plan", True),
+    "validate": ("validate", False),
+    "log": ("log", False),
+    "qcm": ("qcm", False),
+    "match": ("match", False),
+    "resource": ("resource", True),
+    "render": ("render", False),
+    "metrics": ("metrics", False),
+    "report": ("report", False),
+    "notify": ("notify", True),
+    "setup": ("setup", False),
+    "sync": ("sync", False),
+}
 
 
-_register()
+def command(name: str) -> click.Command:
+    """The click command *name* of :data:`COMMANDS`, built from its module."""
+    import importlib
+
+    module_name, is_group = COMMANDS[name]
+    module = importlib.import_module(f"olapcli.cli.{module_name}")
+    if is_group:
+        built = typer.main.get_group(module.app)
+        built.name = name
+        return built
+    single = typer.Typer(rich_markup_mode="rich", add_completion=False)
+    single.command(name, help=module.HELP)(getattr(module, module_name))
+    return typer.main.get_command(single)

@@ -15,6 +15,7 @@ import typer
 
 from olapcli.errors import UserError
 from olapcli.i18n import _
+from olapcli.render.terminal import shown
 
 
 @dataclass
@@ -168,9 +169,10 @@ def progress_bar(label: str, minimum: int = 0) -> Iterator[Callable[[int, int], 
     """A ``progress(done, total)`` callback that shows a bar on the terminal once work of
     more than *minimum* steps starts (nothing in a pipe, in CI or for short work)."""
     state: dict[str, Any] = {}
+    shown = sys.stderr.isatty() and not os.environ.get("CI")
 
     def progress(done: int, total: int) -> None:
-        if total <= minimum or not err.is_terminal or os.environ.get("CI"):
+        if total <= minimum or not shown:
             return
         if not state:
             from rich.progress import Progress
@@ -185,6 +187,24 @@ def progress_bar(label: str, minimum: int = 0) -> Iterator[Callable[[int, int], 
     finally:
         if state:
             state["bar"].stop()
+
+
+def emit(text: str | bytes) -> None:
+    """Write a (long) text to standard output as it is, controls made harmless (bytes are
+    taken as made so already: see :func:`olapcli.render.terminal.shown`): no rich (its
+    layout costs seconds on tens of thousands of lines), no markup."""
+    if isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text + b"\n")
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(shown(text) + "\n")
+        sys.stdout.flush()
+
+
+def say(line: str) -> None:
+    """A short line for the person, on standard error (plain: no rich to import)."""
+    sys.stderr.write(shown(line) + "\n")
 
 
 def say_notices(notices: list[Any]) -> None:

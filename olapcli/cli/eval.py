@@ -21,6 +21,7 @@ from olapcli.cli.common import (
 from olapcli.i18n import _
 
 app = typer.Typer(
+    add_completion=False,
     help=_("Evaluations: A (autonomous), EC (in progress), R (resource for peers)."),
     no_args_is_help=True,
 )

@@ -10,7 +10,9 @@ import typer
 from olapcli.cli.common import ask, interactive, out, parse_date_option, refuse, root, split_list
 from olapcli.i18n import _
 
-app = typer.Typer(help=_("The learners (alternants) of the cohort."), no_args_is_help=True)
+app = typer.Typer(
+    add_completion=False, help=_("The learners (alternants) of the cohort."), no_args_is_help=True
+)
 
 
 class Format(str, Enum):

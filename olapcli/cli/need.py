@@ -22,6 +22,7 @@ from olapcli.cli.common import (
 from olapcli.i18n import _
 
 app = typer.Typer(
+    add_completion=False,
     help=_(
         "Imminent needs of the companies: record, list, follow the cycle.\n\n"
         "Example: olap need list --overdue"

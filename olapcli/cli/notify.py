@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from olapcli.app.notify import Notice
 
 app = typer.Typer(
+    add_completion=False,
     help=_(
         "Notification e-mails. Recording a need, an evaluation, or a need applied or "
         "valorised writes an e-mail to the outbox (outbox/ in the cohort, never committed); "

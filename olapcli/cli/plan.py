@@ -8,6 +8,7 @@ from olapcli.cli.common import out, root, split_list
 from olapcli.i18n import _
 
 app = typer.Typer(
+    add_completion=False,
     help=_(
         "The learner's plan: which activities the company can (AR) and wishes (AS) to entrust, and when."
     ),

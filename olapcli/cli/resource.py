@@ -11,6 +11,7 @@ from olapcli.cli.common import out, root
 from olapcli.i18n import _
 
 app = typer.Typer(
+    add_completion=False,
     help=_(
         "Resources behind each sub-activity: videos, documents, exercises, tutorials, "
         "evaluation sheets."

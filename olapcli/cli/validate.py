@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from olapcli.cli.common import err, out, root
+from olapcli.cli.common import emit, progress_bar, root, say
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
@@ -35,41 +35,29 @@ def validate(
     no_cache: bool = typer.Option(False, "--no-cache", help=_("Ignore the result cache.")),
 ) -> None:
     from olapcli.app.inputs import today
-    from olapcli.app.setup import merge_driver_problems
-    from olapcli.app.validate import validate as run
-    from olapcli.render import problems as reporters
+    from olapcli.app.validate import report
+    from olapcli.render.problems import counted
 
     folder = root(ctx)
-    if fmt is Format.text and err.is_terminal and not os.environ.get("CI"):
-        from rich.progress import Progress
-
-        with Progress(transient=True, console=err._console) as bar:
-            task = bar.add_task(_("Reading the learner files"), total=None)
-
-            def advance(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            problems = run(folder, today(), strict=strict, use_cache=not no_cache, progress=advance)
-    else:
-        problems = run(folder, today(), strict=strict, use_cache=not no_cache)
-    problems = problems + merge_driver_problems(folder)
-    errors = sum(p.severity == "error" for p in problems)
-    if fmt is Format.text:
-        if problems:
-            out.print(reporters.text(problems), markup=False)
-        summary = reporters.summary(problems)
-        if errors:
-            err.print(_("Validation failed: {summary}.").format(summary=summary), markup=False)
-        else:
-            err.print(_("Cohort valid: {summary}.").format(summary=summary), markup=False)
-    elif fmt is Format.json:
-        out.print(reporters.as_json(problems), markup=False)
-    else:
-        prefix = os.path.relpath(folder) + "/" if folder != folder.cwd() else ""
+    prefix = ""
+    if fmt in (Format.github, Format.gitlab) and folder != folder.cwd():
+        prefix = os.path.relpath(folder) + "/"
         prefix = "" if prefix.startswith("..") else prefix
-        if fmt is Format.gitlab:
-            out.print(reporters.gitlab(problems, prefix), markup=False)
-        elif problems:
-            out.print(reporters.github(problems, prefix), markup=False)
-    if errors:
+    with progress_bar(_("Reading the learner files")) as progress:
+        done = report(
+            folder,
+            today(),
+            fmt.value,
+            strict,
+            prefix,
+            use_cache=not no_cache,
+            progress=progress if fmt is Format.text else None,
+        )
+    if done.text and (done.errors or done.warnings or fmt is not Format.github):
+        emit(done.text)
+    if fmt is Format.text:
+        summary = counted(done.errors, done.warnings)
+        line = _("Validation failed: {summary}.") if done.errors else _("Cohort valid: {summary}.")
+        say(line.format(summary=summary))
+    if done.errors:
         raise typer.Exit(1)

@@ -147,15 +147,51 @@ def register(root: Path) -> None:
             )
 
 
+def _git_dir(root: Path) -> tuple[Path, Path] | None:
+    """(work tree, .git folder) of the repository holding *root*, found as Git does; None
+    outside Git or for a worktree or submodule (whose .git is a file)."""
+    here = root.resolve()
+    for top in (here, *here.parents):
+        dot = top / ".git"
+        if dot.is_dir():
+            return top, dot
+        if dot.exists():
+            return None
+    return None
+
+
 def uses_driver(root: Path) -> bool:
-    """Do the attributes of *root* name olap's merge driver?"""
-    found = run(root, "check-attr", "merge", "--", "learners/x.yaml")
-    return found.returncode == 0 and found.stdout.strip().endswith(": olap")
+    """Do the attributes of *root* name olap's merge driver? Without a process when no
+    attributes file can name it (``validate`` asks on every run)."""
+    found = _git_dir(root)
+    if found is not None:
+        top, dot = found
+        here = root.resolve()
+        places = [dot / "info" / "attributes"]
+        places += [d / ".gitattributes" for d in (here, *here.parents) if d.is_relative_to(top)]
+        if not any("merge=olap" in _text(place) for place in places):
+            return False
+    done = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    return done.returncode == 0 and done.stdout.strip().endswith(": olap")
 
 
 def registered(root: Path) -> bool:
-    """Is the driver registered in this clone?"""
+    """Is the driver registered in this clone? Without a process when the clone's own
+    configuration says so."""
+    found = _git_dir(root)
+    if found is not None:
+        config = _text(found[1] / "config")
+        head = config.find('[merge "olap"]')
+        if head >= 0 and "driver" in config[head:].split("\n[", 1)[0]:
+            return True
     return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def merge_file(ours: Path, base: Path, theirs: Path, union: bool = False) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from olapcli.core.layout import (
@@ -32,6 +33,46 @@ def _yaml_files(folder: Path, prefix: str) -> list[str]:
         return []
 
 
+def _learner_folders(root: Path) -> tuple[list[str], list[str]]:
+    """One scan of learners/ (10,000 entries): the learner files, and the learners' own
+    folders."""
+    files: list[str] = []
+    folders: list[str] = []
+    try:
+        with os.scandir(root / LEARNERS_DIR) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if name.endswith(".yaml") and entry.is_file():
+                    files.append(f"{LEARNERS_DIR}/{name}")
+                elif entry.is_dir():
+                    folders.append(name)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return sorted(files), sorted(folders)
+
+
+@dataclass
+class Listing:
+    """The data files of a cohort, found in one pass."""
+
+    learners: list[str]
+    resources: list[str]
+    #: learner id -> their own resource files
+    own: dict[str, list[str]]
+    #: the files kept for resources (see :func:`attachments`)
+    attachments: frozenset[str]
+
+
+def listing(root: Path) -> Listing:
+    """Every data file of the cohort (what ``olap validate`` reads), the learners' folder
+    scanned once."""
+    learners, folders = _learner_folders(root)
+    own = _own(root, folders)
+    return Listing(learners, resource_files(root), own, _attachments(root, folders))
+
+
 def learner_files(root: Path) -> list[str]:
     """Relative paths of the learner files, sorted."""
     return _yaml_files(root / LEARNERS_DIR, LEARNERS_DIR)
@@ -44,15 +85,13 @@ def resource_files(root: Path) -> list[str]:
 
 def own_resource_files(root: Path) -> dict[str, list[str]]:
     """learner id -> relative paths of ``learners/<id>/<activity>.yaml`` (their own resources)."""
-    folder = root / LEARNERS_DIR
+    return _own(root, _learner_folders(root)[1])
+
+
+def _own(root: Path, folders: list[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    try:
-        with os.scandir(folder) as entries:
-            folders = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
-    except (FileNotFoundError, NotADirectoryError):
-        return out
     for name in folders:
-        found = _yaml_files(folder / name, f"{LEARNERS_DIR}/{name}")
+        found = _yaml_files(root / LEARNERS_DIR / name, f"{LEARNERS_DIR}/{name}")
         if found:
             out[name] = found
     return out
@@ -61,15 +100,13 @@ def own_resource_files(root: Path) -> dict[str, list[str]]:
 def attachments(root: Path) -> frozenset[str]:
     """Relative paths of the files kept for resources: under ``resources/files/`` and each
     learner's ``learners/<id>/files/``."""
+    return _attachments(root, _learner_folders(root)[1])
+
+
+def _attachments(root: Path, folders: list[str]) -> frozenset[str]:
     found: set[str] = set()
-    folders = [root / SHARED_FILES_DIR]
-    learners = root / LEARNERS_DIR
-    try:
-        with os.scandir(learners) as entries:
-            folders += [Path(e.path) / "files" for e in entries if e.is_dir()]
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    for folder in folders:
+    places = [root / SHARED_FILES_DIR] + [root / LEARNERS_DIR / name / "files" for name in folders]
+    for folder in places:
         if folder.is_dir():
             found.update(p.relative_to(root).as_posix() for p in folder.rglob("*") if p.is_file())
     return frozenset(found)

@@ -30,13 +30,14 @@ import hashlib
 import json
 import os
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 from olapcli import __version__
 from olapcli.errors import UserError
 
-FORMAT = f"olap-store/3 {__version__}"
+FORMAT = f"olap-store/4 {__version__}"
 #: ns: a file modified less than this before the index was taken is hashed, not trusted
 RACY = 2_000_000_000  # covers file systems with 1 or 2 s timestamps
 
@@ -66,6 +67,12 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def _checksum(data: bytes) -> str:
+    """What tells a document is whole and untouched (CRC-32: read on every run, it must
+    cost nothing; the cache guards against accidents, its folder is the user's own)."""
+    return f"{zlib.crc32(data):08x}"
+
+
 def key(*parts: str) -> str:
     """A key made of several parts (digests, options, versions)."""
     return digest("\0".join(parts).encode("utf-8"))
@@ -93,7 +100,7 @@ class Store:
             raw = (self.folder / f"{name}.json").read_bytes()
             head, _nl, body = raw.partition(b"\n")
             fmt, _sp, check = head.decode("ascii").rpartition(" ")
-            if fmt != FORMAT or check != digest(body):
+            if fmt != FORMAT or check != _checksum(body):
                 return None
             return json.loads(body)
         except (OSError, ValueError, UnicodeDecodeError):
@@ -104,9 +111,32 @@ class Store:
         from olapcli.io.files import atomic_write_bytes
 
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        head = f"{FORMAT} {digest(body)}\n".encode("ascii")
+        head = f"{FORMAT} {_checksum(body)}\n".encode("ascii")
         with contextlib.suppress(OSError):
             atomic_write_bytes(self.folder / f"{name}.json", head + body, durable=False)
+
+    def read_blob(self, name: str) -> tuple[Any, bytes] | None:
+        """A document kept as bytes with a little JSON beside them (a long text, say, which
+        JSON would escape): (the JSON, the bytes), or None (as :meth:`read`)."""
+        try:
+            raw = (self.folder / f"{name}.blob").read_bytes()
+            head, _nl, rest = raw.partition(b"\n")
+            fmt, _sp, check = head.decode("ascii").rpartition(" ")
+            if fmt != FORMAT or check != _checksum(rest):
+                return None
+            meta, _nl, data = rest.partition(b"\n")
+            return json.loads(meta), data
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+
+    def write_blob(self, name: str, meta: Any, data: bytes) -> None:
+        """Keep *data* and *meta* as the document *name* (see :meth:`read_blob`)."""
+        from olapcli.io.files import atomic_write_bytes
+
+        rest = json.dumps(meta, ensure_ascii=True, separators=(",", ":")).encode() + b"\n" + data
+        head = f"{FORMAT} {_checksum(rest)}\n".encode("ascii")
+        with contextlib.suppress(OSError):
+            atomic_write_bytes(self.folder / f"{name}.blob", head + rest, durable=False)
 
     def lock(
         self, kind: str, timeout: float | None, busy: UserError | None = None
@@ -131,9 +161,9 @@ class Store:
         found: dict[str, str] = {}
         read: dict[str, bytes] = {}
         fresh: dict[str, list[Any]] = {}
-        top = str(self.root)
+        top = str(self.root) + os.sep
         for rel in rels:
-            path = os.path.join(top, rel)
+            path = top + rel
             try:
                 stat = stat_of(path)
             except OSError:

@@ -47,10 +47,14 @@ def text(problems: list[Problem]) -> str:
     return "\n".join(out)
 
 
-def summary(problems: list[Problem], files: int | None = None) -> str:
+def summary(problems: list[Problem]) -> str:
     """« 2 erreurs, 3 avertissements »."""
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    return counted(errors, len(problems) - errors)
+
+
+def counted(errors: int, warnings: int) -> str:
+    """« 2 erreurs, 3 avertissements »."""
     return ", ".join(
         (
             ngettext("{n} error", "{n} errors", errors).format(n=errors),

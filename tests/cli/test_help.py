@@ -14,9 +14,10 @@ def commands():
     out = []
 
     def walk(cmd, path):
-        if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                walk(sub, [*path, name])
+        if isinstance(cmd, click.Group):  # its commands as click finds them (built on demand)
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                walk(cmd.get_command(ctx, name), [*path, name])
         else:
             out.append(path)
 

@@ -1,6 +1,5 @@
 """The registry of validate's checks: their names, in the order they run."""
 
-
 from __future__ import annotations
 
 from olapcli.core.checks.base import Check, Context, on
@@ -38,6 +37,3 @@ CHECKS: dict[str, Check] = {
 def run_checks(data: CohortData, ctx: Context) -> list[Problem]:
     """Every check's problems, whatever the day (see :attr:`Problem.since`)."""
     return [problem for check in CHECKS.values() for problem in check(data, ctx)]
-
-
-
