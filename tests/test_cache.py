@@ -46,8 +46,21 @@ def parsed(monkeypatch):
     return seen
 
 
+#: the documents a validate run keeps (the rest of the cache: briefs, models, core…)
+DOCUMENTS = [
+    "output.blob",
+    "learners.json",
+    "learners.journal.json",
+    "core-checks.json",
+    "files.json",
+    "files.journal.json",
+    "valid.json",
+    "briefs.json",
+]
+
+
 def document(root, name):
-    return store.Store(root).folder / f"{name}.json"
+    return store.Store(root).folder / name
 
 
 # --- validate -------------------------------------------------------------------------
@@ -140,7 +153,7 @@ def test_options_language_and_day_change_the_answer(olap, cohort_repo, monkeypat
     assert json.loads(english.stdout)[0]["message"] != normal[0]["message"]
 
 
-@pytest.mark.parametrize("name", ["result", "learners", "core-checks", "files"])
+@pytest.mark.parametrize("name", DOCUMENTS)
 @pytest.mark.parametrize(
     "damage",
     [
@@ -153,9 +166,12 @@ def test_options_language_and_day_change_the_answer(olap, cohort_repo, monkeypat
 )
 def test_a_damaged_document_is_ignored(olap, cohort_repo, name, damage):
     first = run(olap, cohort_repo)
+    edit(cohort_repo / LEA, 'activity: "6.3"', 'activity: "6.4"')
+    second = run(olap, cohort_repo)  # now every document is there, journals included
     path = document(cohort_repo, name)
+    assert path.exists()
     path.write_bytes(damage(path.read_bytes()))
-    assert run(olap, cohort_repo) == first
+    assert run(olap, cohort_repo) == second != first
 
 
 def test_validate_marks_valid_files_and_only_those(olap, cohort_repo):
@@ -287,14 +303,14 @@ def test_a_tampered_entry_is_read_again(cohort_dir, kind):
     rels = learner_files(cohort_dir)
     learners(cohort_dir, rels, kind)
     cache = store.Store(cohort_dir)
-    table = "briefs" if kind == "brief" else "models"
-    entries = cache.read(table)
+    table = cache.table("briefs" if kind == "brief" else "models")
+    entries = table.load()
     digests, _ = cache.digests(rels)
     if kind == "brief":
-        entries[digests[LEA]] = ["trop", "court"]
+        entry = ["trop", "court"]
     else:
-        entries[digests[LEA]]["status"] = "n'importe quoi"
-    cache.write(table, entries)  # a well-formed document whose entry is wrong
+        entry = {**entries[digests[LEA]], "status": "n'importe quoi"}
+    table.save({digests[LEA]: entry})  # a well-formed document whose entry is wrong
     found, problems = learners(cohort_dir, rels, kind)
     expected = briefs_of(cohort_dir) if kind == "brief" else from_models(cohort_dir)
     assert problems == [] and found == expected
@@ -321,3 +337,36 @@ def test_coverage_counts_match_the_coverage_lists(cohort_dir):
     for b in found:
         lists = metrics.coverage(b, core.referentiel)
         assert metrics.coverage_counts(b, ids) == {k: len(v) for k, v in lists.items()}
+
+
+# --- the journaled tables ---------------------------------------------------------------
+
+
+def test_a_table_keeps_changes_in_its_journal_then_compacts(tmp_path):
+    cache = store.Store(tmp_path)
+    table = cache.table("t")
+    table.save({f"k{i}": i for i in range(2000)})  # the first save writes the base
+    base = (cache.folder / "t.json").read_bytes()
+    for i in range(3):
+        cache.table("t").save({f"new{i}": i}, [f"k{i}"])
+    assert (cache.folder / "t.json").read_bytes() == base  # only the journal was written
+    seen = cache.table("t").load()
+    assert seen["new2"] == 2 and "k0" not in seen and seen["k3"] == 3 and len(seen) == 2000
+    cache.table("t").save({f"more{i}": i for i in range(300)})  # past an eighth of 2000
+    assert (cache.folder / "t.json").read_bytes() != base
+    assert cache.table("t").load() == {**seen, **{f"more{i}": i for i in range(300)}}
+    assert cache.read("t.journal")["entries"] == {}
+
+
+def test_a_journal_written_beside_another_base_is_ignored(tmp_path):
+    cache = store.Store(tmp_path)
+    cache.table("t").save({"a": 1})  # base A
+    first, second = cache.table("t"), cache.table("t")
+    first.load()
+    second.load()
+    second.save({"z": 1})  # a journal of base A
+    stale = (cache.folder / "t.journal.json").read_bytes()
+    first.save({f"x{i}": i for i in range(300)})  # compacts into base B, without z
+    (cache.folder / "t.journal.json").write_bytes(stale)  # base A's journal, late
+    found = cache.table("t").load()
+    assert "z" not in found and found["a"] == 1 and found["x0"] == 0

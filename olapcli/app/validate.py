@@ -9,7 +9,7 @@ learner file is edited, that file alone is read and checked again; a new day, th
 same bytes written back, or a ``git checkout`` that changes nothing re-reads nothing.
 The core files and resources are checked apart, under their own key, and the checks
 across learner files (ids and keys unique) are made from what the cache holds of
-each. The whole result is kept too, for a second run with nothing changed.
+each. The output as it was written is kept too, for a second run with nothing changed.
 
 Learner files to check are read in worker processes when there are many (reading
 YAML is CPU-bound). The cyclic garbage collector is off meanwhile: millions of small
@@ -78,6 +78,7 @@ class Inputs:
     """What a run of validate depends on, as keys: nothing else can change its result."""
 
     learners: list[str]
+    listing: paths.Listing
     digests: dict[str, str]
     #: the core files and shared resources: what every learner file's checks depend on
     context: str
@@ -106,7 +107,7 @@ def inputs(root: Path, store: Store, use_cache: bool = True) -> Inputs:
     context = key(ENTRIES, language(), *keyed(core + resources))
     ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
     core_key = key(context, *keyed(own), *sorted(found.attachments), *ids)
-    return Inputs(learners, digests, context, core_key, key(core_key, *keyed(learners)))
+    return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
 
 
 def problems(
@@ -119,62 +120,61 @@ def problems(
     store = Store(root)
     state = state or inputs(root, store, use_cache)
     learners, digests, context = state.learners, state.digests, state.context
-    core_key, whole = state.core, state.whole
-    lang = language()
-    if use_cache:
-        memo = store.read("result")
-        if isinstance(memo, dict) and memo.get("key") == whole:
-            return [Problem.unpack(p) for p in memo["problems"]]
-
-    entries: dict[str, Any] = {}
-    if use_cache:
-        cached = store.read("learners")
-        if isinstance(cached, dict) and cached.get("context") == context:
-            entries = cached.get("files", {})
+    table = store.table("learners")
+    # {path: [digest of the file, context, problems (packed), id, key]}: id and key are
+    # None for a file that does not follow the model
+    entries: dict[str, Any] = table.load() if use_cache else {}
     todo = [
         rel
         for rel in learners
         if not (
             rel in digests
-            and isinstance(entries.get(rel), list)
+            and type(entries.get(rel)) is list
             and entries[rel][0] == digests[rel]
+            and entries[rel][1] == context
         )
     ]
     core_cached = store.read("core-checks") if use_cache else None
     found: list[Problem] = []
     base: CohortData | None = None
-    if isinstance(core_cached, dict) and core_cached.get("key") == core_key:
+    if isinstance(core_cached, dict) and core_cached.get("key") == state.core:
         found += [Problem.unpack(p) for p in core_cached["problems"]]
     else:
-        base, mine = _check_base(root)
+        base, mine = _check_base(root, state.listing)
         found += mine
         if use_cache:
-            store.write("core-checks", {"key": core_key, "problems": [p.pack() for p in mine]})
-    briefs: dict[str, Any] = {}
+            store.write("core-checks", {"key": state.core, "problems": [p.pack() for p in mine]})
+    made: dict[str, Any] = {}
+    before = entries
     if todo:
         if base is None:
-            base, _mine = _check_base(root)
-        made = _check_learners_of(root, base, todo, lang, progress)
-        briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
-        made = {rel: e[:4] for rel, e in made.items()}
-        entries = {rel: entries[rel] for rel in learners if rel in entries} | made
+            base, _mine = _check_base(root, state.listing)
+        made = _check_learners_of(root, base, todo, language(), progress)
+        entries = {**entries, **{rel: [e[0], context, *e[1:4]] for rel, e in made.items()}}
+    identities = []
+    unpack = Problem.unpack
     for rel in learners:
         entry = entries.get(rel)
         if entry is None:
             continue
-        found += [Problem.unpack(p) for p in entry[1]]
-    identities = [(rel, e[2], e[3]) for rel, e in entries.items() if e[2] is not None]
+        found += [unpack(p) for p in entry[2]]
+        if entry[3] is not None:
+            identities.append((rel, entry[3], entry[4]))
     from olapcli.core.checks.identity import learner_identities
     from olapcli.io.load import locate
 
     found += locate(root, learner_identities(identities))
     found.sort(key=sort_key)
-    if use_cache:
-        store.write("learners", {"context": context, "files": entries})
-        store.write("result", {"key": whole, "problems": [p.pack() for p in found]})
-        store.set_valid([e[0] for e in entries.values() if e[2] is not None])
-        if todo:
-            _keep_briefs(store, entries, briefs)
+    if use_cache and (made or len(entries) != len(learners)):
+        present = set(learners)
+        gone = [rel for rel in entries if rel not in present]
+        table.save({rel: entries[rel] for rel in made}, gone)
+        # what was kept of the files' old contents is forgotten with them
+        old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
+        old -= {e[0] for e in made.values()}
+        store.table("valid").save({e[0]: 1 for e in made.values() if e[2] is not None}, list(old))
+        briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
+        store.table("briefs").save(briefs, list(old))
     return found
 
 
@@ -258,22 +258,13 @@ def merge_driver_problems(root: Path) -> list[Problem]:
     ]
 
 
-def _check_base(root: Path) -> tuple[CohortData, list[Problem]]:
+def _check_base(root: Path, listed: paths.Listing) -> tuple[CohortData, list[Problem]]:
     """The core files and resources, read and checked (not the learners)."""
     from olapcli.core.checks.registry import Context, run_checks
     from olapcli.io.load import load_base, locate
 
-    base, found = load_base(root)
+    base, found = load_base(root, listed)
     return base, found + locate(root, run_checks(base, Context(across=False)))
-
-
-def _keep_briefs(store: Store, entries: dict[str, Any], briefs: dict[str, Any]) -> None:
-    """The briefs made while checking, kept for ``olap report`` and ``olap metrics`` (which
-    then read no YAML), with those of the other files still there: {digest: brief}."""
-    old = store.read("briefs")
-    if isinstance(old, dict):
-        briefs = {d: old[d] for d in {e[0] for e in entries.values()} if d in old} | briefs
-    store.write("briefs", briefs)
 
 
 # --- the learner files, in worker processes -------------------------------------------

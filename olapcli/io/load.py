@@ -23,7 +23,7 @@ from olapcli.errors import Forbidden, Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.io import yamlread
 from olapcli.io.files import decode
-from olapcli.io.paths import attachments, learner_files, own_resource_files, resource_files
+from olapcli.io.paths import Listing, learner_files, listing
 from olapcli.io.store import Store, key
 from olapcli.io.yamlproblems import with_sources
 
@@ -184,22 +184,24 @@ def load_core(root: Path) -> tuple[CohortData, list[Problem]]:
     return data, problems
 
 
-def load_base(root: Path) -> tuple[CohortData, list[Problem]]:
-    """Core files and resources (shared, and learners' own): everything but the learners."""
+def load_base(root: Path, found: Listing | None = None) -> tuple[CohortData, list[Problem]]:
+    """Core files and resources (shared, and learners' own): everything but the learners;
+    *found*, the cohort's files when the caller listed them already."""
     from olapcli.core.model import ResourceFile
 
+    found = found or listing(root)
     data, problems = load_core(root)
-    data.attachments = attachments(root)
-    data.learner_ids = frozenset(Path(rel).stem for rel in learner_files(root))
-    for rel in resource_files(root):
-        obj, found = read_model(root, rel, ResourceFile)
-        problems += found
+    data.attachments = found.attachments
+    data.learner_ids = frozenset(rel[len("learners/") : -len(".yaml")] for rel in found.learners)
+    for rel in found.resources:
+        obj, errs = read_model(root, rel, ResourceFile)
+        problems += errs
         if obj is not None:
             data.resources[obj.activity] = (rel, obj)
-    for learner_id, rels in own_resource_files(root).items():
+    for learner_id, rels in found.own.items():
         for rel in rels:
-            obj, found = read_model(root, rel, ResourceFile)
-            problems += found
+            obj, errs = read_model(root, rel, ResourceFile)
+            problems += errs
             if obj is not None:
                 data.own_resources.setdefault(learner_id, []).append((rel, obj))
     return data, problems
@@ -290,9 +292,8 @@ def learners(
 
     store = Store(root)
     digests, read = store.digests(rels)
-    table = "briefs" if kind == "brief" else "models"
-    cached = store.read(table)
-    entries: dict[str, Any] = cached if isinstance(cached, dict) else {}
+    table = store.table("briefs" if kind == "brief" else "models")
+    entries = table.load()
     found: dict[str, Any] = {}
     problems: list[Problem] = []
     misses: list[tuple[str, bytes, Kind]] = []
@@ -323,9 +324,7 @@ def learners(
         if data is not None:
             found[rel] = _made(kind, data)
             fresh[digests[rel]] = data
-    if fresh:
-        entries.update(fresh)
-        store.write(table, entries)
+    table.save(fresh)
     return [(rel, found[rel]) for rel in rels if rel in found], problems
 
 

@@ -148,19 +148,25 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         return file_lock(self.folder / f"{kind}.lock", timeout, busy)
 
+    def table(self, name: str) -> Table:
+        """The table *name* of this cohort's cache (see :class:`Table`)."""
+        return Table(self, name)
+
     # --- the index of file digests ------------------------------------------------------
 
-    def digests(self, rels: list[str]) -> tuple[dict[str, str], dict[str, bytes]]:
+    def digests(
+        self, rels: list[str], complete: bool = True
+    ) -> tuple[dict[str, str], dict[str, bytes]]:
         """The digest of each file of *rels* (relative to the cohort), and the bytes of
         those that had to be read (so the caller does not read them again). A file that
-        cannot be read has no digest."""
-        index = self.read("files")
-        known: dict[str, Any] = index.get("files", {}) if isinstance(index, dict) else {}
-        before = index.get("started", 0) if isinstance(index, dict) else 0
-        started = time.time_ns()
+        cannot be read has no digest. With *complete*, *rels* is every file of its kind:
+        the index forgets the others."""
+        index = self.table("files")
+        known = index.load()
+        now = time.time_ns()
         found: dict[str, str] = {}
         read: dict[str, bytes] = {}
-        fresh: dict[str, list[Any]] = {}
+        changed: dict[str, Any] = {}
         top = str(self.root) + os.sep
         for rel in rels:
             path = top + rel
@@ -169,13 +175,14 @@ class Store:
             except OSError:
                 continue
             entry = known.get(rel)
+            # [size, mtime, ctime, inode, digest, when the entry was made]: trusted when the
+            # file's stat is the same and it was not modified just before (git's racy rule)
             if (
-                isinstance(entry, list)
-                and len(entry) == 5
+                type(entry) is list
+                and len(entry) == 6
                 and entry[:4] == stat
-                and stat[1] < before - RACY
+                and stat[1] < entry[5] - RACY
             ):
-                fresh[rel] = entry
                 found[rel] = entry[4]
                 continue
             try:
@@ -185,27 +192,81 @@ class Store:
                 continue
             read[rel] = data
             found[rel] = digest(data)
-            fresh[rel] = [*stat, found[rel]]
-        if read or set(known) != set(fresh):
-            # what was trusted by its stat had mtime < before - RACY < started - RACY
-            self.write("files", {"started": started, "files": fresh})
+            changed[rel] = [*stat, found[rel], now]
+        gone = [rel for rel in known if rel not in found] if complete else []
+        index.save(changed, gone)
         return found, read
 
     # --- what olap knows valid ------------------------------------------------------------
 
     def known_valid(self, text: str) -> bool:
         """Has olap validated exactly this text of a learner file against the model?
-        Marks come from olap's own writes and from the last ``olap validate``."""
-        marks = self.read("valid")
-        return isinstance(marks, dict) and marks.get(digest(text.encode("utf-8"))) == 1
+        Marks come from olap's own writes and from ``olap validate``."""
+        return self.table("valid").load().get(digest(text.encode("utf-8"))) == 1
 
     def mark_valid(self, text: str) -> None:
         """Remember that this text of a learner file is valid."""
-        marks = self.read("valid")
-        marks = marks if isinstance(marks, dict) else {}
-        marks[digest(text.encode("utf-8"))] = 1
-        self.write("valid", marks)
+        self.table("valid").save({digest(text.encode("utf-8")): 1})
 
-    def set_valid(self, digests: list[str]) -> None:
-        """The learner files ``olap validate`` found valid, by the digest of their bytes."""
-        self.write("valid", dict.fromkeys(digests, 1))
+
+class Table:
+    """A map kept in two JSON documents: the *base*, rewritten rarely, and a *journal* of
+    what changed since (``None`` for a key removed), small, rewritten on each change.
+    Readers see both; once the journal grows past an eighth of the base, both are
+    merged into a new base. A change to one entry of a 10,000-entry table then writes
+    a few bytes, not megabytes. A journal belongs to one base: written beside another
+    (by a process that compacted meanwhile), it is ignored."""
+
+    def __init__(self, store: Store, name: str) -> None:
+        self.store = store
+        self.name = name
+        self._base: dict[str, Any] = {}
+        self._id = ""
+        self._journal: dict[str, Any] = {}
+
+    def load(self) -> dict[str, Any]:
+        """Every entry."""
+        base = self.store.read(self.name)
+        if isinstance(base, dict) and isinstance(base.get("entries"), dict):
+            self._base, self._id = base["entries"], str(base.get("id"))
+        self._read_journal()
+        if not self._journal:
+            return self._base
+        merged = {**self._base, **self._journal}
+        return {k: v for k, v in merged.items() if v is not None}
+
+    def _read_journal(self) -> None:
+        journal = self.store.read(f"{self.name}.journal")
+        if (
+            isinstance(journal, dict)
+            and journal.get("base") == self._id
+            and isinstance(journal.get("entries"), dict)
+        ):
+            self._journal = journal["entries"]
+
+    def save(self, changed: dict[str, Any], removed: list[str] | None = None) -> None:
+        """Record *changed* entries and forget *removed* ones (after :meth:`load`, or on
+        their own: the documents are then read first)."""
+        if not changed and not removed:
+            return
+        size = len(self._base)
+        if not self._id:  # not loaded: the base's id and size, not the base itself
+            head = self.store.read(f"{self.name}.base")
+            if isinstance(head, dict):
+                self._id, size = str(head.get("id")), int(head.get("size", 0))
+                self._read_journal()
+        journal = {**self._journal, **changed, **dict.fromkeys(removed or [])}
+        if self._id and len(journal) <= max(256, size // 8):
+            self._journal = journal
+            self.store.write(f"{self.name}.journal", {"base": self._id, "entries": journal})
+            return
+        if size and not self._base:  # compacting: the base is needed after all
+            self.load()
+            journal = {**self._journal, **changed, **dict.fromkeys(removed or [])}
+        merged = {**self._base, **journal}
+        self._base = {k: v for k, v in merged.items() if v is not None}
+        self._id = f"{time.time_ns():x}-{os.getpid()}"
+        self._journal = {}
+        self.store.write(f"{self.name}.journal", {"base": self._id, "entries": {}})
+        self.store.write(self.name, {"id": self._id, "entries": self._base})
+        self.store.write(f"{self.name}.base", {"id": self._id, "size": len(self._base)})
