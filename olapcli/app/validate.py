@@ -36,7 +36,7 @@ from olapcli.io.store import Store, key
 from olapcli.render.terminal import shown
 
 if TYPE_CHECKING:
-    from olapcli.core.cohortdata import CohortData
+    from olapcli.core.checks.facts import Facts
 
 #: what the learner entries of the cache were made by (a new olap makes them again)
 ENTRIES = f"validate-1 {__version__}"
@@ -134,22 +134,26 @@ def problems(
             and entries[rel][1] == context
         )
     ]
+    from olapcli.core.checks.facts import Facts
+
     core_cached = store.read("core-checks") if use_cache else None
     found: list[Problem] = []
-    base: CohortData | None = None
-    if isinstance(core_cached, dict) and core_cached.get("key") == state.core:
+    try:
+        assert isinstance(core_cached, dict) and core_cached.get("key") == state.core
+        facts = Facts.from_json(core_cached["facts"])
         found += [Problem.unpack(p) for p in core_cached["problems"]]
-    else:
-        base, mine = _check_base(root, state.listing)
+    except (AssertionError, KeyError, TypeError, ValueError):  # not kept: read them again
+        facts, mine = _check_base(root, state.listing)
         found += mine
         if use_cache:
-            store.write("core-checks", {"key": state.core, "problems": [p.pack() for p in mine]})
+            store.write(
+                "core-checks",
+                {"key": state.core, "problems": [p.pack() for p in mine], "facts": facts.to_json()},
+            )
     made: dict[str, Any] = {}
     before = entries
     if todo:
-        if base is None:
-            base, _mine = _check_base(root, state.listing)
-        made = _check_learners_of(root, base, todo, language(), progress)
+        made = _check_learners_of(root, facts, todo, language(), progress)
         entries = {**entries, **{rel: [e[0], context, *e[1:4]] for rel, e in made.items()}}
     identities = []
     unpack = Problem.unpack
@@ -258,13 +262,14 @@ def merge_driver_problems(root: Path) -> list[Problem]:
     ]
 
 
-def _check_base(root: Path, listed: paths.Listing) -> tuple[CohortData, list[Problem]]:
-    """The core files and resources, read and checked (not the learners)."""
-    from olapcli.core.checks.registry import Context, run_checks
+def _check_base(root: Path, listed: paths.Listing) -> tuple[Facts, list[Problem]]:
+    """The core files and resources, read and checked (not the learners), and what the
+    learner files' checks need to know of them."""
+    from olapcli.core.checks.registry import core_problems, facts_of
     from olapcli.io.load import load_base, locate
 
     base, found = load_base(root, listed)
-    return base, found + locate(root, run_checks(base, Context(across=False)))
+    return facts_of(base), found + locate(root, core_problems(base))
 
 
 # --- the learner files, in worker processes -------------------------------------------
@@ -272,17 +277,17 @@ def _check_base(root: Path, listed: paths.Listing) -> tuple[CohortData, list[Pro
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, base: CohortData, lang: str) -> None:
+def _init_worker(root: Path, facts: Facts, lang: str) -> None:
     from olapcli.i18n import set_language
 
     gc.disable()
     set_language(lang)
-    _WORKER.update(root=root, base=base)
+    _WORKER.update(root=root, facts=facts)
 
 
 def _check_learners_of(
     root: Path,
-    base: CohortData,
+    facts: Facts,
     rels: list[str],
     lang: str,
     progress: Callable[[int, int], None] | None,
@@ -291,7 +296,7 @@ def _check_learners_of(
     from olapcli.io.workers import pool
 
     made: dict[str, Any] = {}
-    args = (root, base, lang)
+    args = (root, facts, lang)
     with pool(len(rels), _init_worker, args) as (workers, executor):
         if executor is None:
             _init_worker(*args)
@@ -313,18 +318,18 @@ def _check_learners_of(
 def _check(rels: list[str]) -> dict[str, Any]:
     """Read and check some learner files (in a worker, or here). Each entry:
     [digest, problems (packed), id, key, brief] — id, key and brief None when the file
-    does not follow the model."""
-    from olapcli.core.checks.registry import Context, run_checks
+    does not follow the model. A file whose data is certainly valid is read into a record
+    without the model (:func:`olapcli.core.records.quick`); the others go through it."""
+    from olapcli.core import quick, records
+    from olapcli.core.checks.registry import learner_problems
     from olapcli.core.derive import briefs
-    from olapcli.core.model import Learner
     from olapcli.io.files import decode
-    from olapcli.io.load import locate_in_text, parse_node, validate_data
+    from olapcli.io.load import locate_in_text, parse_node
     from olapcli.io.store import digest
 
     root: Path = _WORKER["root"]
-    base: CohortData = _WORKER["base"]
+    facts: Facts = _WORKER["facts"]
     out: dict[str, Any] = {}
-    ctx = Context(core=False, across=False)
     for rel in rels:
         raw = files.read_bytes(root / rel)
         if raw is None:
@@ -341,11 +346,17 @@ def _check(rels: list[str]) -> dict[str, Any]:
         if found:
             entry[1] = [p.pack() for p in found]
             continue
-        learner, found = validate_data(Learner, data, rel)
+        learner = quick.learner(data)
         if learner is None:
-            entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
-            continue
-        found = run_checks(base.with_learners([(rel, learner)]), ctx)
-        entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
+            from olapcli.core.model import Learner
+            from olapcli.io.load import validate_data
+
+            model, found = validate_data(Learner, data, rel)
+            if model is None:
+                entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
+                continue
+            learner = records.learner(model)
+        found = learner_problems(facts, rel, learner)
+        entry[1] = [p.pack() for p in sorted(locate_in_text(text, found, node), key=sort_key)]
         entry[2:] = [learner.id, learner.key, briefs.to_json(briefs.of(learner))]
     return out

@@ -1,37 +1,12 @@
-"""What every check shares: its context, its signature, how it says a problem."""
+"""What every check shares: how it says a problem, and which problems hold on a day."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from olapcli.errors import Loc, Problem
-
-if TYPE_CHECKING:
-    from olapcli.core.cohortdata import CohortData
-
-
-@dataclass(frozen=True)
-class Context:
-    """Which parts of the checks to run.
-
-    Learner files can be checked in several processes: each worker runs the
-    per-learner parts (``core=False, across=False``) on its share, and the
-    parent runs the parts about the core files and across learners once.
-
-    No check reads the date: a problem that depends on the day (a need overdue)
-    says from which day it holds (:attr:`olapcli.errors.Problem.since`), so that the
-    checks of a file can be kept and only filtered on another day.
-    """
-
-    core: bool = True
-    across: bool = True
-
-
-#: a check: the data and its context in, problems out (never raised)
-Check = Callable[["CohortData", Context], Iterable[Problem]]
 
 
 def on(problems: list[Problem], today: dt.date, strict: bool = False) -> list[Problem]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from olapcli.core import rules
-from olapcli.core.checks.base import Context, error
-from olapcli.core.cohortdata import CohortData
+from olapcli.core.checks.base import error
 from olapcli.core.layout import COHORT
 from olapcli.errors import Problem
 from olapcli.i18n import _
 
+if TYPE_CHECKING:
+    from olapcli.core.checks.facts import Facts
+    from olapcli.core.cohortdata import CohortData
+    from olapcli.core.records import Learner
 
-def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """Dates in an order that can be."""
-    if data.cohort and ctx.core:
+
+def core_dates(data: CohortData) -> Iterator[Problem]:
+    """The cohort and its periods end after they start."""
+    if data.cohort:
         if data.cohort.end < data.cohort.start:
             yield error(COHORT, ("end",), "date-order", _("the cohort ends before it starts"))
         for i, p in enumerate(data.cohort.periods):
@@ -25,20 +30,21 @@ def check_dates(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     "date-order",
                     _("the period « {id} » ends before it starts").format(id=p.id),
                 )
-    for rel, learner in data.learners:
-        c = learner.contract
-        if c and c.end and c.end < c.start:
+
+
+def learner_dates(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
+    """A contract ends after it starts; a need is due on or after it was identified."""
+    c = learner.contract
+    if c and c.end and c.end < c.start:
+        yield error(rel, ("contract", "end"), "date-order", _("the contract ends before it starts"))
+    for i, need in enumerate(learner.needs):
+        if rules.due_before_identified(need.identified, need.due):
             yield error(
-                rel, ("contract", "end"), "date-order", _("the contract ends before it starts")
+                rel,
+                ("needs", i, "due"),
+                "due-before-identified",
+                _("need {id}: due {due} is before it was identified ({ident})").format(
+                    id=need.id, due=need.due, ident=need.identified
+                ),
+                _("a need is identified before it must be met: check both dates"),
             )
-        for i, need in enumerate(learner.needs):
-            if rules.due_before_identified(need.identified, need.due):
-                yield error(
-                    rel,
-                    ("needs", i, "due"),
-                    "due-before-identified",
-                    _("need {id}: due {due} is before it was identified ({ident})").format(
-                        id=need.id, due=need.due, ident=need.identified
-                    ),
-                    _("a need is identified before it must be met: check both dates"),
-                )

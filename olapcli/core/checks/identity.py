@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from olapcli.core.checks.base import Context, error, repeated
-from olapcli.core.cohortdata import CohortData
+from olapcli.core.checks.base import error, repeated
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.core.checks.facts import Facts
+    from olapcli.core.cohortdata import CohortData
+    from olapcli.core.records import Learner
 
 
 def _twice(path: str, values: Iterable[tuple[str, Loc]]) -> Iterator[Problem]:
@@ -21,16 +26,16 @@ def _twice(path: str, values: Iterable[tuple[str, Loc]]) -> Iterator[Problem]:
         )
 
 
-def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """The same id twice where ids must be unique."""
-    if data.cohort and ctx.core:
+def core_duplicate_ids(data: CohortData) -> Iterator[Problem]:
+    """The same id twice in the core files."""
+    if data.cohort:
         c = data.cohort
         yield from _twice(COHORT, ((t.id, ("trainers", i, "id")) for i, t in enumerate(c.trainers)))
         yield from _twice(COHORT, ((p.id, ("periods", i, "id")) for i, p in enumerate(c.periods)))
         yield from _twice(
             COHORT, ((p.id, ("practices", i, "id")) for i, p in enumerate(c.practices))
         )
-    if data.referentiel and ctx.core:
+    if data.referentiel:
         groups = data.referentiel.groups
         yield from _twice(REFERENTIEL, ((g.id, ("groups", i, "id")) for i, g in enumerate(groups)))
         yield from _twice(
@@ -41,7 +46,7 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 for j, a in enumerate(g.activities)
             ),
         )
-    if data.subjects and ctx.core:
+    if data.subjects:
         subs = data.subjects.subjects
         yield from _twice(SUBJECTS, ((s.id, ("subjects", i, "id")) for i, s in enumerate(subs)))
         for i, s in enumerate(subs):
@@ -52,13 +57,14 @@ def check_duplicate_ids(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     for j, o in enumerate(s.objectives)
                 ),
             )
-    if ctx.across:
-        yield from learner_identities([(rel, lrn.id, lrn.key) for rel, lrn in data.learners])
-    for rel, learner in data.learners:
-        yield from _twice(rel, ((n.id, ("needs", i, "id")) for i, n in enumerate(learner.needs)))
-        yield from _twice(
-            rel, ((e.id, ("evaluations", i, "id")) for i, e in enumerate(learner.evaluations))
-        )
+
+
+def learner_duplicate_ids(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
+    """The same need or evaluation id twice in a learner file."""
+    yield from _twice(rel, ((n.id, ("needs", i, "id")) for i, n in enumerate(learner.needs)))
+    yield from _twice(
+        rel, ((e.id, ("evaluations", i, "id")) for i, e in enumerate(learner.evaluations))
+    )
 
 
 def learner_identities(entries: list[tuple[str, str, str]]) -> Iterator[Problem]:
@@ -84,18 +90,21 @@ def learner_identities(entries: list[tuple[str, str, str]]) -> Iterator[Problem]
             )
 
 
-def check_file_names(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """A learner file is named after its id; a resource file after its activity."""
-    for rel, learner in data.learners:
-        if PurePosixPath(rel).stem != learner.id:
-            yield error(
-                rel,
-                ("id",),
-                "file-name",
-                _("the id « {id} » does not match the file name").format(id=learner.id),
-                _("rename the file to learners/{id}.yaml").format(id=learner.id),
-            )
-    for activity, (rel, _res) in data.resources.items() if ctx.core else ():
+def learner_file_name(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
+    """A learner file is named after its id."""
+    if PurePosixPath(rel).stem != learner.id:
+        yield error(
+            rel,
+            ("id",),
+            "file-name",
+            _("the id « {id} » does not match the file name").format(id=learner.id),
+            _("rename the file to learners/{id}.yaml").format(id=learner.id),
+        )
+
+
+def core_file_names(data: CohortData) -> Iterator[Problem]:
+    """A resource file is named after its activity."""
+    for activity, (rel, _res) in data.resources.items():
         if PurePosixPath(rel).stem != activity:
             yield error(
                 rel,

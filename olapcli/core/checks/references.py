@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from olapcli.core.checks.base import Context, error
-from olapcli.core.cohortdata import CohortData
+from olapcli.core.checks.base import error
 from olapcli.core.layout import COHORT, REFERENTIEL, SHARED_FILES_DIR, own_files_dir
-from olapcli.core.model import ResourceFile
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.core.checks.facts import Facts
+    from olapcli.core.cohortdata import CohortData
+    from olapcli.core.model import ResourceFile
+    from olapcli.core.records import Learner
+
+
+def _activity_check(
+    known: bool, activities: frozenset[str] | set[str]
+) -> Callable[[str, Loc, str], Iterator[Problem]]:
+    def activity(rel: str, loc: Loc, value: str) -> Iterator[Problem]:
+        if known and value not in activities:
+            yield error(
+                rel,
+                loc,
+                "unknown-activity",
+                _("the activity « {id} » is not in the référentiel").format(id=value),
+                _('referentiel.yaml lists the activities; write the id in quotes, e.g. "3.2"'),
+            )
+
+    return activity
 
 
 def _resource_entries(
@@ -31,26 +52,11 @@ def _resource_entries(
             )
 
 
-def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
-    """Every id used points at something that exists."""
-    activities = data.activity_ids()
-    trainers = {t.id for t in data.cohort.trainers} if data.cohort else set()
-    periods = {p.id for p in data.cohort.periods} if data.cohort else set()
+def core_references(data: CohortData) -> Iterator[Problem]:
+    """Every id the core files and the resources use points at something that exists."""
     practices = {p.id for p in data.cohort.practices} if data.cohort else set()
-    have_ref = data.referentiel is not None
-    have_cohort = data.cohort is not None
-
-    def activity(rel: str, loc: Loc, value: str) -> Iterator[Problem]:
-        if have_ref and value not in activities:
-            yield error(
-                rel,
-                loc,
-                "unknown-activity",
-                _("the activity « {id} » is not in the référentiel").format(id=value),
-                _('referentiel.yaml lists the activities; write the id in quotes, e.g. "3.2"'),
-            )
-
-    if data.cohort and ctx.core and data.cohort.policy.label.columns != "all":
+    activity = _activity_check(data.referentiel is not None, data.activity_ids())
+    if data.cohort and data.cohort.policy.label.columns != "all":
         for i, col in enumerate(data.cohort.policy.label.columns):
             if col not in practices:
                 yield error(
@@ -59,7 +65,7 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                     "unknown-practice",
                     _("the practice « {id} » is not declared in practices").format(id=col),
                 )
-    if data.referentiel and data.subjects and ctx.core:
+    if data.referentiel and data.subjects:
         objectives = {s.id: {o.id for o in s.objectives} for s in data.subjects.subjects}
         for i, g in enumerate(data.referentiel.groups):
             for j, a in enumerate(g.activities):
@@ -83,10 +89,10 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                                     s=sid, o=oid
                                 ),
                             )
-    for act, (rel, res) in data.resources.items() if ctx.core else ():
+    for act, (rel, res) in data.resources.items():
         yield from activity(rel, ("activity",), act)
         yield from _resource_entries(data, rel, res, SHARED_FILES_DIR)
-    for learner_id, files in data.own_resources.items() if ctx.core else ():
+    for learner_id, files in data.own_resources.items():
         for rel, res in files:
             if learner_id not in data.learner_ids:
                 yield error(
@@ -107,47 +113,50 @@ def check_references(data: CohortData, ctx: Context) -> Iterator[Problem]:
                 )
             yield from activity(rel, ("activity",), res.activity)
             yield from _resource_entries(data, rel, res, own_files_dir(learner_id))
-    for rel, learner in data.learners:
-        if have_cohort:
-            for i, t in enumerate(learner.trainers):
-                if t not in trainers:
+
+
+def learner_references(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
+    """Every id a learner file uses points at something that exists."""
+    activity = _activity_check(facts.has_referentiel, facts.activities)
+    periods = {p for p, _start, _end in facts.periods}
+    if facts.has_cohort:
+        for i, t in enumerate(learner.trainers):
+            if t not in facts.trainers:
+                yield error(
+                    rel,
+                    ("trainers", i),
+                    "unknown-trainer",
+                    _("the trainer « {id} » is not in cohort.yaml").format(id=t),
+                )
+    for act, entry in learner.plan.items():
+        yield from activity(rel, ("plan", act), act)
+        if facts.has_cohort:
+            for i, per in enumerate(entry.periods):
+                if per not in periods:
                     yield error(
                         rel,
-                        ("trainers", i),
-                        "unknown-trainer",
-                        _("the trainer « {id} » is not in cohort.yaml").format(id=t),
+                        ("plan", act, "periods", i),
+                        "unknown-period",
+                        _("the period « {id} » is not in cohort.yaml").format(id=per),
+                        _("periods: {ids}").format(ids=", ".join(sorted(periods))),
                     )
-        for act, entry in learner.plan.items():
-            yield from activity(rel, ("plan", act), act)
-            if have_cohort:
-                for i, per in enumerate(entry.periods):
-                    if per not in periods:
-                        yield error(
-                            rel,
-                            ("plan", act, "periods", i),
-                            "unknown-period",
-                            _("the period « {id} » is not in cohort.yaml").format(id=per),
-                            _("periods: {ids}").format(ids=", ".join(sorted(periods))),
-                        )
-        need_ids = {n.id for n in learner.needs}
-        for i, need in enumerate(learner.needs):
-            yield from activity(rel, ("needs", i, "activity"), need.activity)
-            if have_cohort and need.practice not in practices:
-                yield error(
-                    rel,
-                    ("needs", i, "practice"),
-                    "unknown-practice",
-                    _("the practice « {id} » is not declared in cohort.yaml").format(
-                        id=need.practice
-                    ),
-                    _("practices: {ids}").format(ids=", ".join(sorted(practices))),
-                )
-        for i, ev in enumerate(learner.evaluations):
-            yield from activity(rel, ("evaluations", i, "activity"), ev.activity)
-            if ev.need is not None and ev.need not in need_ids:
-                yield error(
-                    rel,
-                    ("evaluations", i, "need"),
-                    "unknown-need",
-                    _("this learner has no need « {id} »").format(id=ev.need),
-                )
+    need_ids = {n.id for n in learner.needs}
+    for i, need in enumerate(learner.needs):
+        yield from activity(rel, ("needs", i, "activity"), need.activity)
+        if facts.has_cohort and need.practice not in facts.practices:
+            yield error(
+                rel,
+                ("needs", i, "practice"),
+                "unknown-practice",
+                _("the practice « {id} » is not declared in cohort.yaml").format(id=need.practice),
+                _("practices: {ids}").format(ids=", ".join(sorted(facts.practices))),
+            )
+    for i, ev in enumerate(learner.evaluations):
+        yield from activity(rel, ("evaluations", i, "activity"), ev.activity)
+        if ev.need is not None and ev.need not in need_ids:
+            yield error(
+                rel,
+                ("evaluations", i, "need"),
+                "unknown-need",
+                _("this learner has no need « {id} »").format(id=ev.need),
+            )

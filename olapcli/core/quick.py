@@ -1,0 +1,285 @@
+"""A learner file's records read straight from its data, when it is certainly valid.
+
+Conservative: anything unusual (an unknown key, a date written as text, an e-mail address
+with a name or capitals in its domain, a number where text is expected…) gives ``None``,
+and the model (pydantic) decides, with its messages. tests/test_records.py holds this
+reader to the model: whatever it accepts, the model accepts, with the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from olapcli.core import rules
+from olapcli.core.records import (
+    Company,
+    Contract,
+    Evaluation,
+    Learner,
+    Need,
+    Outcomes,
+    PlanEntry,
+    Steps,
+    Tutor,
+)
+
+
+class _Doubt(Exception):
+    """Not certainly valid: the model decides."""
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_KEY = re.compile(r"[A-Z0-9-]{4,32}")
+#: addresses e-mail-validator accepts and normalizes to themselves, and only such
+_LOCAL = re.compile(r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_SPECIAL_USE = {"arpa", "invalid", "local", "localhost", "onion", "test"}
+
+
+def _fields(data: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
+    if type(data) is not dict:
+        raise _Doubt
+    if any(k not in data for k in required) or any(
+        k not in required and k not in optional for k in data
+    ):
+        raise _Doubt
+    return data
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise _Doubt
+    return value
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str or not value:
+        raise _Doubt
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _id(value: Any) -> str:
+    if type(value) is not str or not _ID.fullmatch(value):
+        raise _Doubt
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if type(value) is not dt.date:  # a date written as text, or with a time: the model says
+        raise _Doubt
+    return value
+
+
+def _opt_date(value: Any) -> dt.date | None:
+    return None if value is None else _date(value)
+
+
+def _opt_bool(value: Any) -> bool | None:
+    if value is not None and type(value) is not bool:
+        raise _Doubt
+    return value
+
+
+def _email(value: Any) -> str | None:
+    if value is None:
+        return None
+    if type(value) is not str or len(value) > 254 or value.count("@") != 1:
+        raise _Doubt
+    local, domain = value.split("@")
+    labels = domain.split(".")
+    if (
+        len(local) > 64
+        or not _LOCAL.fullmatch(local)
+        or len(labels) < 2
+        or not all(_LABEL.fullmatch(label) for label in labels)
+        or not labels[-1].isalpha()
+        or labels[-1] in _SPECIAL_USE
+    ):
+        raise _Doubt
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise _Doubt
+    return value
+
+
+def learner(data: Any) -> Learner | None:
+    """The record of a learner file's data (YAML 1.2, as read) when it is certainly valid
+    by the model's rules; None when the model must decide."""
+    try:
+        return _learner(data)
+    except _Doubt:
+        return None
+
+
+def _learner(data: Any) -> Learner:
+    d = _fields(
+        data,
+        ("id", "key", "first_name", "last_name", "status"),
+        (
+            "email", "phone", "contract", "company", "tutor", "trainers", "plan", "needs",
+            "evaluations", "outcomes",
+        ),
+    )  # fmt: skip
+    key = d["key"]
+    if type(key) is not str or not _KEY.fullmatch(key):
+        raise _Doubt
+    if d["status"] not in ("contract", "searching"):
+        raise _Doubt
+    plan = d.get("plan", {})
+    if type(plan) is not dict:
+        raise _Doubt
+    return Learner(
+        _id(d["id"]),
+        key,
+        _text(d["first_name"]),
+        _text(d["last_name"]),
+        _email(d.get("email")),
+        _opt_str(d.get("phone")),
+        d["status"],
+        _contract(d["contract"]) if d.get("contract") is not None else None,
+        _company(d["company"]) if d.get("company") is not None else None,
+        _tutor(d["tutor"]) if d.get("tutor") is not None else None,
+        tuple(_id(t) for t in _list(d.get("trainers", []))),
+        {_id(a): _plan_entry(e) for a, e in plan.items()},
+        tuple(_quick_need(n) for n in _list(d.get("needs", []))),
+        tuple(_evaluation(e) for e in _list(d.get("evaluations", []))),
+        _outcomes(d["outcomes"]) if "outcomes" in d else Outcomes(*(None,) * 7),
+    )
+
+
+def _contract(data: Any) -> Contract:
+    d = _fields(data, ("type", "start"), ("end",))
+    if d["type"] not in ("apprentissage", "professionnalisation"):
+        raise _Doubt
+    return Contract(d["type"], _date(d["start"]), _opt_date(d.get("end")))
+
+
+def _company(data: Any) -> Company:
+    d = _fields(data, ("name",), ("siret", "address", "phone"))
+    return Company(
+        _text(d["name"]),
+        _opt_str(d.get("siret")),
+        _opt_str(d.get("address")),
+        _opt_str(d.get("phone")),
+    )
+
+
+def _tutor(data: Any) -> Tutor:
+    d = _fields(data, ("first_name", "last_name"), ("email", "phone"))
+    return Tutor(
+        _text(d["first_name"]),
+        _text(d["last_name"]),
+        _email(d.get("email")),
+        _opt_str(d.get("phone")),
+    )
+
+
+def _plan_entry(data: Any) -> PlanEntry:
+    d = _fields(data, (), ("ar", "as", "periods"))
+    return PlanEntry(
+        _opt_bool(d.get("ar")),
+        _opt_bool(d.get("as")),
+        tuple(_id(p) for p in _list(d.get("periods", []))),
+    )
+
+
+def _quick_need(data: Any) -> Need:
+    d = _fields(
+        data,
+        ("id", "activity", "marked_by", "identified", "due", "detail"),
+        ("practice", "company", "resources", "steps"),
+    )
+    marked_by = tuple(_list(d["marked_by"]))
+    if any(type(a) is not str or a not in rules.ACTORS for a in marked_by):
+        raise _Doubt
+    if not marked_by or len(set(marked_by)) != len(marked_by):
+        raise _Doubt
+    steps = d.get("steps")
+    return Need(
+        _id(d["id"]),
+        _id(d["activity"]),
+        _id(d.get("practice", rules.DEFAULT_PRACTICE)),
+        marked_by,
+        _date(d["identified"]),
+        _date(d["due"]),
+        _text(d["detail"]),
+        _opt_str(d.get("company")),
+        tuple(_text(r) for r in _list(d.get("resources", []))),
+        None if steps is None else _steps(steps),
+    )
+
+
+def _steps(data: Any) -> Steps:
+    d = _fields(data, (), ("prepared", "applied", "valorised", "advantage"))
+    return Steps(
+        _opt_date(d.get("prepared")),
+        _opt_date(d.get("applied")),
+        _opt_date(d.get("valorised")),
+        _opt_str(d.get("advantage")),
+    )
+
+
+def _evaluation(data: Any) -> Evaluation:
+    d = _fields(data, ("id", "activity", "level", "date", "by"), ("need", "criteria", "comment"))
+    if d["level"] not in rules.LEVELS or d["by"] not in rules.ACTORS:
+        raise _Doubt
+    criteria = d.get("criteria")
+    if criteria is not None:
+        criteria = tuple(_list(criteria))
+        if any(type(c) is not int or c < 1 for c in criteria):
+            raise _Doubt
+    need = d.get("need")
+    return Evaluation(
+        _id(d["id"]),
+        _id(d["activity"]),
+        d["level"],
+        _date(d["date"]),
+        d["by"],
+        None if need is None else _id(need),
+        criteria,
+        _opt_str(d.get("comment")),
+    )
+
+
+def _outcomes(data: Any) -> Outcomes:
+    d = _fields(
+        data,
+        (),
+        (
+            "rupture", "exam", "placement", "absence_hours", "insertion_6m",
+            "satisfaction_learner", "satisfaction_company",
+        ),
+    )  # fmt: skip
+    rupture = d.get("rupture")
+    if rupture is not None and rupture is not False:
+        rupture = _date(rupture)
+    exam = d.get("exam")
+    if exam not in (None, "passed", "failed"):
+        raise _Doubt
+    hours = d.get("absence_hours")
+    if hours is not None:
+        if type(hours) not in (int, float) or not hours >= 0:
+            raise _Doubt
+        hours = float(hours)
+    satisfactions = [d.get("satisfaction_learner"), d.get("satisfaction_company")]
+    for value in satisfactions:
+        if value is not None and (type(value) is not int or not 1 <= value <= 5):
+            raise _Doubt
+    return Outcomes(
+        rupture,
+        exam,
+        _opt_bool(d.get("placement")),
+        hours,
+        _opt_bool(d.get("insertion_6m")),
+        satisfactions[0],
+        satisfactions[1],
+    )

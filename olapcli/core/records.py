@@ -1,0 +1,172 @@
+"""A learner file's data as the checks and the briefs read it: plain frozen records with the
+model's field names, made without pydantic.
+
+pydantic validates a learner file in a fraction of a millisecond once loaded, but loading it
+and building the learner's schema cost close to half a second: more than ``olap validate``
+may take after one learner file was edited. So the checks of a learner file and its brief
+read these records: :func:`learner` makes them from what the model validated, and
+:func:`olapcli.core.quick.learner` straight from a file's data when it is certainly valid
+by the model's rules (the model decides the rest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    type: str
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    name: str
+    siret: str | None
+    address: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tutor:
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanEntry:
+    ar: bool | None
+    as_: bool | None
+    periods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    prepared: dt.date | None
+    applied: dt.date | None
+    valorised: dt.date | None
+    advantage: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    id: str
+    activity: str
+    practice: str
+    marked_by: tuple[str, ...]
+    identified: dt.date
+    due: dt.date
+    detail: str
+    company: str | None
+    resources: tuple[str, ...]
+    steps: Steps | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    id: str
+    activity: str
+    level: str
+    date: dt.date
+    by: str
+    need: str | None
+    criteria: tuple[int, ...] | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    rupture: dt.date | bool | None
+    exam: str | None
+    placement: bool | None
+    absence_hours: float | None
+    insertion_6m: bool | None
+    satisfaction_learner: int | None
+    satisfaction_company: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    id: str
+    key: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    status: str
+    contract: Contract | None
+    company: Company | None
+    tutor: Tutor | None
+    trainers: tuple[str, ...]
+    plan: dict[str, PlanEntry]
+    needs: tuple[Need, ...]
+    evaluations: tuple[Evaluation, ...]
+    outcomes: Outcomes
+
+
+# --- from what the model validated -------------------------------------------------------
+
+
+def learner(m: Any) -> Learner:
+    """The record of a learner the model validated (a :class:`olapcli.core.model.Learner`,
+    read by its attributes)."""
+    c, co, t, o = m.contract, m.company, m.tutor, m.outcomes
+    return Learner(
+        m.id,
+        m.key,
+        m.first_name,
+        m.last_name,
+        m.email,
+        m.phone,
+        m.status,
+        Contract(c.type, c.start, c.end) if c else None,
+        Company(co.name, co.siret, co.address, co.phone) if co else None,
+        Tutor(t.first_name, t.last_name, t.email, t.phone) if t else None,
+        tuple(m.trainers),
+        {a: PlanEntry(e.ar, e.as_, tuple(e.periods)) for a, e in m.plan.items()},
+        tuple(_need(n) for n in m.needs),
+        tuple(
+            Evaluation(
+                e.id,
+                e.activity,
+                e.level,
+                e.date,
+                e.by,
+                e.need,
+                None if e.criteria is None else tuple(e.criteria),
+                e.comment,
+            )
+            for e in m.evaluations
+        ),
+        Outcomes(
+            o.rupture,
+            o.exam,
+            o.placement,
+            o.absence_hours,
+            o.insertion_6m,
+            o.satisfaction_learner,
+            o.satisfaction_company,
+        ),
+    )
+
+
+def _need(n: Any) -> Need:
+    s = n.steps
+    return Need(
+        n.id,
+        n.activity,
+        n.practice,
+        tuple(n.marked_by),
+        n.identified,
+        n.due,
+        n.detail,
+        n.company,
+        tuple(n.resources),
+        Steps(s.prepared, s.applied, s.valorised, s.advantage) if s else None,
+    )
