@@ -49,8 +49,12 @@ def parsed(monkeypatch):
 #: the documents a validate run keeps (the rest of the cache: briefs, models, core…)
 DOCUMENTS = [
     "output.blob",
+    "output-parts.json",
     "learners.json",
     "learners.journal.json",
+    "learners.base.json",
+    "problems.json",
+    "problems.journal.json",
     "core-checks.json",
     "files.json",
     "files.journal.json",
@@ -133,6 +137,43 @@ def _sub(path, old, new):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+def text_run(olap, root, *args):
+    result = olap("-C", root, "validate", *args)
+    return result.code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_every_kind_of_edit_is_seen_in_the_text_too(olap, cohort_repo, name):
+    before = text_run(olap, cohort_repo)
+    EDITS[name](cohort_repo)
+    after = text_run(olap, cohort_repo)
+    assert after == text_run(olap, cohort_repo, "--no-cache")
+    assert after != before
+
+
+def test_after_one_edit_only_that_files_part_of_the_text_is_written_again(
+    olap, cohort_repo, monkeypatch
+):
+    import olapcli.render.problems as writers
+
+    written: list[str] = []
+    real = writers.text_rows
+
+    def watch(rows):
+        written.extend(sorted({r[0] for r in rows}))
+        return real(rows)
+
+    monkeypatch.setattr(writers, "text_rows", watch)
+    text_run(olap, cohort_repo)
+    assert "learners/nathan-rey.yaml" in written and len(written) > 5
+    written.clear()
+    edit(cohort_repo / LEA, "marked_by: [entreprise, alternant]", "marked_by: [formateur]")
+    after = text_run(olap, cohort_repo)
+    assert written == [LEA]
+    assert after == text_run(olap, cohort_repo, "--no-cache")
+    assert "not-marked-by-company" in after[1]
+
+
 @pytest.mark.parametrize("name", list(EDITS))
 def test_every_kind_of_edit_is_seen(olap, cohort_repo, name):
     before = run(olap, cohort_repo)
@@ -165,13 +206,18 @@ def test_options_language_and_day_change_the_answer(olap, cohort_repo, monkeypat
     ],
 )
 def test_a_damaged_document_is_ignored(olap, cohort_repo, name, damage):
-    first = run(olap, cohort_repo)
+    run(olap, cohort_repo)
+    text_run(olap, cohort_repo)
     edit(cohort_repo / LEA, 'activity: "6.3"', 'activity: "6.4"')
-    second = run(olap, cohort_repo)  # now every document is there, journals included
+    run(olap, cohort_repo)
+    text_run(olap, cohort_repo)  # now every document is there, journals included
+    edit(cohort_repo / LEA, 'activity: "6.4"', 'activity: "6.3"')
     path = document(cohort_repo, name)
     assert path.exists()
     path.write_bytes(damage(path.read_bytes()))
-    assert run(olap, cohort_repo) == second != first
+    fresh = text_run(olap, cohort_repo, "--no-cache")
+    assert text_run(olap, cohort_repo) == fresh
+    assert run(olap, cohort_repo) == run(olap, cohort_repo, "--no-cache")
 
 
 def test_validate_marks_valid_files_and_only_those(olap, cohort_repo):

@@ -1,19 +1,21 @@
 """``olap validate``: every problem of a cohort, each file read and checked once per content.
 
-The problems of a learner file depend on its bytes, on the core files and the
-shared resources (what its ids refer to: the *context*), and — for a few checks —
-on the day. So they are kept in olap's cache (:mod:`olapcli.io.store`) under the
-digest of the file and of its context, whatever the day: a problem that depends on
-the day says from which day it holds, and the day only filters them. After one
-learner file is edited, that file alone is read and checked again; a new day, the
-same bytes written back, or a ``git checkout`` that changes nothing re-reads nothing.
-The core files and resources are checked apart, under their own key, and the checks
-across learner files (ids and keys unique) are made from what the cache holds of
-each. The output as it was written is kept too, for a second run with nothing changed.
+The problems of a learner file depend on its bytes and on the cohort's facts (taken from
+the core files and the shared resources: the *context*), and — for a few checks — on the
+day. So they are kept in olap's cache (:mod:`olapcli.io.store`) under the digest of the
+file and of its context, whatever the day: a problem that depends on the day says from
+which day it holds, and the day only filters them. The core files and resources are
+checked apart, under their own key; the checks across learner files (ids and keys
+unique) are made from the id and key kept of each.
 
-Learner files to check are read in worker processes when there are many (reading
-YAML is CPU-bound). The cyclic garbage collector is off meanwhile: millions of small
-objects and no cycles, it would walk them again and again for nothing.
+The text written is kept too, with where each file's part of it lies: a second run with
+nothing changed writes it out as it is; after some learner files changed (the same day,
+the same options), only their parts are written again. So after one learner file is
+edited, that file alone is read, checked and written; a new day, the same bytes written
+back, or a ``git checkout`` that changes nothing reads no file.
+
+The cyclic garbage collector is off meanwhile: millions of small objects and no cycles,
+it would walk them again and again for nothing.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from olapcli import __version__
-from olapcli.core.checks.base import on
+from olapcli.app.checking import check_base, check_learners, sort_key
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
 from olapcli.i18n import _, language
@@ -35,31 +38,12 @@ from olapcli.io import files, paths
 from olapcli.io.store import Store, key
 from olapcli.render.terminal import shown
 
-if TYPE_CHECKING:
-    from olapcli.core.checks.facts import Facts
+#: what the entries of the cache were made by (a new olap makes them again)
+ENTRIES = f"validate-2 {__version__}"
+#: the entry of the learners table that says which context its entries were made in
+CONTEXT = "\0context"
 
-#: what the learner entries of the cache were made by (a new olap makes them again)
-ENTRIES = f"validate-1 {__version__}"
-
-
-def sort_key(p: Problem) -> tuple[str, int, int, str]:
-    """Problems in file order."""
-    return (p.path, p.line or 0, p.col or 0, p.code)
-
-
-def validate(
-    root: Path,
-    today: dt.date,
-    strict: bool = False,
-    use_cache: bool = True,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Problem]:
-    """Every problem of the cohort at *root* that holds *today*, sorted by file and line;
-    with *strict*, the fidelity warnings are errors. *progress* is called with (learner
-    files checked, learner files to check) as work advances."""
-    with _no_gc():
-        found = problems(root, use_cache, progress)
-    return on(found, today, strict)
+Row = list[Any]  # a problem, packed (see olapcli.errors.Problem.pack)
 
 
 @contextlib.contextmanager
@@ -110,69 +94,83 @@ def inputs(root: Path, store: Store, use_cache: bool = True) -> Inputs:
     return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
 
 
-def problems(
+@dataclass
+class Found:
+    """What a pass over the data found: problems (packed) by file, whatever the day."""
+
+    #: the problems of each file asked for (a file without problems is not there)
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    #: the problems across learner files (an id or a key shared), by file
+    across: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def data_pass(
     root: Path,
+    store: Store,
+    state: Inputs,
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    state: Inputs | None = None,
-) -> list[Problem]:
-    """Every problem of the cohort, whatever the day (see :func:`validate`)."""
-    store = Store(root)
-    state = state or inputs(root, store, use_cache)
-    learners, digests, context = state.learners, state.digests, state.context
-    table = store.table("learners")
-    # {path: [digest of the file, context, problems (packed), id, key]}: id and key are
-    # None for a file that does not follow the model
-    entries: dict[str, Any] = table.load() if use_cache else {}
-    todo = [
-        rel
-        for rel in learners
-        if not (
-            rel in digests
-            and type(entries.get(rel)) is list
-            and entries[rel][0] == digests[rel]
-            and entries[rel][1] == context
-        )
-    ]
+    want: set[str] | None = None,
+) -> Found:
+    """Read and check what changed since the cache was made; give the problems of every
+    file, or, with *want*, of those learner files and of those sharing an id or a key.
+
+    Whatever is taken from the cache is taken under the digest of the file's bytes: an
+    entry made from other bytes (a document lost, a journal damaged) is never used, the
+    file is checked again."""
     from olapcli.core.checks.facts import Facts
 
+    found = Found()
+    table = store.table("learners")  # {path: [digest, id, key]}, id None if not valid
+    entries: dict[str, Any] = table.load() if use_cache else {}
+    if entries.get(CONTEXT) != state.context:
+        entries = {}
+    digests = state.digests
+
+    def known(kept: dict[str, Any], rel: str) -> bool:
+        entry = kept.get(rel)
+        return type(entry) is list and rel in digests and entry[0] == digests[rel]
+
+    todo = [rel for rel in state.learners if not known(entries, rel)]
     core_cached = store.read("core-checks") if use_cache else None
-    found: list[Problem] = []
     try:
         assert isinstance(core_cached, dict) and core_cached.get("key") == state.core
         facts = Facts.from_json(core_cached["facts"])
-        found += [Problem.unpack(p) for p in core_cached["problems"]]
+        core_rows: list[Row] = core_cached["problems"]
     except (AssertionError, KeyError, TypeError, ValueError):  # not kept: read them again
-        facts, mine = _check_base(root, state.listing)
-        found += mine
+        facts, mine = check_base(root, state.listing)
+        core_rows = [p.pack() for p in mine]
         if use_cache:
-            store.write(
-                "core-checks",
-                {"key": state.core, "problems": [p.pack() for p in mine], "facts": facts.to_json()},
-            )
-    made: dict[str, Any] = {}
-    before = entries
-    if todo:
-        made = _check_learners_of(root, facts, todo, language(), progress)
-        entries = {**entries, **{rel: [e[0], context, *e[1:4]] for rel, e in made.items()}}
-    identities = []
-    unpack = Problem.unpack
-    for rel in learners:
-        entry = entries.get(rel)
-        if entry is None:
-            continue
-        found += [unpack(p) for p in entry[2]]
-        if entry[3] is not None:
-            identities.append((rel, entry[3], entry[4]))
-    from olapcli.core.checks.identity import learner_identities
-    from olapcli.io.load import locate
-
-    found += locate(root, learner_identities(identities))
-    found.sort(key=sort_key)
-    if use_cache and (made or len(entries) != len(learners)):
-        present = set(learners)
-        gone = [rel for rel in entries if rel not in present]
-        table.save({rel: entries[rel] for rel in made}, gone)
+            kept = {"key": state.core, "problems": core_rows, "facts": facts.to_json()}
+            store.write("core-checks", kept)
+    if want is None:
+        for row in core_rows:
+            found.rows.setdefault(row[0], []).append(row)
+    made = check_learners(root, facts, todo, language(), progress) if todo else {}
+    before = dict(entries)
+    entries.update({rel: [e[0], e[2], e[3]] for rel, e in made.items()})
+    found.across = _across(root, _identities(state.learners, entries))
+    present = set(state.learners)
+    asked = present if want is None else (want | set(found.across)) & present
+    needed = [rel for rel in state.learners if rel in asked and rel not in made]
+    problems = store.table("problems")  # {path: [digest, problems]}
+    if needed:
+        kept_rows = problems.load() if use_cache else {}
+        stale = [rel for rel in needed if not known(kept_rows, rel)]
+        found.rows.update({rel: kept_rows[rel][1] for rel in needed if rel not in stale})
+        if stale:  # kept under other bytes: checked again
+            more = check_learners(root, facts, stale, language(), None)
+            made.update(more)
+            entries.update({rel: [e[0], e[2], e[3]] for rel, e in more.items()})
+            found.across = _across(root, _identities(state.learners, entries))
+    found.rows.update({rel: e[1] for rel, e in made.items() if rel in asked and e[1]})
+    gone = [rel for rel in entries if rel not in present and rel != CONTEXT]
+    if use_cache and (made or gone or before.get(CONTEXT) != state.context):
+        changed = {rel: entries[rel] for rel in made}
+        if before.get(CONTEXT) != state.context:
+            changed[CONTEXT] = state.context
+        table.save(changed, gone)
+        problems.save({rel: [e[0], e[1]] for rel, e in made.items()}, gone)
         # what was kept of the files' old contents is forgotten with them
         old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
         old -= {e[0] for e in made.values()}
@@ -180,6 +178,52 @@ def problems(
         briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
         store.table("briefs").save(briefs, list(old))
     return found
+
+
+def _identities(rels: list[str], entries: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(path, id, key) of each valid learner file."""
+    return [
+        (rel, entries[rel][1], entries[rel][2])
+        for rel in rels
+        if rel in entries and entries[rel][1] is not None
+    ]
+
+
+def _across(root: Path, identities: list[tuple[str, str, str]]) -> dict[str, list[Row]]:
+    """The problems of ids and keys shared by several learner files, by file."""
+    from olapcli.core.checks.identity import learner_identities
+    from olapcli.io.load import locate
+
+    out: dict[str, list[Row]] = {}
+    for problem in locate(root, learner_identities(identities)):
+        out.setdefault(problem.path, []).append(problem.pack())
+    return out
+
+
+def _held(rows: list[Row], today: str, strict: bool) -> list[Row]:
+    """The problems that hold *today* (ISO), sorted; with *strict*, warnings are errors."""
+    held = [r for r in rows if r[7] is None or r[7] <= today]
+    if strict:
+        held = [[*r[:3], "error", *r[4:]] if r[3] == "warning" else r for r in held]
+    return sorted(held, key=sort_key)
+
+
+def validate(
+    root: Path,
+    today: dt.date,
+    strict: bool = False,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Problem]:
+    """Every problem of the cohort at *root* that holds *today*, sorted by file and line;
+    with *strict*, the fidelity warnings are errors. *progress* is called with (learner
+    files checked, learner files to check) as work advances."""
+    store = Store(root)
+    with _no_gc():
+        found = data_pass(root, store, inputs(root, store, use_cache), use_cache, progress)
+    rows = [r for rel in found.rows for r in found.rows[rel]]
+    rows += [r for rel in found.across for r in found.across[rel]]
+    return [Problem.unpack(r) for r in _held(rows, today.isoformat(), strict)]
 
 
 @dataclass
@@ -203,38 +247,129 @@ def report(
 ) -> Report:
     """``olap validate``: the problems that hold *today* written as text (with excerpts),
     JSON, GitHub annotations or a GitLab code-quality report (*prefix*: the cohort's path
-    in its repository, for those two). A run whose inputs, day and options are those of
-    the last one is served as it was written, without reading or writing anything else."""
-    from olapcli.render import problems as writers
-
+    in its repository, for those two)."""
     store = Store(root)
-    extra = merge_driver_problems(root)  # depends on .git/config, not on the data
+    # depends on .git/config, not on the data: said last, as it is
+    extra = [p.pack() for p in merge_driver_problems(root)]
+    day = today.isoformat()
     with _no_gc():
         state = inputs(root, store, use_cache)
-        wanted = key(
-            state.whole, today.isoformat(), fmt, str(strict), prefix, language(),
-            *(str(p.pack()) for p in extra),
-        )  # fmt: skip
-        if use_cache:
-            done = store.read_blob("output")
-            if done is not None and isinstance(done[0], dict) and done[0].get("key") == wanted:
-                meta, data = done
-                return Report(data, meta["errors"], meta["warnings"])
-        held = on(problems(root, use_cache, progress, state), today, strict) + extra
+        options = (day, fmt, str(strict), prefix, language(), json.dumps(extra, default=str))
+        wanted, base = key(state.whole, *options), key(state.core, *options)
+        kept = store.read_blob("output") if use_cache else None
+        meta: dict[str, Any] = kept[0] if kept and isinstance(kept[0], dict) else {}
+        if kept and meta.get("key") == wanted:
+            return Report(kept[1].removesuffix(b"\n"), meta["errors"], meta["warnings"])
+        # the same day, options, core files: only some learner files changed since
+        where: Any = store.read("output-parts") if meta.get("base") == base else None
+        splice = (
+            fmt == "text"
+            and isinstance(where, dict)
+            and where.get("id") == meta.get("id")
+            and {"parts", "across", "digests"} <= where.keys()
+        )
+        want: set[str] | None = None
+        if splice:
+            made_from: dict[str, str] = where["digests"]
+            want = {r for r in state.learners if made_from.get(r) != state.digests.get(r)}
+            want |= {r for r in made_from if r not in state.digests}
+            want |= set(where["across"])
+        found = data_pass(root, store, state, use_cache, progress, want)
+        if fmt != "text":
+            return _report(store, use_cache, wanted, found, day, fmt, strict, prefix, extra)
+        parts: dict[str, tuple[bytes, int, int]] = {}
+        if kept is not None and want is not None:
+            data = kept[1]
+            for rel, (start, end, errors, warnings) in where["parts"].items():
+                if rel not in want and rel not in found.across:
+                    parts[rel] = (data[start:end], errors, warnings)
+        redo = set(found.rows) | set(found.across) if want is None else want | set(found.across)
+        parts.update(_text_parts(found, redo, day, strict))
+    return _write_text(store, use_cache, wanted, base, parts, extra, found, state)
+
+
+def _text_parts(
+    found: Found, redo: set[str], day: str, strict: bool
+) -> dict[str, tuple[bytes, int, int]]:
+    """{file: (its part of the text, errors, warnings)} for each of *redo* that has a
+    problem *day*."""
+    from olapcli.render.problems import text_rows
+
+    parts: dict[str, tuple[bytes, int, int]] = {}
+    for rel in redo:
+        held = _held(found.rows.get(rel, []) + found.across.get(rel, []), day, strict)
+        if held:
+            errors = sum(r[3] == "error" for r in held)
+            text = shown(text_rows(held)) + "\n"
+            parts[rel] = (text.encode("utf-8"), errors, len(held) - errors)
+    return parts
+
+
+def _write_text(
+    store: Store,
+    use_cache: bool,
+    wanted: str,
+    base: str,
+    parts: dict[str, tuple[bytes, int, int]],
+    extra: list[Row],
+    found: Found,
+    state: Inputs,
+) -> Report:
+    """The text, and what it was made from kept: where each file's part lies and the
+    digest of each learner file, to tell next time which parts changed."""
+    from olapcli.render.problems import text_rows
+
+    chunks, where, errors, warnings, at = [], {}, 0, 0, 0
+    for rel in sorted(parts):
+        data, e, w = parts[rel]
+        chunks.append(data)
+        where[rel] = [at, at + len(data), e, w]
+        at += len(data)
+        errors, warnings = errors + e, warnings + w
+    if extra:
+        chunks.append((shown(text_rows(extra)) + "\n").encode("utf-8"))
+        warnings += len(extra)
+    text = b"".join(chunks)  # each part ends its last line (kept so, to be spliced)
+    if use_cache:
+        # where each file's part lies, apart: a run with nothing changed need not read it
+        made = f"{wanted}-{len(text)}"
+        meta = {"key": wanted, "base": base, "id": made, "errors": errors, "warnings": warnings}
+        store.write_blob("output", meta, text)
+        made_from = {rel: state.digests.get(rel) for rel in state.learners}
+        kept = {"id": made, "parts": where, "across": sorted(found.across), "digests": made_from}
+        store.write("output-parts", kept)
+    return Report(text.removesuffix(b"\n"), errors, warnings)
+
+
+def _report(
+    store: Store,
+    use_cache: bool,
+    wanted: str,
+    found: Found,
+    day: str,
+    fmt: str,
+    strict: bool,
+    prefix: str,
+    extra: list[Row],
+) -> Report:
+    """JSON, GitHub annotations or a GitLab report: made from every problem."""
+    from olapcli.render import problems as writers
+
+    rows = [r for rel in found.rows for r in found.rows[rel]]
+    rows += [r for rel in found.across for r in found.across[rel]]
+    held = [Problem.unpack(r) for r in _held(rows, day, strict) + extra]
     if fmt == "json":
         text = writers.as_json(held)
     elif fmt == "github":
         text = writers.github(held, prefix)
-    elif fmt == "gitlab":
-        text = writers.gitlab(held, prefix)
     else:
-        text = writers.text(held)
-    data = shown(text).encode("utf-8")  # written to a terminal as it is, from the cache too
+        text = writers.gitlab(held, prefix)
+    data = shown(text).encode("utf-8")
     errors = sum(p.severity == "error" for p in held)
     made = Report(data, errors, len(held) - errors)
     if use_cache:
-        meta = {"key": wanted, "errors": made.errors, "warnings": made.warnings}
-        store.write_blob("output", meta, data)
+        meta = {"key": wanted, "errors": errors, "warnings": made.warnings}
+        store.write_blob("output", meta, data + b"\n")
     return made
 
 
@@ -260,103 +395,3 @@ def merge_driver_problems(root: Path) -> list[Problem]:
             _("run « olap setup » once in this clone"),
         )
     ]
-
-
-def _check_base(root: Path, listed: paths.Listing) -> tuple[Facts, list[Problem]]:
-    """The core files and resources, read and checked (not the learners), and what the
-    learner files' checks need to know of them."""
-    from olapcli.core.checks.registry import core_problems, facts_of
-    from olapcli.io.load import load_base, locate
-
-    base, found = load_base(root, listed)
-    return facts_of(base), found + locate(root, core_problems(base))
-
-
-# --- the learner files, in worker processes -------------------------------------------
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(root: Path, facts: Facts, lang: str) -> None:
-    from olapcli.i18n import set_language
-
-    gc.disable()
-    set_language(lang)
-    _WORKER.update(root=root, facts=facts)
-
-
-def _check_learners_of(
-    root: Path,
-    facts: Facts,
-    rels: list[str],
-    lang: str,
-    progress: Callable[[int, int], None] | None,
-) -> dict[str, Any]:
-    """{path: entry} for each of *rels*, read and checked, in workers when there are many."""
-    from olapcli.io.workers import pool
-
-    made: dict[str, Any] = {}
-    args = (root, facts, lang)
-    with pool(len(rels), _init_worker, args) as (workers, executor):
-        if executor is None:
-            _init_worker(*args)
-            made = _check(rels)
-            if progress:
-                progress(len(rels), len(rels))
-        else:
-            size = max(50, len(rels) // (workers * 4))
-            chunks = [rels[i : i + size] for i in range(0, len(rels), size)]
-            done = 0
-            for chunk, entries in zip(chunks, executor.map(_check, chunks), strict=True):
-                made.update(entries)
-                done += len(chunk)
-                if progress:
-                    progress(done, len(rels))
-    return made
-
-
-def _check(rels: list[str]) -> dict[str, Any]:
-    """Read and check some learner files (in a worker, or here). Each entry:
-    [digest, problems (packed), id, key, brief] — id, key and brief None when the file
-    does not follow the model. A file whose data is certainly valid is read into a record
-    without the model (:func:`olapcli.core.records.quick`); the others go through it."""
-    from olapcli.core import quick, records
-    from olapcli.core.checks.registry import learner_problems
-    from olapcli.core.derive import briefs
-    from olapcli.io.files import decode
-    from olapcli.io.load import locate_in_text, parse_node
-    from olapcli.io.store import digest
-
-    root: Path = _WORKER["root"]
-    facts: Facts = _WORKER["facts"]
-    out: dict[str, Any] = {}
-    for rel in rels:
-        raw = files.read_bytes(root / rel)
-        if raw is None:
-            problem = Problem(rel, None, None, "error", "unreadable", _("the file cannot be read"))
-            out[rel] = [None, [problem.pack()], None, None, None]
-            continue
-        entry: list[Any] = [digest(raw), [], None, None, None]
-        out[rel] = entry
-        text, found = decode(raw, rel)
-        if text is None:
-            entry[1] = [p.pack() for p in found]
-            continue
-        data, node, found = parse_node(text, rel)
-        if found:
-            entry[1] = [p.pack() for p in found]
-            continue
-        learner = quick.learner(data)
-        if learner is None:
-            from olapcli.core.model import Learner
-            from olapcli.io.load import validate_data
-
-            model, found = validate_data(Learner, data, rel)
-            if model is None:
-                entry[1] = [p.pack() for p in locate_in_text(text, found, node)]
-                continue
-            learner = records.learner(model)
-        found = learner_problems(facts, rel, learner)
-        entry[1] = [p.pack() for p in sorted(locate_in_text(text, found, node), key=sort_key)]
-        entry[2:] = [learner.id, learner.key, briefs.to_json(briefs.of(learner))]
-    return out

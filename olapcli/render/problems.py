@@ -4,31 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from olapcli.errors import Problem
 from olapcli.i18n import _, ngettext
 
 
-def _excerpt(p: Problem) -> list[str]:
-    """The problem's line (as it was when found) with a caret under its column."""
-    if p.line is None or p.source is None:
-        return []
-    number = str(p.line)
-    pad = " " * len(number)
-    out = [f"  {number} | {p.source}"]
-    if p.col:
-        out.append(f"  {pad} | {' ' * (p.col - 1)}^")
-    return out
-
-
 def where(p: Problem) -> str:
     """``path:line:col`` as far as known."""
-    out = p.path
-    if p.line is not None:
-        out += f":{p.line}"
-        if p.col is not None:
-            out += f":{p.col}"
-    return out
+    return _where(p.path, p.line, p.col)
+
+
+def _where(path: str, line: int | None, col: int | None) -> str:
+    if line is None:
+        return path
+    return f"{path}:{line}" if col is None else f"{path}:{line}:{col}"
 
 
 def severity_word(p: Problem) -> str:
@@ -37,13 +27,25 @@ def severity_word(p: Problem) -> str:
 
 
 def text(problems: list[Problem]) -> str:
-    """hledger-style: ``FILE:LINE:COL: severity [code] message``, excerpt, hint."""
+    """hledger-style: ``FILE:LINE:COL: severity [code] message``, the line with a caret
+    under the column, the hint."""
+    return text_rows([p.pack() for p in problems])
+
+
+def text_rows(rows: list[list[Any]]) -> str:
+    """:func:`text` of problems packed (:meth:`Problem.pack`): validate writes tens of
+    thousands of them, without making an object of each."""
+    words = {"error": _("error"), "warning": _("warning")}
     out: list[str] = []
-    for p in problems:
-        out.append(f"{where(p)}: {severity_word(p)} [{p.code}] {p.message}")
-        out.extend(_excerpt(p))
-        if p.hint:
-            out.append("  → " + p.hint)
+    add = out.append
+    for path, line, col, severity, code, message, hint, _since, source in rows:
+        add(f"{_where(path, line, col)}: {words[severity]} [{code}] {message}")
+        if line is not None and source is not None:
+            add(f"  {line} | {source}")
+            if col:
+                add(f"  {' ' * len(str(line))} | {' ' * (col - 1)}^")
+        if hint:
+            add("  → " + hint)
     return "\n".join(out)
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from olapcli.core import rules
-from olapcli.core.model import Evaluation, Group, Learner, Need, Referentiel
+
+if TYPE_CHECKING:
+    from olapcli.core.model import Evaluation, Group, Learner, Need, Referentiel
 
 LEVEL_ORDER = {"A": 0, "R": 1, "EC": 2}
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from olapcli.core import rules
-from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive import metrics, stats
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.core.cohortdata import CohortData
 
 
 class _Out(BaseModel):

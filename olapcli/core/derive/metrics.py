@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olapcli.core import rules
 from olapcli.core.derive.briefs import OUTCOME_KEYS, LearnerBrief, NeedBrief, of
-from olapcli.core.model import Cohort, Learner, Referentiel
+
+if TYPE_CHECKING:
+    from olapcli.core.model import Cohort, Learner, Referentiel
 
 #: indicator -> kind. Binary: True/False/None; continuous: number/None; ordinal: 1–5/None.
 INDICATORS: dict[str, str] = {
