@@ -50,6 +50,7 @@ def parsed(monkeypatch):
 DOCUMENTS = [
     "output.blob",
     "output-parts.json",
+    "output-stat.json",
     "learners.json",
     "learners.journal.json",
     "learners.base.json",
@@ -126,6 +127,56 @@ EDITS = {
     "resource file deleted": lambda r: (r / "resources/files/plan-de-nettoyage.md").unlink(),
     "resource yaml added": lambda r: (r / "resources/99.yaml").write_text('activity: "99"\n'),
 }
+
+
+def age_all(root):
+    """Every file of the cohort last modified an hour ago: old enough for their stats to
+    be trusted (the racy rule does not hold them)."""
+    then = time.time_ns() - 3600 * 10**9
+    for path in root.rglob("*"):
+        if ".git" not in path.parts and path.is_file():
+            os.utime(path, ns=(then, then))
+    time.sleep(store.RACY / 1e9)  # their change times too: a utime changes it
+
+
+@pytest.fixture
+def digested(monkeypatch):
+    """How many times the files' digests were looked up (each run of validate that does
+    not trust the files' stats alone does it once)."""
+    calls: list[int] = []
+    real = store.Store.digests
+
+    def watch(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(store.Store, "digests", watch)
+    return calls
+
+
+def test_files_of_the_same_stats_are_not_looked_at_again(olap, cohort_repo, digested):
+    age_all(cohort_repo)
+    first = text_run(olap, cohort_repo)
+    assert digested == [1]
+    assert text_run(olap, cohort_repo) == first
+    assert digested == [1]  # the stats alone told nothing changed
+    (cohort_repo / LEA).write_bytes((cohort_repo / LEA).read_bytes())  # a new mtime
+    assert text_run(olap, cohort_repo) == first
+    assert text_run(olap, cohort_repo) == first
+    # just modified: its stat is not trusted until some time has passed (racy rule)
+    assert digested == [1, 1, 1]
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_every_kind_of_edit_is_seen_when_stats_are_trusted(olap, cohort_repo, name, monkeypatch):
+    monkeypatch.setattr(store, "RACY", 100_000_000)  # 0.1 s: not to wait 2 s per edit
+    age_all(cohort_repo)
+    before = text_run(olap, cohort_repo)
+    assert text_run(olap, cohort_repo) == before
+    EDITS[name](cohort_repo)
+    after = text_run(olap, cohort_repo)
+    assert after == text_run(olap, cohort_repo, "--no-cache")
+    assert after != before
 
 
 def _sub(path, old, new):

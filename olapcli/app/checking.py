@@ -1,6 +1,7 @@
 """Reading and checking the files of a cohort for ``olap validate``: the core files and
 resources once, the learner files one by one — in worker processes when there are many
-(reading YAML is CPU-bound).
+(reading YAML is CPU-bound) — each only when its bytes or what its checks depend on
+changed since olap's cache (:mod:`olapcli.io.store`) was made (:func:`data_pass`).
 
 A learner file whose data is certainly valid is read into records without the model
 (:mod:`olapcli.core.quick`); the others go through it (pydantic). Either way its problems
@@ -12,15 +13,27 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from olapcli import __version__
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
-from olapcli.i18n import _
+from olapcli.i18n import _, language
 from olapcli.io import files, paths
+from olapcli.io.store import Stats, Store, key
 
 if TYPE_CHECKING:
     from olapcli.core.checks.facts import Facts
+
+
+#: what the entries of the cache were made by (a new olap makes them again)
+ENTRIES = f"validate-2 {__version__}"
+#: the entry of the learners table that says which context its entries were made in
+CONTEXT = "\0context"
+
+Row = list[Any]  # a problem, packed (see olapcli.errors.Problem.pack)
 
 
 def sort_key(row: list[Any]) -> tuple[str, int, int, str]:
@@ -123,4 +136,158 @@ def _check(rels: list[str]) -> dict[str, Any]:
         found = learner_problems(facts, rel, learner)
         entry[1] = sorted((p.pack() for p in locate_in_text(text, found, node)), key=sort_key)
         entry[2:] = [learner.id, learner.key, briefs.to_json(briefs.of(learner))]
+    return out
+
+
+@dataclass
+class Inputs:
+    """What a run of validate depends on, as keys: nothing else can change its result."""
+
+    learners: list[str]
+    listing: paths.Listing
+    digests: dict[str, str]
+    #: the core files and shared resources: what every learner file's checks depend on
+    context: str
+    #: the context, the learners' own resources, the attachments, the learner ids
+    core: str
+    #: all of the above and every learner file
+    whole: str
+
+
+def data_files(root: Path, found: paths.Listing) -> list[str]:
+    """Every file a run of validate reads."""
+    own = [rel for rels in found.own.values() for rel in rels]
+    core = [r for r in (COHORT, REFERENTIEL, SUBJECTS) if files.exists(root / r)]
+    return core + found.resources + own + found.learners
+
+
+def inputs(
+    root: Path,
+    store: Store,
+    use_cache: bool = True,
+    found: paths.Listing | None = None,
+    stats: Stats | None = None,
+) -> Inputs:
+    """The keys of a run: the digest of every data file (trusted by stat, see
+    :meth:`Store.digests`), combined. *found*, *stats*: the listing and stats if taken."""
+    found = found or paths.listing(root)
+    learners, resources = found.learners, found.resources
+    own = [rel for rels in found.own.values() for rel in rels]
+    core = [COHORT, REFERENTIEL, SUBJECTS]
+    digests: dict[str, str] = {}
+    if use_cache:
+        digests, _read = store.digests(data_files(root, found), stats=stats)
+
+    def keyed(rels: list[str]) -> list[str]:
+        return [f"{rel}={digests.get(rel, '-')}" for rel in rels]
+
+    context = key(ENTRIES, language(), *keyed(core + resources))
+    ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
+    core_key = key(context, *keyed(own), *sorted(found.attachments), *ids)
+    return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
+
+
+@dataclass
+class Found:
+    """What a pass over the data found: problems (packed) by file, whatever the day."""
+
+    #: the problems of each file asked for (a file without problems is not there)
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    #: the problems across learner files (an id or a key shared), by file
+    across: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def data_pass(
+    root: Path,
+    store: Store,
+    state: Inputs,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    want: set[str] | None = None,
+) -> Found:
+    """Read and check what changed since the cache was made; give the problems of every
+    file, or, with *want*, of those learner files and of those sharing an id or a key.
+
+    Whatever is taken from the cache is taken under the digest of the file's bytes: an
+    entry made from other bytes (a document lost, a journal damaged) is never used, the
+    file is checked again."""
+    from olapcli.core.checks.facts import Facts
+
+    found = Found()
+    table = store.table("learners")  # {path: [digest, id, key]}, id None if not valid
+    entries: dict[str, Any] = table.load() if use_cache else {}
+    if entries.get(CONTEXT) != state.context:
+        entries = {}
+    digests = state.digests
+
+    def known(kept: dict[str, Any], rel: str) -> bool:
+        entry = kept.get(rel)
+        return type(entry) is list and rel in digests and entry[0] == digests[rel]
+
+    todo = [rel for rel in state.learners if not known(entries, rel)]
+    core_cached = store.read("core-checks") if use_cache else None
+    try:
+        assert isinstance(core_cached, dict) and core_cached.get("key") == state.core
+        facts = Facts.from_json(core_cached["facts"])
+        core_rows: list[Row] = core_cached["problems"]
+    except (AssertionError, KeyError, TypeError, ValueError):  # not kept: read them again
+        facts, mine = check_base(root, state.listing)
+        core_rows = [p.pack() for p in mine]
+        if use_cache:
+            kept = {"key": state.core, "problems": core_rows, "facts": facts.to_json()}
+            store.write("core-checks", kept)
+    if want is None:
+        for row in core_rows:
+            found.rows.setdefault(row[0], []).append(row)
+    made = check_learners(root, facts, todo, language(), progress) if todo else {}
+    before = dict(entries)
+    entries.update({rel: [e[0], e[2], e[3]] for rel, e in made.items()})
+    found.across = _across(root, _identities(state.learners, entries))
+    present = set(state.learners)
+    asked = present if want is None else (want | set(found.across)) & present
+    needed = [rel for rel in state.learners if rel in asked and rel not in made]
+    problems = store.table("problems")  # {path: [digest, problems]}
+    if needed:
+        kept_rows = problems.load() if use_cache else {}
+        stale = [rel for rel in needed if not known(kept_rows, rel)]
+        found.rows.update({rel: kept_rows[rel][1] for rel in needed if rel not in stale})
+        if stale:  # kept under other bytes: checked again
+            more = check_learners(root, facts, stale, language(), None)
+            made.update(more)
+            entries.update({rel: [e[0], e[2], e[3]] for rel, e in more.items()})
+            found.across = _across(root, _identities(state.learners, entries))
+    found.rows.update({rel: e[1] for rel, e in made.items() if rel in asked and e[1]})
+    gone = [rel for rel in entries if rel not in present and rel != CONTEXT]
+    if use_cache and (made or gone or before.get(CONTEXT) != state.context):
+        changed = {rel: entries[rel] for rel in made}
+        if before.get(CONTEXT) != state.context:
+            changed[CONTEXT] = state.context
+        table.save(changed, gone)
+        problems.save({rel: [e[0], e[1]] for rel, e in made.items()}, gone)
+        # what was kept of the files' old contents is forgotten with them
+        old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
+        old -= {e[0] for e in made.values()}
+        store.table("valid").save({e[0]: 1 for e in made.values() if e[2] is not None}, list(old))
+        briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
+        store.table("briefs").save(briefs, list(old))
+    return found
+
+
+def _identities(rels: list[str], entries: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(path, id, key) of each valid learner file."""
+    return [
+        (rel, entries[rel][1], entries[rel][2])
+        for rel in rels
+        if rel in entries and entries[rel][1] is not None
+    ]
+
+
+def _across(root: Path, identities: list[tuple[str, str, str]]) -> dict[str, list[Row]]:
+    """The problems of ids and keys shared by several learner files, by file."""
+    from olapcli.core.checks.identity import learner_identities
+    from olapcli.io.load import locate
+
+    out: dict[str, list[Row]] = {}
+    for problem in locate(root, learner_identities(identities)):
+        out.setdefault(problem.path, []).append(problem.pack())
     return out

@@ -12,7 +12,9 @@ The text written is kept too, with where each file's part of it lies: a second r
 nothing changed writes it out as it is; after some learner files changed (the same day,
 the same options), only their parts are written again. So after one learner file is
 edited, that file alone is read, checked and written; a new day, the same bytes written
-back, or a ``git checkout`` that changes nothing reads no file.
+back, or a ``git checkout`` that changes nothing reads no file. And when no data file's
+stat (size, times, inode) has changed since the last run with the same options, the
+text kept is written out without looking further (:meth:`olapcli.io.store.Store.stats`).
 
 The cyclic garbage collector is off meanwhile: millions of small objects and no cycles,
 it would walk them again and again for nothing.
@@ -24,26 +26,27 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from olapcli import __version__
-from olapcli.app.checking import check_base, check_learners, sort_key
-from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.app.checking import (
+    ENTRIES,
+    Found,
+    Inputs,
+    Row,
+    data_files,
+    data_pass,
+    inputs,
+    sort_key,
+)
 from olapcli.errors import Problem
 from olapcli.i18n import _, language
-from olapcli.io import files, paths
-from olapcli.io.store import Store, key
+from olapcli.io import paths
+from olapcli.io.store import Stats, Store, key
 from olapcli.render.terminal import shown
-
-#: what the entries of the cache were made by (a new olap makes them again)
-ENTRIES = f"validate-2 {__version__}"
-#: the entry of the learners table that says which context its entries were made in
-CONTEXT = "\0context"
-
-Row = list[Any]  # a problem, packed (see olapcli.errors.Problem.pack)
 
 
 @contextlib.contextmanager
@@ -55,149 +58,6 @@ def _no_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-@dataclass
-class Inputs:
-    """What a run of validate depends on, as keys: nothing else can change its result."""
-
-    learners: list[str]
-    listing: paths.Listing
-    digests: dict[str, str]
-    #: the core files and shared resources: what every learner file's checks depend on
-    context: str
-    #: the context, the learners' own resources, the attachments, the learner ids
-    core: str
-    #: all of the above and every learner file
-    whole: str
-
-
-def inputs(root: Path, store: Store, use_cache: bool = True) -> Inputs:
-    """The keys of a run: the digest of every data file (trusted by stat, see
-    :meth:`Store.digests`), combined."""
-    found = paths.listing(root)
-    learners, resources = found.learners, found.resources
-    own = [rel for rels in found.own.values() for rel in rels]
-    core = [COHORT, REFERENTIEL, SUBJECTS]
-    digests: dict[str, str] = {}
-    if use_cache:
-        digests, _read = store.digests(
-            [r for r in core if files.exists(root / r)] + resources + own + learners
-        )
-
-    def keyed(rels: list[str]) -> list[str]:
-        return [f"{rel}={digests.get(rel, '-')}" for rel in rels]
-
-    context = key(ENTRIES, language(), *keyed(core + resources))
-    ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
-    core_key = key(context, *keyed(own), *sorted(found.attachments), *ids)
-    return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
-
-
-@dataclass
-class Found:
-    """What a pass over the data found: problems (packed) by file, whatever the day."""
-
-    #: the problems of each file asked for (a file without problems is not there)
-    rows: dict[str, list[Row]] = field(default_factory=dict)
-    #: the problems across learner files (an id or a key shared), by file
-    across: dict[str, list[Row]] = field(default_factory=dict)
-
-
-def data_pass(
-    root: Path,
-    store: Store,
-    state: Inputs,
-    use_cache: bool = True,
-    progress: Callable[[int, int], None] | None = None,
-    want: set[str] | None = None,
-) -> Found:
-    """Read and check what changed since the cache was made; give the problems of every
-    file, or, with *want*, of those learner files and of those sharing an id or a key.
-
-    Whatever is taken from the cache is taken under the digest of the file's bytes: an
-    entry made from other bytes (a document lost, a journal damaged) is never used, the
-    file is checked again."""
-    from olapcli.core.checks.facts import Facts
-
-    found = Found()
-    table = store.table("learners")  # {path: [digest, id, key]}, id None if not valid
-    entries: dict[str, Any] = table.load() if use_cache else {}
-    if entries.get(CONTEXT) != state.context:
-        entries = {}
-    digests = state.digests
-
-    def known(kept: dict[str, Any], rel: str) -> bool:
-        entry = kept.get(rel)
-        return type(entry) is list and rel in digests and entry[0] == digests[rel]
-
-    todo = [rel for rel in state.learners if not known(entries, rel)]
-    core_cached = store.read("core-checks") if use_cache else None
-    try:
-        assert isinstance(core_cached, dict) and core_cached.get("key") == state.core
-        facts = Facts.from_json(core_cached["facts"])
-        core_rows: list[Row] = core_cached["problems"]
-    except (AssertionError, KeyError, TypeError, ValueError):  # not kept: read them again
-        facts, mine = check_base(root, state.listing)
-        core_rows = [p.pack() for p in mine]
-        if use_cache:
-            kept = {"key": state.core, "problems": core_rows, "facts": facts.to_json()}
-            store.write("core-checks", kept)
-    if want is None:
-        for row in core_rows:
-            found.rows.setdefault(row[0], []).append(row)
-    made = check_learners(root, facts, todo, language(), progress) if todo else {}
-    before = dict(entries)
-    entries.update({rel: [e[0], e[2], e[3]] for rel, e in made.items()})
-    found.across = _across(root, _identities(state.learners, entries))
-    present = set(state.learners)
-    asked = present if want is None else (want | set(found.across)) & present
-    needed = [rel for rel in state.learners if rel in asked and rel not in made]
-    problems = store.table("problems")  # {path: [digest, problems]}
-    if needed:
-        kept_rows = problems.load() if use_cache else {}
-        stale = [rel for rel in needed if not known(kept_rows, rel)]
-        found.rows.update({rel: kept_rows[rel][1] for rel in needed if rel not in stale})
-        if stale:  # kept under other bytes: checked again
-            more = check_learners(root, facts, stale, language(), None)
-            made.update(more)
-            entries.update({rel: [e[0], e[2], e[3]] for rel, e in more.items()})
-            found.across = _across(root, _identities(state.learners, entries))
-    found.rows.update({rel: e[1] for rel, e in made.items() if rel in asked and e[1]})
-    gone = [rel for rel in entries if rel not in present and rel != CONTEXT]
-    if use_cache and (made or gone or before.get(CONTEXT) != state.context):
-        changed = {rel: entries[rel] for rel in made}
-        if before.get(CONTEXT) != state.context:
-            changed[CONTEXT] = state.context
-        table.save(changed, gone)
-        problems.save({rel: [e[0], e[1]] for rel, e in made.items()}, gone)
-        # what was kept of the files' old contents is forgotten with them
-        old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
-        old -= {e[0] for e in made.values()}
-        store.table("valid").save({e[0]: 1 for e in made.values() if e[2] is not None}, list(old))
-        briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
-        store.table("briefs").save(briefs, list(old))
-    return found
-
-
-def _identities(rels: list[str], entries: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(path, id, key) of each valid learner file."""
-    return [
-        (rel, entries[rel][1], entries[rel][2])
-        for rel in rels
-        if rel in entries and entries[rel][1] is not None
-    ]
-
-
-def _across(root: Path, identities: list[tuple[str, str, str]]) -> dict[str, list[Row]]:
-    """The problems of ids and keys shared by several learner files, by file."""
-    from olapcli.core.checks.identity import learner_identities
-    from olapcli.io.load import locate
-
-    out: dict[str, list[Row]] = {}
-    for problem in locate(root, learner_identities(identities)):
-        out.setdefault(problem.path, []).append(problem.pack())
-    return out
 
 
 def _held(rows: list[Row], today: str, strict: bool) -> list[Row]:
@@ -252,40 +112,104 @@ def report(
     # depends on .git/config, not on the data: said last, as it is
     extra = [p.pack() for p in merge_driver_problems(root)]
     day = today.isoformat()
+    options = (day, fmt, str(strict), prefix, language(), json.dumps(extra, default=str))
     with _no_gc():
-        state = inputs(root, store, use_cache)
-        options = (day, fmt, str(strict), prefix, language(), json.dumps(extra, default=str))
-        wanted, base = key(state.whole, *options), key(state.core, *options)
-        kept = store.read_blob("output") if use_cache else None
-        meta: dict[str, Any] = kept[0] if kept and isinstance(kept[0], dict) else {}
-        if kept and meta.get("key") == wanted:
-            return Report(kept[1].removesuffix(b"\n"), meta["errors"], meta["warnings"])
-        # the same day, options, core files: only some learner files changed since
-        where: Any = store.read("output-parts") if meta.get("base") == base else None
-        splice = (
-            fmt == "text"
-            and isinstance(where, dict)
-            and where.get("id") == meta.get("id")
-            and {"parts", "across", "digests"} <= where.keys()
-        )
-        want: set[str] | None = None
-        if splice:
-            made_from: dict[str, str] = where["digests"]
-            want = {r for r in state.learners if made_from.get(r) != state.digests.get(r)}
-            want |= {r for r in made_from if r not in state.digests}
-            want |= set(where["across"])
-        found = data_pass(root, store, state, use_cache, progress, want)
-        if fmt != "text":
-            return _report(store, use_cache, wanted, found, day, fmt, strict, prefix, extra)
-        parts: dict[str, tuple[bytes, int, int]] = {}
-        if kept is not None and want is not None:
-            data = kept[1]
-            for rel, (start, end, errors, warnings) in where["parts"].items():
-                if rel not in want and rel not in found.across:
-                    parts[rel] = (data[start:end], errors, warnings)
-        redo = set(found.rows) | set(found.across) if want is None else want | set(found.across)
-        parts.update(_text_parts(found, redo, day, strict))
-    return _write_text(store, use_cache, wanted, base, parts, extra, found, state)
+        listed = paths.listing(root)
+        if not use_cache:
+            found = data_pass(root, store, inputs(root, store, False, listed), False, progress)
+            if fmt != "text":
+                return _report(found, day, fmt, strict, prefix, extra)
+            parts = _text_parts(found, set(found.rows) | set(found.across), day, strict)
+            return _joined(parts, extra)[0]
+        # nothing changed since the last run, by the files' stats alone?
+        stats = store.stats(data_files(root, listed))
+        quick = key(ENTRIES, stats.key, *sorted(listed.attachments), *options)
+        made = _kept(store, quick, stats)
+        if made is None:
+            state = inputs(root, store, True, listed, stats)
+            made = _made(root, store, state, options, (strict, extra), progress)
+            store.write("output-stat", {"key": quick, "taken": stats.taken, "id": made[1]})
+    return made[0]
+
+
+def _made(
+    root: Path,
+    store: Store,
+    state: Inputs,
+    options: tuple[str, ...],
+    said: tuple[bool, list[Row]],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[Report, str]:
+    """The report of the data *state* says, and its id: kept if made from the same data,
+    else made again, as little of it as can be. *said*: strict?, and the problems said
+    whatever the data."""
+    day, fmt, _strict, prefix = options[:4]
+    strict, extra = said
+    wanted, base = key(state.whole, *options), key(state.core, *options)
+    kept = store.read_blob("output")
+    meta: dict[str, Any] = kept[0] if kept and isinstance(kept[0], dict) else {}
+    if kept and meta.get("key") == wanted:
+        return Report(kept[1].removesuffix(b"\n"), meta["errors"], meta["warnings"]), meta["id"]
+    # the same day, options, core files: only some learner files changed since
+    where: Any = store.read("output-parts") if meta.get("base") == base else None
+    want: set[str] | None = None
+    if (
+        kept is not None
+        and fmt == "text"
+        and isinstance(where, dict)
+        and where.get("id") == meta.get("id")
+        and {"parts", "across", "digests"} <= where.keys()
+    ):
+        made_from: dict[str, str | None] = where["digests"]
+        want = {r for r in state.learners if made_from.get(r) != state.digests.get(r)}
+        want |= {r for r in made_from if r not in state.digests}
+        want |= set(where["across"])
+    found = data_pass(root, store, state, True, progress, want)
+    made_id = f"{wanted}-{time.time_ns()}"
+    if fmt != "text":
+        made = _report(found, day, fmt, strict, prefix, extra)
+        meta = {"key": wanted, "id": made_id, "errors": made.errors, "warnings": made.warnings}
+        store.write_blob("output", meta, made.text + b"\n")
+        return made, made_id
+    parts: dict[str, tuple[bytes, int, int]] = {}
+    if kept is not None and want is not None:
+        for rel, (start, end, errors, warnings) in where["parts"].items():
+            if rel not in want and rel not in found.across:
+                parts[rel] = (kept[1][start:end], errors, warnings)
+        redo = want | set(found.across)
+    else:
+        redo = set(found.rows) | set(found.across)
+    parts.update(_text_parts(found, redo, day, strict))
+    made, where = _joined(parts, extra)
+    meta = {"key": wanted, "base": base, "id": made_id}
+    store.write_blob(
+        "output", {**meta, "errors": made.errors, "warnings": made.warnings}, made.text + b"\n"
+    )
+    # where each file's part lies, apart (a run with nothing changed need not read it),
+    # and the digest of each learner file the text was made from
+    made_from = {rel: state.digests.get(rel) for rel in state.learners}
+    kept_parts = {
+        "id": made_id,
+        "parts": where,
+        "across": sorted(found.across),
+        "digests": made_from,
+    }
+    store.write("output-parts", kept_parts)
+    return made, made_id
+
+
+def _kept(store: Store, quick: str, stats: Stats) -> tuple[Report, str] | None:
+    """The report kept, when made from files of the same stats (and options)."""
+    seen = store.read("output-stat")
+    if not (isinstance(seen, dict) and seen.get("key") == quick):
+        return None
+    if not (isinstance(seen.get("taken"), int) and stats.trusted_since(seen["taken"])):
+        return None
+    kept = store.read_blob("output")
+    if kept is None or not isinstance(kept[0], dict) or kept[0].get("id") != seen.get("id"):
+        return None
+    meta = kept[0]
+    return Report(kept[1].removesuffix(b"\n"), meta["errors"], meta["warnings"]), meta["id"]
 
 
 def _text_parts(
@@ -305,18 +229,11 @@ def _text_parts(
     return parts
 
 
-def _write_text(
-    store: Store,
-    use_cache: bool,
-    wanted: str,
-    base: str,
-    parts: dict[str, tuple[bytes, int, int]],
-    extra: list[Row],
-    found: Found,
-    state: Inputs,
-) -> Report:
-    """The text, and what it was made from kept: where each file's part lies and the
-    digest of each learner file, to tell next time which parts changed."""
+def _joined(
+    parts: dict[str, tuple[bytes, int, int]], extra: list[Row]
+) -> tuple[Report, dict[str, list[int]]]:
+    """The text made of the files' parts (in file order) and of *extra*, and where each
+    file's part lies in it: {file: [start, end, errors, warnings]}."""
     from olapcli.render.problems import text_rows
 
     chunks, where, errors, warnings, at = [], {}, 0, 0, 0
@@ -330,27 +247,11 @@ def _write_text(
         chunks.append((shown(text_rows(extra)) + "\n").encode("utf-8"))
         warnings += len(extra)
     text = b"".join(chunks)  # each part ends its last line (kept so, to be spliced)
-    if use_cache:
-        # where each file's part lies, apart: a run with nothing changed need not read it
-        made = f"{wanted}-{len(text)}"
-        meta = {"key": wanted, "base": base, "id": made, "errors": errors, "warnings": warnings}
-        store.write_blob("output", meta, text)
-        made_from = {rel: state.digests.get(rel) for rel in state.learners}
-        kept = {"id": made, "parts": where, "across": sorted(found.across), "digests": made_from}
-        store.write("output-parts", kept)
-    return Report(text.removesuffix(b"\n"), errors, warnings)
+    return Report(text.removesuffix(b"\n"), errors, warnings), where
 
 
 def _report(
-    store: Store,
-    use_cache: bool,
-    wanted: str,
-    found: Found,
-    day: str,
-    fmt: str,
-    strict: bool,
-    prefix: str,
-    extra: list[Row],
+    found: Found, day: str, fmt: str, strict: bool, prefix: str, extra: list[Row]
 ) -> Report:
     """JSON, GitHub annotations or a GitLab report: made from every problem."""
     from olapcli.render import problems as writers
@@ -364,13 +265,8 @@ def _report(
         text = writers.github(held, prefix)
     else:
         text = writers.gitlab(held, prefix)
-    data = shown(text).encode("utf-8")
     errors = sum(p.severity == "error" for p in held)
-    made = Report(data, errors, len(held) - errors)
-    if use_cache:
-        meta = {"key": wanted, "errors": errors, "warnings": made.warnings}
-        store.write_blob("output", meta, data + b"\n")
-    return made
+    return Report(shown(text).encode("utf-8"), errors, len(held) - errors)
 
 
 def merge_driver_problems(root: Path) -> list[Problem]:

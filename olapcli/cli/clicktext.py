@@ -7,8 +7,6 @@ touching the environment of child processes (git).
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import sys
 from typing import Any
 
@@ -96,8 +94,9 @@ def _patch_rich_utils(rich_utils: Any) -> None:
     rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Translate typer.rich_utils when Typer imports it (only for help and errors).
+class _PatchOnImport:
+    """Translate typer.rich_utils when Typer imports it (only for help and errors): a
+    finder of :data:`sys.meta_path` (duck-typed: importlib.abc costs every command 6 ms).
 
     Importing it up front would cost every command ~0.1 s (rich.markdown,
     markdown-it), which ``olap need add`` cannot afford.
@@ -106,6 +105,8 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
         if name != "typer.rich_utils":
             return None
+        import importlib.util
+
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
         if spec is None or spec.loader is None:
