@@ -311,3 +311,63 @@ def test_period_filter(olap, built):
     later = {r["key"]: r["total"] for r in late["learners"]}
     # needs identified every 10 days from 2025-10-01: those from the 15th on are the 3rd onwards
     assert later == {k: max(0, v - 2) for k, v in total.items()}
+
+
+def test_statistics_kept_are_used_only_for_the_same_table(olap, built, monkeypatch):
+    """The statistics are kept under the content of the table they come from: the same
+    table takes them from olap's cache (scipy is not asked), a changed outcome computes
+    them again, and they are what an independent run gives."""
+    from olapcli.app import report
+
+    root, _data = built
+
+    def figures():
+        result = olap("-C", root, "metrics", "--format", "json")
+        assert result.code == 0, result.output
+        return json.loads(result.stdout)["statistics"]
+
+    first = figures()
+    asked: list[int] = []
+
+    class Counting(report.Statistician):
+        def __init__(self, root=None):
+            super().__init__(root)
+            real = self.child.ask
+            self.child.ask = lambda value=None: asked.append(1) or real(value)  # type: ignore[method-assign]
+
+    monkeypatch.setattr(report, "Statistician", Counting)
+    assert figures() == first and asked == []
+    path = root / "learners/l05.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("absence_hours: 25", "absence_hours: 95"),
+        encoding="utf-8",
+    )
+    changed = figures()
+    assert asked == [1] and changed != first
+    data, problems = load_cohort(root)
+    learners = [model for _rel, model in data.learners]
+    expected = statistics.statistics(metrics.rows(data.cohort, learners))
+    # JSON has no infinity: an odds ratio without a zero cell below is written null
+    finite = [
+        {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in d.items()}
+        for d in (s.as_json() for s in expected)
+    ]
+    assert changed == finite
+
+
+def test_the_terminal_table_lines_up_and_shows_controls_harmless():
+    from olapcli.render.terminal import table
+
+    text = table(
+        "T",
+        ["Clé", "Satisfaction de l'entreprise", "n"],
+        [["K-1\x1b[2J", "oui", "3"], ["K-22", "non", "12"]],
+    )
+    lines = text.split("\n")
+    assert "\x1b" not in text and "␛[2J" in text
+    body = lines[-2:]
+    # every line has its column bars at the same places; numbers aligned right
+    bars = {tuple(i for i, c in enumerate(line) if c == "│") for line in lines[1:] if "│" in line}
+    assert len(bars) == 1
+    assert body[0].endswith("  3") and body[1].endswith(" 12")
+    assert "Satisfaction" in text and "l'entreprise" in text  # wrapped on words

@@ -9,11 +9,13 @@ centre with names unless asked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from olapcli import __version__
 from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive import impact, metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
@@ -22,26 +24,51 @@ from olapcli.i18n import _
 
 
 class Statistician:
-    """Imports scipy.stats in a child process, started before the data is read.
+    """The statistics of an impact table: kept in olap's cache under the table's own
+    content, else computed with scipy.stats imported in a child process, started before
+    the data is read.
 
-    Importing scipy.stats takes about a second; the report and metrics commands
-    spend that second reading the cohort anyway. Where a child can be forked
+    Importing scipy.stats takes one to two seconds; the report and metrics commands
+    spend that time reading the cohort anyway. Where a child can be forked
     (:mod:`olapcli.io.workers`), it does the import meanwhile and then computes the
     statistics (their input is small: a total and the outcomes per learner);
-    elsewhere everything happens in this process.
+    elsewhere everything happens in this process. When the statistics of the same
+    totals and outcomes were computed before, the child is let go unused.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
         from olapcli.io.workers import Child
 
+        self.root = root
         self.child = Child(stats.import_scipy, stats.statistics_of)
 
     def statistics(self, table: list[metrics.Row]) -> list[stats.Statistic]:
         """Like :func:`olapcli.core.derive.stats.statistics`."""
-        return list(self.child.ask([(r.total, r.outcomes) for r in table]))
+        import dataclasses
+        import json
+
+        from olapcli.io.store import Store, key
+
+        pairs = [(r.total, r.outcomes) for r in table]
+        store = Store(self.root) if self.root is not None else None
+        made = key(STATISTICS, json.dumps(pairs, default=str))
+        kept = store.read("statistics") if store else None
+        if isinstance(kept, dict) and kept.get("key") == made:
+            with contextlib.suppress(TypeError, KeyError):
+                return [stats.Statistic(**found) for found in kept["statistics"]]
+        found = list(self.child.ask(pairs))
+        if store:
+            # as they are (NaN and infinity included: Python's JSON keeps them)
+            kept = {"key": made, "statistics": [dataclasses.asdict(s) for s in found]}
+            store.write("statistics", kept)
+        return found
 
     def close(self) -> None:
         self.child.close()
+
+
+#: what the statistics kept were computed by (another olap computes them again)
+STATISTICS = f"statistics-1 {__version__}"
 
 
 def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
@@ -125,7 +152,7 @@ def build_report(
     # collector would walk them over and over for nothing (a third of the time).
     was = gc.isenabled()
     gc.disable()
-    statistician = Statistician()  # imports scipy meanwhile, when it can
+    statistician = Statistician(cohorts[0])  # imports scipy meanwhile, when it can
     try:
         parts = load(cohorts, start, end)
         page = html(parts, identify, today or clock(), statistician)
@@ -139,13 +166,15 @@ def build_report(
 
 @dataclass
 class Metrics:
-    """The Annexe 7 results of a cohort: the document, the table as header and rows, the
-    statistics as rows (indicator, method, n, value, p, note), and the export asked."""
+    """The Annexe 7 results of a cohort: its name, the table as header and rows, the
+    statistics as rows (indicator, method, n, value, p, note), the label, and the export
+    asked."""
 
-    report: impact.MetricsReport
+    cohort: str
     header: list[str]
     rows: list[list[Any]]
     statistics: list[tuple[str, str, int, float | None, float | None, str]]
+    label: impact.LabelOut
     #: the JSON, CSV or XLSX bytes, for those formats
     data: bytes | None = None
     #: where they were written, when a file was asked
@@ -161,18 +190,28 @@ def metrics_of(
     end: dt.date | None = None,
     sep: str = ",",
 ) -> Metrics:
-    """The Annexe 7 table, its statistics, the label, the annex and the coverage of the
-    cohort at *root* (``olap metrics``); as JSON, CSV or XLSX bytes for those formats,
-    written to *out_file* when given."""
+    """The Annexe 7 table, its statistics and the label of the cohort at *root* (``olap
+    metrics``); as JSON, CSV or XLSX bytes for those formats (JSON and XLSX with the
+    annex and the coverage), written to *out_file* when given."""
+    import gc
+
     from olapcli.render import exports
 
     if sep not in (",", ";", "\t"):
         raise UserError(_("The CSV separator must be « , », « ; » or a tab."))
     if fmt == "xlsx" and out_file is None:
         raise UserError(_("An XLSX workbook is a file: give --out FILE.xlsx."))
-    data, learners = load_one(root)
-    report, _table = impact.build(data, learners, start, end, identify, source(root, start, end))
-    header, rows = impact.table_rows(report, identify)
+    was = gc.isenabled()
+    gc.disable()  # as for the report: many objects, no cycles
+    statistician = Statistician(root)  # imports scipy while the cohort is read, if needed
+    try:
+        data, learners = load_one(root)
+        found = impact.figures(data, learners, start, end, statistician.statistics)
+    finally:
+        statistician.close()
+        if was:
+            gc.enable()
+    header, rows = impact.table_rows(found, identify)
     statistics = [
         (
             impact.indicator_label(s.indicator),
@@ -182,18 +221,20 @@ def metrics_of(
             s.p,
             exports.reason_text(s.reason),
         )
-        for s in report.statistics
+        for s in found.statistics
     ]
-    found = Metrics(report, header, rows, statistics)
-    if fmt == "json":
-        found.data = (report.model_dump_json(indent=2, exclude_none=False) + "\n").encode("utf-8")
-    elif fmt == "csv":
-        found.data = exports.csv_bytes(header, rows, sep)
-    elif fmt == "xlsx":
-        found.data = exports.xlsx_bytes(exports.metrics_sheets(report, header, rows))
-    if found.data is not None and out_file is not None:
+    made = Metrics(found.cohort, header, rows, statistics, impact.label_out(found.label, identify))
+    if fmt == "csv":
+        made.data = exports.csv_bytes(header, rows, sep)
+    elif fmt in ("json", "xlsx"):
+        report = impact.document(found, data, identify, source(root, start, end))
+        if fmt == "json":
+            made.data = (report.model_dump_json(indent=2) + "\n").encode("utf-8")
+        else:
+            made.data = exports.xlsx_bytes(exports.metrics_sheets(report, header, rows))
+    if made.data is not None and out_file is not None:
         from olapcli.io.files import atomic_write_bytes
 
-        atomic_write_bytes(out_file, found.data)
-        found.written = out_file
-    return found
+        atomic_write_bytes(out_file, made.data)
+        made.written = out_file
+    return made

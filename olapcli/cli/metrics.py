@@ -65,6 +65,8 @@ def metrics(
 
 
 def _cell(value: Any) -> str:
+    if type(value) is int:
+        return str(value)
     if value is None:
         return "—"
     if isinstance(value, float) and value.is_integer():
@@ -73,33 +75,29 @@ def _cell(value: Any) -> str:
 
 
 def _print_table(found: Metrics, names: int) -> None:
-    from rich.table import Table
+    from olapcli.cli.common import emit
+    from olapcli.render.terminal import table
 
-    report, header, rows = found.report, found.header, found.rows
-    table = Table(title=_("Annexe 7 — {cohort}").format(cohort=report.cohort))
-    for i, h in enumerate(header):
-        # the key and the name never break; counts and figures line up on the right
-        table.add_column(
-            str(h), overflow="fold", no_wrap=i < names, justify="left" if i < names else "right"
-        )
-    for row in rows:
-        table.add_row(*[_cell(v) for v in row])
-    out.print(table)
-    stats = Table(title=_("Statistics"))
-    for col in (_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")):
-        stats.add_column(col)
-    for label, method, n, value, p, note in found.statistics:
-        stats.add_row(
+    title = _("Annexe 7 — {cohort}").format(cohort=found.cohort)
+    # most cells are counts and words: converted here, the rest by _cell
+    rows = [[v if type(v) is str else _cell(v) for v in row] for row in found.rows]
+    emit(table(title, [str(h) for h in found.header], rows, left=names))
+    statistics = [
+        [
             label,
             method,
             str(n),
             "—" if value is None else f"{value:.3f}",
             "—" if p is None else f"{p:.3g}",
             note,
-        )
-    out.print(stats)
-    lab = report.label
-    out.print(
+        ]
+        for label, method, n, value, p, note in found.statistics
+    ]
+    header = [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")]
+    emit("\n" + table(_("Statistics"), header, statistics, left=2))
+    lab = found.label
+    lines = [
+        "",
         _(
             "Label « proactivité pour l'emploi »: {result} — {share:.0%} of learners meet it "
             "(at least {min} need(s) on {cols}, per {per}); {required:.0%} required."
@@ -111,11 +109,9 @@ def _print_table(found: Metrics, names: int) -> None:
             per=lab.per,
             required=lab.required_share,
         ),
-        markup=False,
-    )
+    ]
     for short in lab.short:
         who = short.get("learner") or short["key"]
         missing = ", ".join(f"{u}: {m}" for u, m in short["missing"].items())
-        out.print(
-            _("  {who} falls short: {missing}").format(who=who, missing=missing), markup=False
-        )
+        lines.append(_("  {who} falls short: {missing}").format(who=who, missing=missing))
+    emit("\n".join(lines))

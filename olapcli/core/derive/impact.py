@@ -7,6 +7,7 @@ from :class:`MetricsReport`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,28 +92,86 @@ class MetricsReport(_Out):
     source: Source
 
 
-def build(
+@dataclass
+class Figures:
+    """The Annexe 7 figures of a cohort: its table, statistics and label (what ``olap
+    metrics`` shows); :func:`document` adds the annex and the coverage for the exports."""
+
+    cohort: str
+    practices: list[dict[str, str]]
+    table: list[metrics.Row]
+    statistics: list[stats.Statistic]
+    label: metrics.Label
+
+
+def figures(
     data: Any,
     learners: list[Any],
     start: dt.date | None,
     end: dt.date | None,
-    identify: bool,
-    source: Source,
-) -> tuple[MetricsReport, list[metrics.Row]]:
-    """The report of the cohort *data* (a loaded CohortData) and its *learners* (briefs
-    or models), in the order given."""
+    statistics: Callable[[list[metrics.Row]], list[stats.Statistic]] = stats.statistics,
+) -> Figures:
+    """The figures of the cohort *data* (a loaded CohortData) and its *learners* (briefs
+    or models), in the order given (*statistics*: what computes them, see
+    olapcli.app.report.Statistician)."""
     from olapcli.core.derive.briefs import LearnerBrief, of
+
+    cohort = data.cohort
+    learners = [x if isinstance(x, LearnerBrief) else of(x) for x in learners]
+    table = metrics.rows(cohort, learners, start, end)
+    return Figures(
+        cohort.formation.name,
+        [{"id": p.id, "label": p.label} for p in cohort.practices],
+        table,
+        statistics(table),
+        metrics.label(cohort, table),
+    )
+
+
+def label_out(lab: metrics.Label, identify: bool) -> LabelOut:
+    """The label as the document gives it: names of those falling short only with
+    *identify*."""
+    return LabelOut(
+        granted=lab.granted,
+        share=lab.share,
+        required_share=lab.required_share,
+        min_needs=lab.min_needs,
+        columns=lab.columns,
+        per=lab.per,
+        units=lab.units,
+        short=[{k: v for k, v in s.items() if identify or k != "learner"} for s in lab.short],
+    )
+
+
+def document(found: Figures, data: Any, identify: bool, source: Source) -> MetricsReport:
+    """``olap metrics --format json``: the figures, the annex of the needs counted (free
+    text cleared of names and addresses unless *identify*) and each learner's coverage."""
     from olapcli.core.derive.redact import Redactor
 
-    cohort, referentiel = data.cohort, data.referentiel
-    learners = [x if isinstance(x, LearnerBrief) else of(x) for x in learners]
-    clear = Redactor(learners, identify)
-    table = metrics.rows(cohort, learners, start, end)
+    table, referentiel = found.table, data.referentiel
+    clear = Redactor([r.learner for r in table], identify)
     titles = rules.activity_titles(referentiel)
-    lab = metrics.label(cohort, table)
-    report = MetricsReport(
-        cohort=cohort.formation.name,
-        practices=[{"id": p.id, "label": p.label} for p in cohort.practices],
+
+    def annex(r: metrics.Row) -> list[AnnexNeed]:
+        # a learner whose texts hold no name nor address needs no clearing (most of them)
+        keep = (lambda text: text) if not clear.needed(r.learner) else clear
+        return [
+            AnnexNeed(
+                key=r.learner.key,
+                activity=n.activity,
+                activity_title=titles.get(n.activity, n.activity),
+                practice=n.practice,
+                identified=n.identified,
+                due=n.due,
+                detail=keep(n.detail),
+                resources=[keep(x) for x in n.resources],
+            )
+            for n in r.needs
+        ]
+
+    return MetricsReport(
+        cohort=found.cohort,
+        practices=found.practices,
         learners=[
             LearnerRow(
                 key=r.learner.key,
@@ -124,38 +183,15 @@ def build(
             )
             for r in table
         ],
-        statistics=[StatisticOut(**s.as_json()) for s in stats.statistics(table)],
-        label=LabelOut(
-            granted=lab.granted,
-            share=lab.share,
-            required_share=lab.required_share,
-            min_needs=lab.min_needs,
-            columns=lab.columns,
-            per=lab.per,
-            units=lab.units,
-            short=[{k: v for k, v in s.items() if identify or k != "learner"} for s in lab.short],
-        ),
-        annex=[
-            AnnexNeed(
-                key=r.learner.key,
-                activity=n.activity,
-                activity_title=titles.get(n.activity, n.activity),
-                practice=n.practice,
-                identified=n.identified,
-                due=n.due,
-                detail=clear(n.detail),
-                resources=[clear(x) for x in n.resources],
-            )
-            for r in table
-            for n in r.needs
-        ],
+        statistics=[StatisticOut(**s.as_json()) for s in found.statistics],
+        label=label_out(found.label, identify),
+        annex=[need for r in table for need in annex(r)],
         coverage=[
             CoverageOut(key=r.learner.key, states=metrics.coverage(r.learner, referentiel))
             for r in table
         ],
         source=source,
     )
-    return report, table
 
 
 def indicator_label(key: str) -> str:
@@ -172,22 +208,23 @@ def indicator_label(key: str) -> str:
     return names[key]
 
 
-def table_rows(report: MetricsReport, identify: bool) -> tuple[list[str], list[list[Any]]]:
+def table_rows(found: Figures, identify: bool) -> tuple[list[str], list[list[Any]]]:
     """The Annexe 7 table as header and rows (values, not formatted text)."""
-    header = [_("Key")] + ([_("Name")] if identify else []) + [p["label"] for p in report.practices]
+    practices = [p["id"] for p in found.practices]
+    header = [_("Key")] + ([_("Name")] if identify else []) + [p["label"] for p in found.practices]
     header += [_("Total"), _("Proactive")] + [indicator_label(k) for k in metrics.INDICATORS]
+    yes, no = _("yes"), _("no")
     rows = []
-    for r in report.learners:
-        row: list[Any] = [r.key] + ([r.name] if identify else [])
-        row += [r.counts[p["id"]] for p in report.practices] + [
-            r.total,
-            _("yes") if r.proactive else _("no"),
-        ]
+    for r in found.table:
+        learner = r.learner
+        row: list[Any] = [learner.key]
+        if identify:
+            row.append(f"{learner.first_name} {learner.last_name}")
+        row += [r.counts[p] for p in practices]
+        row += [r.total, yes if r.proactive else no]
         for k in metrics.INDICATORS:
             v = r.outcomes[k]
-            row.append(
-                None if v is None else (_("yes") if v is True else _("no") if v is False else v)
-            )
+            row.append(None if v is None else yes if v is True else no if v is False else v)
         rows.append(row)
     return header, rows
 
