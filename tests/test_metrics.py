@@ -344,7 +344,7 @@ def test_statistics_kept_are_used_only_for_the_same_table(olap, built, monkeypat
     )
     changed = figures()
     assert asked == [1] and changed != first
-    data, problems = load_cohort(root)
+    data, _problems = load_cohort(root)
     learners = [model for _rel, model in data.learners]
     expected = statistics.statistics(metrics.rows(data.cohort, learners))
     # JSON has no infinity: an odds ratio without a zero cell below is written null
