@@ -168,12 +168,14 @@ def merge_ten(olap: Path, work: Path, env: dict[str, str]) -> Figure:
         subprocess.run(["git", "config", "pull.rebase", "false"], cwd=path, check=True)
         clones.append(path)
     anne, karim = clones
-    for clone in clones:
-        subprocess.run([olap, "-C", clone, "setup"], env=git_env, check=True, capture_output=True)
+    setup = [olap, "-C", anne, "setup"]
+    subprocess.run(setup, env=git_env, check=True, capture_output=True)
     subprocess.run(["git", "add", ".gitattributes"], cwd=anne, check=True)
     subprocess.run(["git", "commit", "-qm", "setup"], cwd=anne, env=git_env, check=True)
     subprocess.run(["git", "push", "-q"], cwd=anne, check=True)
     subprocess.run(["git", "pull", "-q"], cwd=karim, env=git_env, check=True)
+    setup[2] = karim
+    subprocess.run(setup, env=git_env, check=True, capture_output=True)
     for clone, detail in ((anne, "Besoin noté par Anne"), (karim, "Besoin noté par Karim")):
         for i in range(10):
             subprocess.run(
@@ -247,7 +249,7 @@ def big_cohort(olap: Path, source: Path, work: Path, env: dict[str, str], runs: 
     measure("warm", validate, runs, wait=RACY)
     learners = sorted((clone / "learners").glob("*.yaml"))
     for i in range(runs):  # one learner file edited, each time another one
-        _edit(learners[7 + i], "Tarte au citron", "Tarte citron")
+        _edit(learners[7 + i], 'detail: "', 'detail: "Modifié : ')
         measure("edit", validate)
     target = learners[3]
     for _ in range(runs):  # the same bytes written back: new mtime and ctime
@@ -316,6 +318,7 @@ def measure_all(olap: Path, work: Path, env: dict[str, str], args, cohorts) -> d
 
 #: (key, what, target in s or as a ratio to PyYAML, how it is checked)
 ROWS = [
+    ("floor", "`olap --version`: Python and the command line starting, nothing else", None),
     ("need add", "`olap need add` (all flags) on the sample cohort", 0.15),
     ("cold", "`olap validate`, {n} learners, first run on a fresh clone", None),
     ("warm", "`olap validate`, {n} learners, again, nothing changed", 0.3),
@@ -392,7 +395,9 @@ def write(args, results: dict, reference: float, big: Path) -> None:
     ]
     for key, what, target in ROWS:
         figure = this[key]
-        if key == "cold":
+        if key == "floor":
+            cell, goal, ok = figure.text(), "(no command is faster)", True
+        elif key == "cold":
             ratio = figure.median / reference
             cell = (
                 f"{figure.text()}; PyYAML's C loader alone on the same files, one process: "
@@ -401,7 +406,8 @@ def write(args, results: dict, reference: float, big: Path) -> None:
             goal, ok = "≤ 1.2× PyYAML", ratio <= 1.2
         else:
             cell, goal, ok = figure.text(), f"≤ {target} s", figure.median <= target
-        row = [what.format(n=n), cell, goal, str(cpus), "✅" if ok else "❌"]
+        mark = "" if key == "floor" else "✅" if ok else "❌"
+        row = [what.format(n=n), cell, goal, str(cpus), mark]
         if before:
             row[2:2] = [before[key].text() if key in before else "—"]
         lines.append("| " + " | ".join(row) + " |")

@@ -225,6 +225,39 @@ def test_after_one_edit_only_that_files_part_of_the_text_is_written_again(
     assert "not-marked-by-company" in after[1]
 
 
+def test_another_day_rewrites_only_the_parts_it_changes(olap, cohort_repo, monkeypatch):
+    """Going forward or back in time, the text is the one of a run without cache, and
+    only the files with a problem starting (or no longer holding) in between are
+    written again."""
+    import olapcli.render.problems as writers
+
+    written: list[str] = []
+    real = writers.text_rows
+
+    def watch(rows):
+        written.extend(sorted({r[0] for r in rows}))
+        return real(rows)
+
+    monkeypatch.setattr(writers, "text_rows", watch)
+    days = ["2026-06-30", "2026-07-01", "2025-10-15", "2026-01-20", "2026-01-20"]
+    every = len(learner_files(cohort_repo))
+    for day in days:
+        monkeypatch.setenv("OLAP_TODAY", day)
+        written.clear()
+        assert text_run(olap, cohort_repo) == text_run(olap, cohort_repo, "--no-cache"), day
+    # from 2026-06-30 to 2026-07-01 nothing starts: no part is made again
+    monkeypatch.setenv("OLAP_TODAY", "2026-06-30")
+    text_run(olap, cohort_repo)
+    written.clear()
+    monkeypatch.setenv("OLAP_TODAY", "2026-07-01")
+    text_run(olap, cohort_repo)
+    assert written == []
+    # back to a day when fewer needs were overdue: some parts, not all, are made again
+    monkeypatch.setenv("OLAP_TODAY", "2025-10-15")
+    text_run(olap, cohort_repo)
+    assert 0 < len(set(written)) < every
+
+
 @pytest.mark.parametrize("name", list(EDITS))
 def test_every_kind_of_edit_is_seen(olap, cohort_repo, name):
     before = run(olap, cohort_repo)

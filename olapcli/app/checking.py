@@ -236,8 +236,8 @@ def data_pass(
         if use_cache:
             kept = {"key": state.core, "problems": core_rows, "facts": facts.to_json()}
             store.write("core-checks", kept)
-    if want is None:
-        for row in core_rows:
+    for row in core_rows:
+        if want is None or row[0] in want:
             found.rows.setdefault(row[0], []).append(row)
     made = check_learners(root, facts, todo, language(), progress) if todo else {}
     before = dict(entries)

@@ -145,12 +145,14 @@ def _made(
     whatever the data."""
     day, fmt, _strict, prefix = options[:4]
     strict, extra = said
-    wanted, base = key(state.whole, *options), key(state.core, *options)
+    # the base: all but the learner files and the day (each file's part says when it
+    # changes with the day, see _windows)
+    wanted, base = key(state.whole, *options), key(state.core, *options[1:])
     kept = store.read_blob("output")
     meta: dict[str, Any] = kept[0] if kept and isinstance(kept[0], dict) else {}
     if kept and meta.get("key") == wanted:
         return Report(kept[1].removesuffix(b"\n"), meta["errors"], meta["warnings"]), meta["id"]
-    # the same day, options, core files: only some learner files changed since
+    # the same options and core files: only some learner files, or the day, changed since
     where: Any = store.read("output-parts") if meta.get("base") == base else None
     want: set[str] | None = None
     if (
@@ -158,12 +160,18 @@ def _made(
         and fmt == "text"
         and isinstance(where, dict)
         and where.get("id") == meta.get("id")
-        and {"parts", "across", "digests"} <= where.keys()
+        and {"parts", "across", "digests", "windows", "day"} <= where.keys()
     ):
         made_from: dict[str, str | None] = where["digests"]
         want = {r for r in state.learners if made_from.get(r) != state.digests.get(r)}
         want |= {r for r in made_from if r not in state.digests}
         want |= set(where["across"])
+        if where["day"] != day:  # the parts with a problem starting or ending in between
+            want |= {
+                rel
+                for rel, (before, after) in where["windows"].items()
+                if (after is not None and after <= day) or (before is not None and before > day)
+            }
     found = data_pass(root, store, state, True, progress, want)
     made_id = f"{wanted}-{time.time_ns()}"
     if fmt != "text":
@@ -172,14 +180,17 @@ def _made(
         store.write_blob("output", meta, made.text + b"\n")
         return made, made_id
     parts: dict[str, tuple[bytes, int, int]] = {}
+    windows: dict[str, list[str | None]] = {}
     if kept is not None and want is not None:
-        for rel, (start, end, errors, warnings) in where["parts"].items():
-            if rel not in want and rel not in found.across:
-                parts[rel] = (kept[1][start:end], errors, warnings)
         redo = want | set(found.across)
+        for rel, (start, end, errors, warnings) in where["parts"].items():
+            if rel not in redo:
+                parts[rel] = (kept[1][start:end], errors, warnings)
+        windows = {rel: w for rel, w in where["windows"].items() if rel not in redo}
     else:
         redo = set(found.rows) | set(found.across)
     parts.update(_text_parts(found, redo, day, strict))
+    windows.update(_windows(found, redo, day))
     made, where = _joined(parts, extra)
     meta = {"key": wanted, "base": base, "id": made_id}
     store.write_blob(
@@ -193,6 +204,8 @@ def _made(
         "parts": where,
         "across": sorted(found.across),
         "digests": made_from,
+        "windows": windows,
+        "day": day,
     }
     store.write("output-parts", kept_parts)
     return made, made_id
@@ -227,6 +240,20 @@ def _text_parts(
             text = shown(text_rows(held)) + "\n"
             parts[rel] = (text.encode("utf-8"), errors, len(held) - errors)
     return parts
+
+
+def _windows(found: Found, rels: set[str], day: str) -> dict[str, list[str | None]]:
+    """{file: [the last day a problem of it started holding, up to *day*; the next day one
+    will]} for the files of *rels* with problems that depend on the day: another day
+    changes a file's part only when it falls outside this window."""
+    out: dict[str, list[str | None]] = {}
+    for rel in rels:
+        since = [r[7] for r in found.rows.get(rel, []) + found.across.get(rel, []) if r[7]]
+        if since:
+            before = max((d for d in since if d <= day), default=None)
+            after = min((d for d in since if d > day), default=None)
+            out[rel] = [before, after]
+    return out
 
 
 def _joined(

@@ -1,7 +1,11 @@
-"""The ``olap`` command line: parse, call the core, print. Nothing else here.
+"""The ``olap`` command line, a front door: each command parses its options, calls one
+use-case of :mod:`olapcli.app` and prints the result. Nothing else here.
 
-Core modules are imported inside each command so that a command only pays
-for what it uses (``olap need add`` must start fast on a big cohort).
+Modules here import :mod:`olapcli.app` and :mod:`olapcli.render` (for output) only:
+never the I/O layer, the core, nor any YAML, Jinja, Git or process library (checked by
+import-linter, see docs/architecture.md). Commands are built on demand and use-cases
+imported inside each command, so that a command only pays for what it uses (``olap need
+add`` must start fast on a big cohort).
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@ problems of validate. Everything olap shows or sends is made here, from data com
 by the core; the Jinja environment below has autoescape on and undefined as an error.
 
 Jinja is imported on the first page rendered: commands that print only text (validate,
-need add) never pay for it.
+need add) never pay for it. Modules here make strings and bytes: they may import
+:mod:`olapcli.core` and, for what they need of the machine (the templates' compiled
+cache, packaged assets, a forked child writing half of a long page), :mod:`olapcli.io`;
+never ``app`` or ``cli``.
 """
 
 from __future__ import annotations
