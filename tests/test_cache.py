@@ -202,19 +202,25 @@ def test_every_kind_of_edit_is_seen_in_the_text_too(olap, cohort_repo, name):
     assert after != before
 
 
-def test_after_one_edit_only_that_files_part_of_the_text_is_written_again(
-    olap, cohort_repo, monkeypatch
-):
+@pytest.fixture
+def written(monkeypatch):
+    """The files whose part of validate's text is made from now on."""
     import olapcli.render.problems as writers
 
-    written: list[str] = []
+    seen: list[str] = []
     real = writers.text_rows
 
     def watch(rows):
-        written.extend(sorted({r[0] for r in rows}))
+        seen.extend(sorted({r[0] for r in rows}))
         return real(rows)
 
     monkeypatch.setattr(writers, "text_rows", watch)
+    return seen
+
+
+def test_after_one_edit_only_that_files_part_of_the_text_is_written_again(
+    olap, cohort_repo, written
+):
     text_run(olap, cohort_repo)
     assert "learners/nathan-rey.yaml" in written and len(written) > 5
     written.clear()
@@ -225,20 +231,10 @@ def test_after_one_edit_only_that_files_part_of_the_text_is_written_again(
     assert "not-marked-by-company" in after[1]
 
 
-def test_another_day_rewrites_only_the_parts_it_changes(olap, cohort_repo, monkeypatch):
+def test_another_day_rewrites_only_the_parts_it_changes(olap, cohort_repo, written, monkeypatch):
     """Going forward or back in time, the text is the one of a run without cache, and
     only the files with a problem starting (or no longer holding) in between are
     written again."""
-    import olapcli.render.problems as writers
-
-    written: list[str] = []
-    real = writers.text_rows
-
-    def watch(rows):
-        written.extend(sorted({r[0] for r in rows}))
-        return real(rows)
-
-    monkeypatch.setattr(writers, "text_rows", watch)
     days = ["2026-06-30", "2026-07-01", "2025-10-15", "2026-01-20", "2026-01-20"]
     every = len(learner_files(cohort_repo))
     for day in days:

@@ -171,17 +171,7 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
     from olapcli.render.email import compose as make
 
     learner, need, evaluation = _subject(files, event)
-    # every key the templates read, present (the templates treat a missing key as a bug)
-    if need is not None:
-        given = need.get("steps")
-        steps: dict[str, Any] = given if isinstance(given, dict) else {}
-        need = {
-            **dict.fromkeys(("company", "resources", "marked_by", "practice")),
-            **need,
-            "steps": {**dict.fromkeys(("prepared", "applied", "valorised", "advantage")), **steps},
-        }
-    if evaluation is not None:
-        evaluation = {**dict.fromkeys(("comment", "need", "criteria")), **evaluation}
+    # (render.email.compose fills in every key the templates read)
     activity_id = str((evaluation or need or {}).get("activity", ""))
     to, cc, missing = addressees(files, learner)
     cohort = files.cohort()
