@@ -35,16 +35,60 @@ class _LazyConsole:
 
     def __getattr__(self, name: str) -> Any:
         if self._console is None:
-            from rich.console import Console
-
             stream = sys.stderr if self._stderr else sys.stdout
             # Written to a file or a pipe: no terminal width to respect, and need ids must
             # stay whole (people copy them), so tables get room.
             width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
-            self._console = Console(
-                stderr=self._stderr, highlight=False, soft_wrap=True, width=width
+            self._console = _safe_console()(
+                stderr=self._stderr, highlight=False, soft_wrap=True, width=width, markup=False
             )
         return getattr(self._console, name)
+
+
+def _safe_console() -> Any:
+    """rich's Console, made to show what a cohort's files say and never obey it.
+
+    Markup is off: « [bold] » or « [link=…] » in a name prints as written; olap's own
+    styles go through ``style=`` or :class:`rich.text.Text`. Every string rich renders
+    (a printed line, a table cell) has its control characters made harmless
+    (:func:`olapcli.render.terminal.shown`): rich itself drops BEL and CR but lets ESC
+    through, and with it any sequence that moves the cursor, retitles the window or
+    hides a link. A :class:`~rich.text.Text` built from data must be built from
+    ``shown(…)`` text (see :func:`styled`).
+    """
+    from rich.console import Console
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **options: Any) -> Any:
+            return super().render_str(shown(text), **options)
+
+    return SafeConsole
+
+
+def styled(*parts: str | tuple[str, str]) -> Any:
+    """A line of rich text from *parts*: a string, or (string, style); every string is
+    made harmless first (:func:`olapcli.render.terminal.shown`)."""
+    from rich.text import Text
+
+    return Text.assemble(*(shown(p) if isinstance(p, str) else (shown(p[0]), p[1]) for p in parts))
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Plain text to the terminal (no rich to import), controls made harmless."""
+    typer.echo(shown(text), err=err, nl=nl)
+
+
+#: characters JSON may carry raw that a terminal would act on (C1 controls, DEL)
+_JSON_RAW_CONTROLS = {c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0)]}
+
+
+def json_text(data: Any) -> str:
+    """*data* as indented JSON for standard output: the same values once parsed, but
+    no character a terminal would act on (JSON escapes C0 controls; C1 and DEL are
+    escaped here too)."""
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_RAW_CONTROLS)
 
 
 out: Any = _LazyConsole(stderr=False)
@@ -212,4 +256,4 @@ def say_notices(notices: list[Any]) -> None:
     for notice in notices:
         line = notice.text()
         if line:
-            typer.echo(line, err=True)  # plain: rich would cost need add ~40 ms to import
+            echo(line, err=True)  # plain: rich would cost need add ~40 ms to import

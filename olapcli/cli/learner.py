@@ -7,7 +7,17 @@ from pathlib import Path
 
 import typer
 
-from olapcli.cli.common import ask, interactive, out, parse_date_option, refuse, root, split_list
+from olapcli.cli.common import (
+    ask,
+    interactive,
+    json_text,
+    out,
+    parse_date_option,
+    refuse,
+    root,
+    split_list,
+    styled,
+)
 from olapcli.i18n import _
 
 app = typer.Typer(
@@ -113,14 +123,13 @@ def list_(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
     import dataclasses
-    import json
 
     from olapcli.app.inputs import today
     from olapcli.app.learners import list_learners
 
     rows = [dataclasses.asdict(r) for r in list_learners(root(ctx), today())]
     if fmt is Format.json:
-        out.print(json.dumps(rows, ensure_ascii=False, indent=2), markup=False)
+        out.print(json_text(rows), markup=False)
         return
     from rich.table import Table
 
@@ -136,7 +145,7 @@ def list_(
             r["company"] or "—",
             str(r["needs"]),
             str(r["open"]),
-            f"[bold red]{r['overdue']}[/]" if r["overdue"] else "0",
+            styled((str(r["overdue"]), "bold red")) if r["overdue"] else "0",
         )
     out.print(table)
 

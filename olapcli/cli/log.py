@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from olapcli.cli.common import out, root
+from olapcli.cli.common import out, root, styled
 from olapcli.i18n import _
 
 HELP = _(
@@ -23,7 +23,11 @@ def log(
     changes = learner_log(root(ctx), learner)
     for change in changes:
         out.print(
-            f"[bold]{change.date:%Y-%m-%d %H:%M}[/bold]  {change.author}  [dim]{change.sha[:8]}[/dim]"
+            styled(
+                (f"{change.date:%Y-%m-%d %H:%M}", "bold"),
+                "  " + change.author + "  ",
+                (change.sha[:8], "dim"),
+            )
         )
         for line in change.changes or [
             _("(no change to the data: {message})").format(message=change.message)

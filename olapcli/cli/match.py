@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from olapcli.cli.common import out, root
+from olapcli.cli.common import json_text, out, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -26,16 +26,13 @@ def match(
     activity: str | None = typer.Argument(None, help=_("Only needs on this sub-activity.")),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
-    import json
 
     from olapcli.app.peers import match as pair
 
     done = pair(root(ctx), activity)
     found, titles = done.matches, done.titles
     if fmt is Format.json:
-        out.print(
-            json.dumps([m.as_json() for m in found], ensure_ascii=False, indent=2), markup=False
-        )
+        out.print(json_text([m.as_json() for m in found]), markup=False)
         return
     from rich.table import Table
 

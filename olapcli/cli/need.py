@@ -11,12 +11,15 @@ import typer
 from olapcli.cli.common import (
     ask,
     confirm,
+    echo,
     interactive,
+    json_text,
     out,
     parse_date_option,
     refuse,
     root,
     say_notices,
+    styled,
     terminal_width,
 )
 from olapcli.i18n import _
@@ -40,10 +43,10 @@ def _activity_prompt(core: Any) -> str:
     """Pick a sub-activity, showing each group's QCM stem (the « pop-up »)."""
     activities: set[str] = set()
     for group in core.groups:
-        typer.echo(f"{group.id}. {group.title} — {group.question}")
+        echo(f"{group.id}. {group.title} — {group.question}")
         for act in group.activities:
             choices = f" ({' / '.join(act.choices)})" if act.choices else ""
-            typer.echo(f"   {act.id}  {act.title}{choices}")
+            echo(f"   {act.id}  {act.title}{choices}")
             activities.add(act.id)
 
     def check(answer: str) -> str:
@@ -98,9 +101,9 @@ def print_need(need: Any, learner: str) -> None:
     text_width = max(30, terminal_width() - width - 3)
     for label, value in rows:
         lines = textwrap.wrap(str(value), text_width) or [""]
-        typer.echo(f" {label.ljust(width)}  {lines[0]}")
+        echo(f" {label.ljust(width)}  {lines[0]}")
         for more in lines[1:]:
-            typer.echo(f" {' ' * width}  {more}")
+            echo(f" {' ' * width}  {more}")
 
 
 NEED_ADD_HELP = _(
@@ -215,11 +218,11 @@ def add(
         resources=list(resource),
     )
     for warning in needs.check_need(core, inp):
-        typer.echo(warning, err=True)
+        echo(warning, err=True)
         if asking and not yes and not confirm(_("Record it anyway?"), default=False):
             refuse(_("Nothing recorded."))
     done = needs.add_need(folder, learner, inp, commit)
-    typer.echo(_("Imminent need recorded."))
+    echo(_("Imminent need recorded."))
     print_need(done.need, learner)
     say_notices(done.notices)
 
@@ -239,7 +242,6 @@ def list_(
     ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
-    import json
 
     from olapcli.app.inputs import today
     from olapcli.app.needs import list_needs
@@ -255,7 +257,7 @@ def list_(
             }
             for row in rows
         ]
-        out.print(json.dumps(data, ensure_ascii=False, indent=2), markup=False)
+        out.print(json_text(data), markup=False)
         return
     from rich.table import Table
 
@@ -265,8 +267,8 @@ def list_(
     table.add_column(_("Detail"), overflow="fold", ratio=1)
     states = {
         "": _("evaluated"),
-        "late": "[bold red]" + _("overdue") + "[/]",
-        "soon": "[yellow]" + _("due soon") + "[/]",
+        "late": styled((_("overdue"), "bold red")),
+        "soon": styled((_("due soon"), "yellow")),
         "open": _("open"),
     }
     for row in rows:
@@ -317,6 +319,6 @@ def step(
     if advantage:
         steps["advantage"] = advantage.strip()
     done = step_need(root(ctx), learner, need, steps, commit)
-    typer.echo(_("Step recorded."))
+    echo(_("Step recorded."))
     print_need(done.need, learner)
     say_notices(done.notices)

@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from olapcli.cli.common import root
+from olapcli.cli.common import echo, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -30,4 +30,4 @@ def qcm(
 ) -> None:
     from olapcli.app.qcm import qcm as sheet
 
-    typer.echo(sheet(root(ctx), group, fmt.value), nl=False)
+    echo(sheet(root(ctx), group, fmt.value), nl=False)
