@@ -11,9 +11,13 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     set_language(pick_language(args))
-    from olapcli.cli import app
+    from olapcli.cli import app, closed_output
 
-    app(args=args, prog_name="olap")
+    try:
+        app(args=args, prog_name="olap")
+    except BrokenPipeError:  # outside a command: help, completion, the last flush
+        closed_output()
+        sys.exit(2)
 
 
 if __name__ == "__main__":

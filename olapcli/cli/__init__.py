@@ -60,6 +60,9 @@ class OlapGroup(TyperGroup):
         except KeyboardInterrupt:
             err.print(_("Interrupted."))
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            closed_output()
+            raise typer.Exit(2) from None
         except Exception:
             import traceback
 
@@ -76,6 +79,24 @@ class OlapGroup(TyperGroup):
                 markup=False,
             )
             raise typer.Exit(3) from None
+
+
+def closed_output() -> None:
+    """The reader of our output went away (``olap validate | head -1``): say so once on
+    standard error, if it is still open, and send what remains of standard output
+    nowhere, so that Python's last flush at exit does not fail in turn. Whatever the
+    command wrote (a commit, the outbox) was complete before it printed."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    try:
+        sys.stderr.write(_("olap: output closed before the end (by « head »?); stopped.") + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 app = typer.Typer(

@@ -62,6 +62,11 @@ def _safe_console() -> Any:
         def render_str(self, text: str, **options: Any) -> Any:
             return super().render_str(shown(text), **options)
 
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 in silence; olap's one handler says so and exits 2
+            self.quiet = True
+            raise BrokenPipeError
+
     return SafeConsole
 
 
