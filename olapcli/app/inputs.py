@@ -41,3 +41,10 @@ def parse_actors(text: str) -> list[str]:
     """``"entreprise, a"`` → ``["entreprise", "alternant"]``; ``ValueError`` when an
     actor is unknown."""
     return rules.parse_actors(text)
+
+
+def discard_output() -> None:
+    """The reader of our standard output went away: send what remains nowhere."""
+    from olapcli.io.files import discard_stdout
+
+    discard_stdout()

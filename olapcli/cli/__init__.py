@@ -86,12 +86,9 @@ def closed_output() -> None:
     standard error, if it is still open, and send what remains of standard output
     nowhere, so that Python's last flush at exit does not fail in turn. Whatever the
     command wrote (a commit, the outbox) was complete before it printed."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+    from olapcli.app.inputs import discard_output
+
+    discard_output()
     try:
         sys.stderr.write(_("olap: output closed before the end (by « head »?); stopped.") + "\n")
         sys.stderr.flush()

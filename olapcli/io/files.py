@@ -10,6 +10,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -226,3 +227,14 @@ def place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
         candidate = folder / (f"{stem}-{n}.{ext}" if dot else f"{name}-{n}")
         n += 1
     return candidate, False
+
+
+def discard_stdout() -> None:
+    """Send what remains of standard output nowhere (its reader went away), so that
+    Python's last flush at exit does not fail in turn."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
