@@ -79,7 +79,12 @@ class Base(BaseModel):
     """Strict, closed, immutable."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        populate_by_name=True,
+        defer_build=True,
+        allow_inf_nan=False,  # « 1e400 » is infinity and « .nan » no number: neither is data
     )
 
 

@@ -25,6 +25,9 @@ from olapcli.core.records import (
     Tutor,
 )
 
+#: above any hour count, and below infinity (« 1e400 » reads as infinity: the model says no)
+_FINITE = 1e300
+
 
 class _Doubt(Exception):
     """Not certainly valid: the model decides."""
@@ -267,7 +270,7 @@ def _outcomes(data: Any) -> Outcomes:
         raise _Doubt
     hours = d.get("absence_hours")
     if hours is not None:
-        if type(hours) not in (int, float) or not hours >= 0:
+        if type(hours) not in (int, float) or not 0 <= hours < _FINITE:
             raise _Doubt
         hours = float(hours)
     satisfactions = [d.get("satisfaction_learner"), d.get("satisfaction_company")]

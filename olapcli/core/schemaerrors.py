@@ -102,6 +102,11 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
             msg = _("« {field} » must be a number, not « {value} »").format(
                 field=field, value=_value(given)
             )
+        elif kind == "finite_number":
+            msg = _("« {field} » must be a finite number, not « {value} »").format(
+                field=field, value=_value(given)
+            )
+            hint = _("« 1e400 » is read as infinity and « .nan » as no number at all")
         elif kind == "literal_error":
             msg = _("« {value} » is not allowed for « {field} »").format(
                 value=_value(given), field=field

@@ -46,7 +46,7 @@ def parse_node(text: str, rel: str) -> tuple[Any, Any, list[Problem]]:
     problems that prevent reading it."""
     import yaml
 
-    from olapcli.io.yamlproblems import forbidden_problem, syntax_problem
+    from olapcli.io.yamlproblems import reading_problem
 
     marker = conflict_problem(text, rel)
     if marker is not None:
@@ -54,10 +54,8 @@ def parse_node(text: str, rel: str) -> tuple[Any, Any, list[Problem]]:
     try:
         data, node = yamlread.load_node(text)
         return data, node, []
-    except Forbidden as exc:
-        return None, None, with_sources(text, [forbidden_problem(rel, exc)])
-    except yaml.YAMLError as exc:
-        return None, None, with_sources(text, [syntax_problem(rel, exc)])
+    except (Forbidden, yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, None, with_sources(text, [reading_problem(rel, text, exc)])
 
 
 def validate_data(model: type[M], data: Any, rel: str) -> tuple[M | None, list[Problem]]:

@@ -32,12 +32,30 @@ def _csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252")  # French spreadsheet exports
+        try:
+            text = raw.decode("cp1252")  # French spreadsheet exports
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                _("{path} is neither UTF-8 nor Windows-1252 text (byte {at}).").format(
+                    path=path, at=exc.start
+                ),
+                _("export the list again as CSV UTF-8, or as .xlsx"),
+            ) from None
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [(i, r) for i, r in enumerate(csv.reader(io.StringIO(text), dialect), 1) if any(r)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        rows = [(i, r) for i, r in enumerate(reader, 1) if any(r)]
+    except csv.Error:  # a cell beyond the field limit, a stray quote
+        raise UserError(
+            _(
+                "{path}:{line}: this line cannot be read as CSV (a cell over 128 KiB, "
+                "or a quote left open)."
+            ).format(path=path, line=reader.line_num),
+            _("export the list again as .csv or .xlsx"),
+        ) from None
     if not rows:
         raise UserError(_("{path} is empty.").format(path=path))
     return [str(h) for h in rows[0][1]], rows[1:]

@@ -32,7 +32,9 @@ def impossible_date(rel: str, text: str, exc: Exception) -> Problem:
                     _("invalid date « {value} »").format(value=match.group(0)),
                     _("write the date as YYYY-MM-DD, e.g. 2026-03-02"),
                 )
-    return Problem(rel, None, None, "error", "yaml", str(exc))
+    return Problem(
+        rel, None, None, "error", "yaml", _("the file cannot be read: {detail}").format(detail=exc)
+    )
 
 
 def forbidden_problem(rel: str, exc: Forbidden) -> Problem:
@@ -46,6 +48,62 @@ def forbidden_problem(rel: str, exc: Forbidden) -> Problem:
         _("anchors, aliases, tags and merge keys (&, *, !, <<) are not allowed in olap files"),
         _("write the value out in full, or put the text in quotes"),
     )
+
+
+def _at(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of the character at *position* of *text*."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def reading_problem(rel: str, text: str, exc: BaseException) -> Problem:
+    """The problem for anything that stops either YAML path reading *text*: a syntax
+    error, a control character, a number too long, nesting too deep, an impossible date."""
+    if isinstance(exc, Forbidden):
+        return forbidden_problem(rel, exc)
+    if isinstance(exc, RecursionError):
+        return Problem(
+            rel,
+            None,
+            None,
+            "error",
+            "yaml-depth",
+            _("the file nests lists or blocks too deeply to be read"),
+            _("an olap file needs a few levels: look for a run of « [ » or « { »"),
+        )
+    position = getattr(exc, "position", None)
+    if isinstance(position, int) and hasattr(exc, "character"):  # a reader error
+        char = getattr(exc, "character", "")
+        code = ord(char) if isinstance(char, str) and len(char) == 1 else int(char or 0)
+        # the first such character is the one refused (PyYAML's C reader counts its
+        # position in its own way)
+        found = text.find(chr(code)) if code else -1
+        line, col = _at(text, found if found >= 0 else position)
+        return Problem(
+            rel,
+            line,
+            col,
+            "error",
+            "control-character",
+            _("control character U+{code:04X} in the file: YAML does not allow it").format(
+                code=code
+            ),
+            _("delete it; in a text in double quotes, write it as an escape (\\t, \\u00A0)"),
+        )
+    mark = getattr(exc, "problem_mark", None)
+    if type(exc).__name__ == "TooLong" or "Exceeds the limit" in str(exc):
+        return Problem(
+            rel,
+            mark.line + 1 if mark is not None else None,
+            mark.column + 1 if mark is not None else None,
+            "error",
+            "number-too-long",
+            _("this number is too long to be data"),
+            _("a count or a year has a few digits: put a code or an id in quotes"),
+        )
+    if hasattr(exc, "problem_mark") or hasattr(exc, "context_mark"):
+        return syntax_problem(rel, exc)
+    return impossible_date(rel, text, exc if isinstance(exc, Exception) else Exception(exc))
 
 
 def syntax_problem(rel: str, exc: Any) -> Problem:

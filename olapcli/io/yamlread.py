@@ -69,11 +69,23 @@ class DuplicateKey(yaml.constructor.ConstructorError):
     """A key present twice in one mapping (ruamel refuses it too)."""
 
 
+class TooLong(yaml.constructor.ConstructorError):
+    """A number with more digits than any olap value (Python refuses to read an integer
+    of over 4,300 digits, and reading one of a million takes seconds)."""
+
+
+#: the most digits an integer may have: a count of hours or a year needs far fewer
+MAX_DIGITS = 100
+
+
 class Constructor12(yaml.constructor.SafeConstructor):
-    """SafeConstructor with YAML 1.2 integers and duplicate keys refused."""
+    """SafeConstructor with YAML 1.2 integers, no endless numbers, and duplicate keys
+    refused."""
 
     def construct_yaml_int(self, node: Any) -> int:
         value = str(self.construct_scalar(node)).replace("_", "")
+        if len(value) > MAX_DIGITS:
+            raise TooLong(None, None, f"{len(value)} digits", node.start_mark)
         sign = 1
         if value[:1] in "+-":
             sign = -1 if value[0] == "-" else 1

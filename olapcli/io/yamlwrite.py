@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
@@ -27,12 +27,7 @@ from olapcli.core.conflicts import conflict_problem
 from olapcli.errors import SUSPECT, Forbidden, ProblemsError, UserError
 from olapcli.i18n import _
 from olapcli.io.files import atomic_write, read_text
-from olapcli.io.yamlproblems import (
-    forbidden_problem,
-    impossible_date,
-    syntax_problem,
-    with_sources,
-)
+from olapcli.io.yamlproblems import forbidden_problem, reading_problem, with_sources
 from olapcli.io.yamlstyle import KeptNull, guess_indent, guess_null, make_yaml
 
 
@@ -69,14 +64,12 @@ def load(path: Path, rel: str) -> Document:
     indent = guess_indent(text)
     try:
         data = make_yaml(indent).load(text)
-    except MarkedYAMLError as exc:
-        raise ProblemsError(
-            _("Cannot read {path}").format(path=rel), with_sources(text, [syntax_problem(rel, exc)])
-        ) from None
-    except ValueError as exc:  # ruamel: an impossible date, without a position
+    except (YAMLError, RecursionError, ValueError) as exc:
+        # a syntax error, a control character, nesting too deep, an impossible date or
+        # a number too long (ruamel gives these two without a position)
         raise ProblemsError(
             _("Cannot read {path}").format(path=rel),
-            with_sources(text, [impossible_date(rel, text, exc)]),
+            with_sources(text, [reading_problem(rel, text, exc)]),
         ) from None
     return Document(path, rel, text, data, indent, guess_null(text))
 
