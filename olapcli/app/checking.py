@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 
 #: what the entries of the cache were made by (a new olap makes them again)
-ENTRIES = f"validate-2 {__version__}"
+ENTRIES = f"validate-3 {__version__}"
+#: the files whose errors make every learner file unfit for a write (see known_valid)
+CORE_FILES = frozenset({COHORT, REFERENTIEL, SUBJECTS})
 #: the entry of the learners table that says which context its entries were made in
 CONTEXT = "\0context"
 
@@ -95,6 +97,23 @@ def check_learners(
 
 def _check(rels: list[str]) -> dict[str, Any]:
     """Read and check some learner files (in a worker, or here)."""
+    return check_files(_WORKER["root"], _WORKER["facts"], rels)
+
+
+def file_problems(root: Path, rel: str) -> list[Problem]:
+    """The problems ``olap validate`` finds in the learner file *rel*, alone (not those
+    across files: an id or a key shared with another learner), whatever the day, and
+    those of the core files its checks read (cohort, référentiel, subjects)."""
+    from olapcli.io import paths
+
+    facts, base = check_base(root, paths.listing(root))
+    _digest, rows, *_rest = check_files(root, facts, [rel])[rel]
+    return [p for p in base if p.path in CORE_FILES] + [Problem.unpack(row) for row in rows]
+
+
+def check_files(root: Path, facts: Facts, rels: list[str]) -> dict[str, Any]:
+    """{path: [digest, problems (packed, sorted), id, key, brief]}: see
+    :func:`check_learners`."""
     from olapcli.core import quick, records
     from olapcli.core.checks.registry import learner_problems
     from olapcli.core.derive import briefs
@@ -102,8 +121,6 @@ def _check(rels: list[str]) -> dict[str, Any]:
     from olapcli.io.load import locate_in_text, parse_node
     from olapcli.io.store import digest
 
-    root: Path = _WORKER["root"]
-    facts: Facts = _WORKER["facts"]
     out: dict[str, Any] = {}
     for rel in rels:
         raw = files.read_bytes(root / rel)
@@ -267,10 +284,20 @@ def data_pass(
         # what was kept of the files' old contents is forgotten with them
         old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
         old -= {e[0] for e in made.values()}
-        store.table("valid").save({e[0]: 1 for e in made.values() if e[2] is not None}, list(old))
+        core = store.core_digest()
+        sound = _no_error([row for row in core_rows if row[0] in CORE_FILES])
+        clean = {
+            e[0]: core for e in made.values() if sound and e[2] is not None and _no_error(e[1])
+        }
+        store.table("valid").save(clean, list(old))
         briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
         store.table("briefs").save(briefs, list(old))
     return found
+
+
+def _no_error(rows: list[list[Any]]) -> bool:
+    """Do these packed problems (see :meth:`Problem.pack`) hold no error?"""
+    return all(row[3] != "error" for row in rows)
 
 
 def _identities(rels: list[str], entries: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -58,6 +58,28 @@ def validate_learner(rel: str, data: Any, before: str) -> None:
         ) from None
 
 
+def require_valid(root: Path, rel: str, text: str) -> None:
+    """Refuse (exit 2) to write into a learner file that ``olap validate`` rejects, or
+    while the core files its checks read hold an error: a write command reads the data
+    as validate does, and an error there is fixed by hand, not buried under a new entry. A text found clean is remembered (see
+    :meth:`Store.known_valid`), so the next write does not check it again."""
+    store = Store(root)
+    if store.known_valid(text):
+        return
+    from olapcli.app.checking import file_problems
+
+    errors = [p for p in file_problems(root, rel) if p.severity == "error"]
+    if errors:
+        raise ProblemsError(
+            _(
+                "{path} has errors (olap validate lists them too); nothing was written. "
+                "Fix them, then try again."
+            ).format(path=", ".join(sorted({p.path or rel for p in errors}))),
+            errors,
+        )
+    store.mark_valid(text)
+
+
 @contextlib.contextmanager
 def edit_locked(
     root: Path, path: Path, rel: str, commit: str | None, entry_checked: bool
@@ -66,6 +88,7 @@ def edit_locked(
     written and committed when the block ends without an exception."""
     from olapcli.io import yamlwrite
 
+    require_valid(root, rel, files.read_text(path, rel))
     doc = yamlwrite.load(path, rel)
     if not yamlwrite.is_mapping(doc.data):
         raise UserError(_("{path} is not a learner file (no keys).").format(path=rel))

@@ -199,6 +199,9 @@ def _append(root: Path, learner_id: str, inp: NeedInput, commit: str | None) -> 
     with files.repo_lock(root):
         path, rel = learner_path(root, learner_id)
         before = files.read_text(path, rel)
+        from olapcli.app.edit import require_valid
+
+        require_valid(root, rel, before)
         if Store(root).known_valid(before):
             from olapcli.app.edit import finish_write
             from olapcli.io import textedit

@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from olapcli import __version__
+from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import UserError
+from olapcli.io import files
 
 FORMAT = f"olap-store/4 {__version__}"
 #: ns: a file modified less than this before the index was taken is hashed, not trusted
@@ -272,13 +274,23 @@ class Store:
     # --- what olap knows valid ------------------------------------------------------------
 
     def known_valid(self, text: str) -> bool:
-        """Has olap validated exactly this text of a learner file against the model?
-        Marks come from olap's own writes and from ``olap validate``."""
-        return self.table("valid").load().get(digest(text.encode("utf-8"))) == 1
+        """Is exactly this text of a learner file known free of errors, with the cohort's
+        core files as they are now? Marks come from olap's own writes, from
+        ``olap validate`` and from the check a write command makes of a file it has not
+        seen."""
+        kept = self.table("valid").load().get(digest(text.encode("utf-8")))
+        return kept is not None and kept == self.core_digest()
 
     def mark_valid(self, text: str) -> None:
-        """Remember that this text of a learner file is valid."""
-        self.table("valid").save({digest(text.encode("utf-8")): 1})
+        """Remember that this text of a learner file is free of errors, with the core files
+        as they are now."""
+        self.table("valid").save({digest(text.encode("utf-8")): self.core_digest()})
+
+    def core_digest(self) -> str:
+        """The digest of the core files a learner's checks read (activities, trainers,
+        periods): a text valid with one référentiel may not be with the next."""
+        core = [files.read_bytes(self.root / rel) or b"" for rel in (COHORT, REFERENTIEL, SUBJECTS)]
+        return digest(b"\0".join(core))
 
 
 class Table:
