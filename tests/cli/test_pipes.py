@@ -21,6 +21,8 @@ CLOSED = "la sortie a été fermée avant la fin"
 
 
 def closed_pipe(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run olap on *root* with its output a closed pipe, from the folder above *root*
+    (where a relative ``--out`` lands, out of the snapshot)."""
     read, write = os.pipe()
     os.close(read)
     try:
@@ -28,6 +30,7 @@ def closed_pipe(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
             [sys.executable, "-m", "olapcli", "-C", str(root), *args],
             stdout=write,
             stderr=subprocess.PIPE,
+            cwd=root.parent,
             text=True,
             timeout=120,
         )
@@ -47,7 +50,7 @@ READS = [
     ["metrics", "--format", "csv"],
     ["qcm"],
     ["notify", "list"],
-    ["report", "--out", "-"],
+    ["report", "--out", "rapport.html"],
 ]
 
 
