@@ -26,6 +26,17 @@ SPECIAL = [
     "9" * 400, "1e400", ".nan", "~", "null", "true", "2026-02-30", "<<: *a", "&a ", "!!python/object ",
 ]  # fmt: skip
 
+#: the read commands run on every mutated cohort (and report, written beside it)
+READS = [
+    ["learner", "list"],
+    ["need", "list"],
+    ["log", "lea-martin"],
+    ["match"],
+    ["metrics"],
+    ["qcm"],
+    ["notify", "list"],
+]
+
 mutation = st.one_of(
     st.tuples(st.just("cut"), st.floats(0, 1), st.integers(1, 200)),
     st.tuples(st.just("insert"), st.floats(0, 1), st.sampled_from(SPECIAL)),
@@ -82,7 +93,7 @@ def test_mutated_files_never_crash_olap(olap, cohort, target, steps):
         checked = olap("-C", cohort, "validate")
         calm(checked)
         assert checked.code in (0, 1)
-        for args in (["need", "list"], ["log", "lea-martin"], ["metrics"]):
+        for args in [*READS, ["report", "--out", cohort.parent / "rapport.html"]]:
             calm(olap("-C", cohort, *args))
         before = snapshot(cohort)
         added = olap("-C", cohort, "need", "add", "lea-martin", *need_args())
