@@ -148,7 +148,8 @@ def render_site(
         if not text:
             result.unchanged += 1
             continue
-        if files.write_if_changed(out / rel, text.encode("utf-8")):
+        # the site is made again by the next run: atomic, but not forced to the disk
+        if files.write_if_changed(out / rel, text.encode("utf-8"), durable=False):
             result.written.append(rel)
         else:
             result.unchanged += 1

@@ -174,15 +174,15 @@ def remove(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     """Write *data* to *path* atomically unless it already holds exactly that; True when
-    written."""
+    written. Without *durable* (output made again by the next run), not forced to disk."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
     except OSError:
         pass
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, durable)
     return True
 
 
