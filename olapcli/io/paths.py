@@ -112,6 +112,15 @@ def _attachments(root: Path, folders: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def holds_data(root: Path, folder: Path) -> bool:
+    """Would writing in *folder* write among the cohort's data: is it the cohort folder,
+    a folder above it, or inside its .git, learners/ or resources/ (links resolved)?"""
+    home, there = root.resolve(), folder.resolve()
+    if home.is_relative_to(there):
+        return True
+    return any(there.is_relative_to(home / sub) for sub in (".git", LEARNERS_DIR, RESOURCES_DIR))
+
+
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
     """Absolute and relative path of a learner's file; refused if absent."""
     rel = learner_rel(learner_id)
