@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 
@@ -88,3 +89,144 @@ def test_a_link_in_the_site_is_not_followed_to_write(refused, rendered):
 def test_the_site_is_never_written_over_the_data(refused, cohort_repo, where):
     out = refused(cohort_repo, "-C", cohort_repo, "render", "--out", cohort_repo / where).stderr
     assert "données de la cohorte" in out
+
+
+# --- symbolic links committed in the cohort ---------------------------------------------
+
+SECRET = "SECRET-CANARY-7f3a"
+
+
+def _site_text(folder):
+    return "".join(
+        p.read_bytes().decode("utf-8", "replace") for p in folder.rglob("*") if p.is_file()
+    )
+
+
+def _link_file(root, tmp_path):
+    """resources/files/env, a link to a file outside the cohort, named by 6.3's resources."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    (root / "resources/files").mkdir(parents=True, exist_ok=True)
+    os.symlink(secret, root / "resources/files/env")
+    os.symlink("/proc/self/environ", root / "resources/files/environ")
+    with (root / "resources/6.3.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - title: env\n    file: env\n  - title: environ\n    file: environ\n")
+    return ["resources/files/env", "resources/files/environ"]
+
+
+def _link_dir(root, tmp_path):
+    """learners/lea-martin/files/docs, a link to a folder outside the cohort, named by one
+    of Léa's own resources."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "notes.txt").write_text(SECRET, encoding="utf-8")
+    (root / "learners/lea-martin/files").mkdir(parents=True)
+    os.symlink(outside, root / "learners/lea-martin/files/docs")
+    (root / "learners/lea-martin/6.3.yaml").write_text(
+        'activity: "6.3"\nresources:\n  - title: notes\n    file: docs/notes.txt\n',
+        encoding="utf-8",
+    )
+    return ["learners/lea-martin/files/docs"]
+
+
+def _link_learner_file(root, tmp_path):
+    """learners/lea-martin/6.3.yaml itself a link to a file outside the cohort."""
+    outside = tmp_path / "res.yaml"
+    outside.write_text(
+        f'activity: "6.3"\nresources:\n  - title: "{SECRET}"\n    url: "https://x.example"\n',
+        encoding="utf-8",
+    )
+    (root / "learners/lea-martin").mkdir(parents=True)
+    os.symlink(outside, root / "learners/lea-martin/6.3.yaml")
+    return ["learners/lea-martin/6.3.yaml"]
+
+
+def _link_resources_dir(root, tmp_path):
+    """resources/files itself a link to a folder outside the cohort."""
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    (outside / "a.txt").write_text(SECRET, encoding="utf-8")
+    shutil.rmtree(root / "resources/files")
+    os.symlink(outside, root / "resources/files")
+    with (root / "resources/6.3.yaml").open("a", encoding="utf-8") as f:
+        f.write("  - title: a\n    file: a.txt\n")
+    return ["resources/files"]
+
+
+LINKS = {
+    "to a file, under resources/": _link_file,
+    "to a folder, in a learner's folder": _link_dir,
+    "a learner's own resource file": _link_learner_file,
+    "resources/files itself": _link_resources_dir,
+}
+
+
+@pytest.mark.parametrize("make", LINKS.values(), ids=LINKS.keys())
+def test_a_committed_link_is_an_error_and_never_published(
+    olap, refused, cohort_repo, tmp_path, monkeypatch, make
+):
+    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    # validate's cache is made before the link appears: the link must change its keys
+    assert olap("-C", cohort_repo, "validate").code == 0
+    assert olap("-C", cohort_repo, "render").code == 0
+    links = make(cohort_repo, tmp_path)
+    git(cohort_repo, "add", "-A")
+    git(cohort_repo, "commit", "-q", "-m", "liens")
+    result = olap("-C", cohort_repo, "validate")
+    assert result.code == 1, result.output
+    for rel in links:
+        assert f"{rel}: erreur [symbolic-link]" in result.stdout, result.stdout
+    data = json.loads(olap("-C", cohort_repo, "validate", "--format", "json").stdout)
+    assert {(p["path"], p["code"]) for p in data if p["code"] == "symbolic-link"} == {
+        (rel, "symbolic-link") for rel in links
+    }
+    out = refused(cohort_repo, "-C", cohort_repo, "render").stderr
+    assert "symbolic-link" in out
+    assert SECRET not in _site_text(cohort_repo / "site")
+    assert "PATH=" not in _site_text(cohort_repo / "site")
+    # the link gone, validate's cache does not remember it
+    for rel in links:
+        (cohort_repo / rel).unlink()
+    assert "symbolic-link" not in olap("-C", cohort_repo, "validate").stdout
+
+
+def test_a_learner_file_that_is_a_link_is_not_read(olap, refused, cohort_repo, tmp_path):
+    outside = tmp_path / "x.yaml"
+    outside.write_bytes((cohort_repo / LEA).read_bytes().replace(b"lea-martin", b"evil"))
+    os.symlink(outside, cohort_repo / "learners/evil.yaml")
+    result = olap("-C", cohort_repo, "validate")
+    assert result.code == 1
+    assert "learners/evil.yaml: erreur [symbolic-link]" in result.stdout
+    out = refused(cohort_repo, "-C", cohort_repo, "plan", "set", "evil", "5.2", "--as").stderr
+    assert "lien symbolique" in out
+    assert outside.read_bytes() == (cohort_repo / LEA).read_bytes().replace(b"lea-martin", b"evil")
+
+
+def test_the_io_layer_reads_no_file_through_a_link(cohort_dir, tmp_path):
+    from olapcli.io.files import read_regular
+
+    _link_file(cohort_dir, tmp_path)
+    _link_dir(cohort_dir, tmp_path)
+    assert read_regular(cohort_dir, "resources/files/env") is None
+    assert read_regular(cohort_dir, "resources/files/environ") is None
+    assert read_regular(cohort_dir, "learners/lea-martin/files/docs/notes.txt") is None
+    assert read_regular(cohort_dir, "../secret.txt") is None
+    assert read_regular(cohort_dir, LEA) == (cohort_dir / LEA).read_bytes()
+
+
+@pytest.mark.parametrize("where", ["resources/files/stray", "learners/lea-martin/stray"])
+def test_a_link_alone_changes_what_validate_says(olap, cohort_repo, tmp_path, where, monkeypatch):
+    # no data file changes: only the listing of the folders tells validate's cache, even
+    # when it trusts the files' stats alone
+    from olapcli.io import store
+    from tests.test_cache import age_all
+
+    monkeypatch.setattr(store, "RACY", 100_000_000)
+    age_all(cohort_repo)
+    assert olap("-C", cohort_repo, "validate").code == 0
+    assert olap("-C", cohort_repo, "validate").code == 0  # from the cache
+    (cohort_repo / where).parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(tmp_path, cohort_repo / where)
+    result = olap("-C", cohort_repo, "validate")
+    assert result.code == 1, result.output
+    assert f"{where}: erreur [symbolic-link]" in result.stdout
