@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 import pytest
 
-from tests.conftest import git
+from tests.conftest import edit, git
 
 MANIFEST = ".olap-site.json"
 LEA = "learners/lea-martin.yaml"
@@ -230,3 +231,50 @@ def test_a_link_alone_changes_what_validate_says(olap, cohort_repo, tmp_path, wh
     result = olap("-C", cohort_repo, "validate")
     assert result.code == 1, result.output
     assert f"{where}: erreur [symbolic-link]" in result.stdout
+
+
+# --- images in user text -------------------------------------------------------------
+
+
+def test_an_image_from_outside_the_site_is_a_link(olap, cohort_dir, monkeypatch):
+    from tests.cli.test_render import parse
+
+    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    edit(
+        cohort_dir / LEA,
+        "Point de vigilance du patron",
+        "![pixel](https://tracker.example/p.png) ![proto](//tracker.example/q.png)"
+        " ![haut](../../hors-site.png) ![abs](/etc/x.png)"
+        " ![plan](../fichiers/resources/files/plan.png) Point de vigilance du patron",
+    )
+    assert olap("-C", cohort_dir, "validate").code == 0
+    assert olap("-C", cohort_dir, "render").code == 0
+    page = cohort_dir / "site/alternants/lea-martin.html"
+    html = page.read_text(encoding="utf-8")
+    assert re.findall(r'<img src="([^"]*)"', html) == ["../fichiers/resources/files/plan.png"]
+    links = parse(page).links
+    for url in ("https://tracker.example/p.png", "../../hors-site.png", "/etc/x.png"):
+        assert url in links, url
+    assert "tracker.example/q.png" not in " ".join(links)  # no host without a scheme
+
+
+@pytest.mark.parametrize(
+    ("src", "depth", "inside"),
+    [
+        ("https://x.example/a.png", 1, False),
+        ("//x.example/a.png", 1, False),
+        ("/a.png", 1, False),
+        ("\\\\x.example\\a.png", 1, False),
+        ("../a.png", 1, True),
+        ("../../a.png", 1, False),
+        ("a/../../a.png", 1, True),
+        ("a/../../../a.png", 1, False),
+        ("%2e%2e/%2e%2e/a.png", 1, False),
+        ("a.png?x=../../..", 0, True),
+        ("", 0, False),
+    ],
+)
+def test_what_is_inside_the_site(src, depth, inside):
+    from olapcli.render.filters import in_site
+
+    assert in_site(src, depth) is inside
