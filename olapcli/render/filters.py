@@ -9,8 +9,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
 
+from olapcli.core import links
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def safe_href(url: Any) -> str:
@@ -22,7 +23,7 @@ def safe_href(url: Any) -> str:
 def _safe_href(url: str) -> str:
     # kept: a synoptic page links each learner's id tens of thousands of times
     text = url.strip()
-    if not text or _CONTROL.search(text):
+    if not text or links.has_control(text):
         return "#"
     if _SCHEME.match(text) or text.startswith("//"):
         parts = urlsplit(text)

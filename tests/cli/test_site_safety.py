@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import edit, git
+from tests.conftest import edit, git, need_args
 
 MANIFEST = ".olap-site.json"
 LEA = "learners/lea-martin.yaml"
@@ -278,3 +278,45 @@ def test_what_is_inside_the_site(src, depth, inside):
     from olapcli.render.filters import in_site
 
     assert in_site(src, depth) is inside
+
+
+# --- control characters in URLs ------------------------------------------------------
+
+CONTROLS = {"a newline": "\n", "a tab": "\t", "an escape": "\x1b", "DEL": "\x7f", "NEL": "\x85"}
+
+
+@pytest.mark.parametrize("char", CONTROLS.values(), ids=CONTROLS.keys())
+def test_a_url_with_a_control_character_is_refused_at_input(refused, cohort_repo, char):
+    url = f"https://x.example/a{char}b"
+    out = refused(
+        cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *need_args(), "--resource", url
+    ).stderr
+    assert "n'est pas un lien web" in out
+    assert f"a{char}b" not in out  # said visibly, on one line
+    out = refused(
+        cohort_repo, "-C", cohort_repo, "resource", "add", "6.3", "--title", "t", "--url", url
+    ).stderr
+    assert "n'est pas un lien web" in out
+    learner = ["--learner", "lea-martin"]
+    args = ["resource", "add", "6.3", "--title", "t", "--url", url, *learner]
+    refused(cohort_repo, "-C", cohort_repo, *args)
+
+
+# YAML escapes, as someone would commit them: the file parses, the link holds the character
+ESCAPES = {"a newline": "\\n", "a tab": "\\t", "an escape": "\\e", "NUL": "\\0", "NEL": "\\N"}
+
+
+@pytest.mark.parametrize("escape", ESCAPES.values(), ids=ESCAPES.keys())
+def test_validate_names_a_url_with_a_control_character(olap, refused, cohort_repo, escape):
+    edit(
+        cohort_repo / LEA,
+        '"Tarte au citron meringuée (10 parts)"',
+        f'"https://x.example/a{escape}b"',
+    )
+    with (cohort_repo / "resources/6.3.yaml").open("a", encoding="utf-8") as f:
+        f.write(f'  - title: lien\n    url: "https://y.example/{escape}"\n')
+    result = olap("-C", cohort_repo, "validate")
+    assert result.code == 1, result.output
+    assert re.search(rf"{LEA}:\d+:\d+: erreur \[control-in-link\]", result.stdout), result.stdout
+    assert re.search(r"resources/6\.3\.yaml:\d+:\d+: erreur", result.stdout), result.stdout
+    refused(cohort_repo, "-C", cohort_repo, "render")
