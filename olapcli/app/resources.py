@@ -91,7 +91,11 @@ def add_resource(
         from olapcli.io import git
 
         git.require_repo(root)
+    from olapcli.io.paths import require_no_link
+
     with files.repo_lock(root):
+        require_no_link(root, rel_yaml)
+        require_no_link(root, files_dir.relative_to(root).as_posix() + "/x")
         path = root / rel_yaml
         if files.exists(path):
             doc = yamlwrite.load(path, rel_yaml)

@@ -157,6 +157,22 @@ def holds_data(root: Path, folder: Path) -> bool:
     return any(there.is_relative_to(home / sub) for sub in (".git", LEARNERS_DIR, RESOURCES_DIR))
 
 
+def require_no_link(root: Path, rel: str) -> None:
+    """Refuse (exit 2) to write *rel* when a symbolic link is on its way in the cohort
+    (a folder, or the file itself): a committed link would carry the write, or the read
+    before it, outside the repository."""
+    path = root
+    for part in rel.split("/"):
+        path = path / part
+        if path.is_symlink():
+            raise UserError(
+                _("{path} is a symbolic link; olap never follows one.").format(
+                    path=path.relative_to(root).as_posix()
+                ),
+                _("replace the link with the file itself, or remove it"),
+            )
+
+
 def learner_path(root: Path, learner_id: str) -> tuple[Path, str]:
     """Absolute and relative path of a learner's file; refused if absent."""
     rel = learner_rel(learner_id)

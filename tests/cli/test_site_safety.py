@@ -320,3 +320,27 @@ def test_validate_names_a_url_with_a_control_character(olap, refused, cohort_rep
     assert re.search(rf"{LEA}:\d+:\d+: erreur \[control-in-link\]", result.stdout), result.stdout
     assert re.search(r"resources/6\.3\.yaml:\d+:\d+: erreur", result.stdout), result.stdout
     refused(cohort_repo, "-C", cohort_repo, "render")
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["resources/files", "resources/6.3.yaml", "learners/lea-martin", "learners/lea-martin/files"],
+)
+def test_resource_add_writes_nothing_through_a_link(refused, cohort_repo, tmp_path, link):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = cohort_repo / link
+    if target.is_dir():
+        shutil.rmtree(target)
+    elif target.exists():
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(outside / "x.yaml" if link.endswith(".yaml") else outside, target)
+    upload = tmp_path / "fiche.md"
+    upload.write_text("fiche", encoding="utf-8")
+    args = ["resource", "add", "6.3", "--title", "fiche", "--file", upload]
+    if link.startswith("learners"):
+        args += ["--learner", "lea-martin"]
+    out = refused(cohort_repo, "-C", cohort_repo, *args).stderr
+    assert "lien symbolique" in out
+    assert list(outside.iterdir()) == []
