@@ -344,3 +344,25 @@ def test_resource_add_writes_nothing_through_a_link(refused, cohort_repo, tmp_pa
     out = refused(cohort_repo, "-C", cohort_repo, *args).stderr
     assert "lien symbolique" in out
     assert list(outside.iterdir()) == []
+
+
+# --- the outbox's markers, read back as well --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"kind": "need", "learner": "x/../../learners/lea-martin", "item": "b20251029-aef4f607ed"},
+        {"kind": "need", "learner": "lea-martin", "item": "../../../evil"},
+        {"kind": "step", "learner": "lea-martin", "item": "b20251029-aef4f607ed", "step": "../x"},
+    ],
+)
+def test_an_outbox_marker_naming_a_path_writes_nothing(olap, cohort_repo, record):
+    (cohort_repo / "learners/x").mkdir()  # so that learners/x/.. resolves
+    pending = cohort_repo / "outbox/pending"
+    pending.mkdir(parents=True)
+    (pending / "evil.event").write_text(json.dumps(record), encoding="utf-8")
+    result = olap("-C", cohort_repo, "notify", "list")
+    assert result.code == 0, result.output
+    assert list((cohort_repo / "outbox").rglob("*.eml")) == []
+    assert not (pending / "evil.event").exists()
