@@ -165,7 +165,7 @@ class Inputs:
     digests: dict[str, str]
     #: the core files and shared resources: what every learner file's checks depend on
     context: str
-    #: the context, the learners' own resources, the attachments, the learner ids
+    #: the context, the learners' own resources, the attachments, the links, the learner ids
     core: str
     #: all of the above and every learner file
     whole: str
@@ -200,7 +200,9 @@ def inputs(
 
     context = key(ENTRIES, language(), *keyed(core + resources))
     ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
-    core_key = key(context, *keyed(own), *sorted(found.attachments), *ids)
+    # a link appearing (or going) changes what validate says, not the digest of any file
+    links = [f"link:{rel}" for rel in found.links]
+    core_key = key(context, *keyed(own), *sorted(found.attachments), *links, *ids)
     return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olapcli.core import ids, rules
+from olapcli.core import ids, links, rules
 from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.io import files, yamlread
@@ -132,9 +132,9 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
             _("practices of this cohort: {ids}").format(ids=", ".join(core.practices)),
         )
     for url in inp.resources:
-        if not url.startswith(("http://", "https://")):
+        if not links.is_web_link(url):
             raise UserError(
-                _("« {url} » is not a web link.").format(url=url),
+                _("« {url} » is not a web link.").format(url=links.visible(url)),
                 _("only http:// and https:// links are accepted"),
             )
     if rules.due_before_identified(inp.identified, inp.due):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from olapcli.core.events import ANNOUNCED_STEPS, Event, events_between
+from olapcli.core.events import ANNOUNCED_STEPS, Event, event_from, events_between
 from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
 from olapcli.i18n import _
 from olapcli.io import env, files, outbox, yamlread
@@ -244,11 +244,9 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
         return done
     with outbox.compose_lock(root):
         for marker, record in outbox.noted(root):
-            try:
-                assert record is not None
-                event = Event(record["kind"], record["learner"], record["item"], record.get("step"))
-            except (AssertionError, KeyError, TypeError):
-                outbox.drop(marker)  # not olap's: dropped
+            event = event_from(record)
+            if event is None:
+                outbox.drop(marker)  # not olap's (or naming a path): dropped
                 continue
             if not outbox.written(root, event.name):
                 try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from olapcli.core import links
 from olapcli.core.layout import LEARNERS_DIR, RESOURCES_DIR
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -31,14 +32,6 @@ class Added:
     title: str
     kind: str
     url: str | None
-
-
-def is_web_link(url: str) -> bool:
-    """http(s) with a host, nothing else (javascript:, data:, file: are refused)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url.strip()
 
 
 def safe_name(name: str) -> str:
@@ -75,9 +68,9 @@ def add_resource(
         raise UserError(_("The resource needs a title."), _("give --title"))
     if (url is None) == (file is None):
         raise UserError(_("Give either --url or --file."))
-    if url is not None and not is_web_link(url):
+    if url is not None and not links.is_web_link(url):
         raise UserError(
-            _("« {url} » is not a web link.").format(url=url),
+            _("« {url} » is not a web link.").format(url=links.visible(url)),
             _("only http:// and https:// links are accepted"),
         )
     data = files.read_bytes(file) if file is not None and files.is_file(file) else None
@@ -98,7 +91,11 @@ def add_resource(
         from olapcli.io import git
 
         git.require_repo(root)
+    from olapcli.io.paths import require_no_link
+
     with files.repo_lock(root):
+        require_no_link(root, rel_yaml)
+        require_no_link(root, files_dir.relative_to(root).as_posix() + "/x")
         path = root / rel_yaml
         if files.exists(path):
             doc = yamlwrite.load(path, rel_yaml)

@@ -2,7 +2,10 @@
 
 Pages (:mod:`olapcli.render.site`) are written only when their bytes change; a
 manifest in the output folder lists what olap wrote, so pages of removed learners are
-removed and nothing else is touched. A learner's grid depends only on that learner
+removed and nothing else is touched. The manifest is read back from a folder anyone may
+have committed: olap removes only names of the shape of its own pages and files, and
+writes and removes only inside the output folder, resolved, never through a link
+(:func:`olapcli.io.files.inside`). A learner's grid depends only on that learner
 and the core files: it is re-rendered only when one of them changed.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +24,21 @@ from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive.grids import grid
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Learner
-from olapcli.errors import Problem, ProblemsError
+from olapcli.errors import Problem, ProblemsError, UserError
 from olapcli.i18n import _, language
 from olapcli.io import files
 from olapcli.io.assets import templates_digest
 from olapcli.io.load import load_base
-from olapcli.io.paths import learner_files, own_resource_files
+from olapcli.io.paths import holds_data, learner_files, own_resource_files
 from olapcli.render.site import FORMATS, context, page
 
 MANIFEST = ".olap-site.json"
+#: the names olap writes in a site: its pages and the files they link to. Nothing else is
+#: ever removed, whatever a manifest lists.
+OURS = re.compile(
+    r"(?:index|synoptique|(?:alternants|activites|qcm|matieres)/[^/]+)\.(?:html|md)"
+    r"|fichiers/(?:resources/files|learners/[^/]+/files)/.+"
+)
 
 
 @dataclass
@@ -61,6 +71,11 @@ def render_site(
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Render the site of the cohort at *root* into *out*."""
+    if holds_data(root, out):
+        raise UserError(
+            _("The site cannot be written in {path}: it holds the cohort's data.").format(path=out),
+            _("give another folder with --out, e.g. site/ in the cohort"),
+        )
     base, problems = load_base(root)
     errors = [p for p in problems if p.severity == "error"]
     if errors or base.cohort is None or base.referentiel is None:
@@ -144,43 +159,68 @@ def render_site(
         for subject in base.subjects.subjects:
             add(f"matieres/{subject.id}", "subject", 1, subject=subject)
 
+    copies = _copies(base)
+    # a link in the output folder (committed, or left there) would carry a write outside
+    # it: refused before anything is written
+    site = files.Confined(out)
+    bad = site.outside([*pages, *(f"fichiers/{c}" for c in copies), MANIFEST])
+    if bad:
+        raise UserError(
+            _("« {path} » leads outside the folder {folder}; olap writes only inside it.").format(
+                path=bad[0], folder=out
+            ),
+            _("remove the symbolic link or the odd name from the folder, then try again"),
+        )
     for rel, text in pages.items():
         if not text:
             result.unchanged += 1
             continue
         # the site is made again by the next run: atomic, but not forced to the disk
-        if files.write_if_changed(out / rel, text.encode("utf-8"), durable=False):
+        if site.write(rel, text.encode("utf-8"), durable=False):
             result.written.append(rel)
         else:
             result.unchanged += 1
-    copied = _copy_files(root, out, base, result)
+    copied = _copy_files(root, site, copies, result)
     for rel in sorted(set(old) - set(pages) - copied):
-        files.remove(out / rel)
-        result.removed.append(rel)
+        if site.remove(rel):
+            result.removed.append(rel)
     manifest = {rel: keys.get(rel, "") for rel in pages} | {rel: "" for rel in copied}
     files.atomic_write(out / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True))
     return result
 
 
 def _load_manifest(out: Path) -> dict[str, str]:
+    """What the manifest of the last render lists, kept only where it names a page or a
+    file of olap's (anything else was not written by olap, and is left alone)."""
     data = files.read_json(out / MANIFEST)
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        rel: value for rel, value in data.items() if isinstance(value, str) and OURS.fullmatch(rel)
+    }
 
 
-def _copy_files(root: Path, out: Path, base: CohortData, result: Result) -> set[str]:
-    """Copy the resource files the pages link to; the relative paths copied."""
+def _copies(base: CohortData) -> list[str]:
+    """The resource files the pages link to (relative to the cohort)."""
     wanted: list[str] = []
     for _act, (_rel, res) in base.resources.items():
         wanted += [f"resources/files/{r.file}" for r in res.resources if r.file]
     for lid, own in base.own_resources.items():
         for _rel, res in own:
             wanted += [f"learners/{lid}/files/{r.file}" for r in res.resources if r.file]
+    return sorted(set(wanted))
+
+
+def _copy_files(root: Path, site: files.Confined, wanted: list[str], result: Result) -> set[str]:
+    """Copy the resource files the pages link to; the relative paths copied. Only regular
+    files reached without a symbolic link are copied: a link committed under resources/
+    (to /proc/self/environ, to ~/.ssh…) is never published."""
     copied = set()
-    for rel in sorted(set(wanted)):
-        source = root / rel
-        if not files.is_file(source):
+    for rel in wanted:
+        data = files.read_regular(root, rel)
+        if data is None:
             continue
         copied.add(f"fichiers/{rel}")
-        if files.copy_if_changed(source, out / "fichiers" / rel):
+        if site.write(f"fichiers/{rel}", data):
             result.written.append(f"fichiers/{rel}")
     return copied

@@ -123,7 +123,8 @@ def report(
             return _joined(parts, extra)[0]
         # nothing changed since the last run, by the files' stats alone?
         stats = store.stats(data_files(root, listed))
-        quick = key(ENTRIES, stats.key, *sorted(listed.attachments), *options)
+        links = [f"link:{rel}" for rel in listed.links]
+        quick = key(ENTRIES, stats.key, *sorted(listed.attachments), *links, *options)
         made = _kept(store, quick, stats)
         if made is None:
             state = inputs(root, store, True, listed, stats)

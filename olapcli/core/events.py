@@ -3,6 +3,7 @@ recorded, an evaluation recorded, a need applied or valorised in the company."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,25 @@ class Event:
         """Stable name: the file name in the outbox and the Message-ID's left part."""
         parts = [self.kind, self.learner, self.item] + ([self.step] if self.step else [])
         return "-".join(parts)
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def event_from(record: Any) -> Event | None:
+    """The event an outbox marker notes, or None when it is not one olap wrote: its
+    learner and item are ids (never a path: they make the e-mail's file name and the
+    learner file read), its kind and step known ones."""
+    if not isinstance(record, dict):
+        return None
+    kind, learner, item, step = (record.get(k) for k in ("kind", "learner", "item", "step"))
+    if kind not in KINDS or step not in (None, *ANNOUNCED_STEPS):
+        return None
+    if not (isinstance(learner, str) and _ID.fullmatch(learner)):
+        return None
+    if not (isinstance(item, str) and _ID.fullmatch(item)):
+        return None
+    return Event(kind, learner, item, step)
 
 
 def events_between(

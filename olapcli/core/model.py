@@ -24,7 +24,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from olapcli.core import rules
+from olapcli.core import links, rules
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -57,6 +57,20 @@ def _relative_path(value: str) -> str:
     return value
 
 
+def _one_line_link(value: str) -> str:
+    """A web link holds no control character (line break, tab, escape…)."""
+    if links.has_control(value):
+        raise ValueError("link_control")
+    return value
+
+
+def _resource_text(value: str) -> str:
+    """A need's resource: a title, or a link held to the rule of links."""
+    if links.looks_like_link(value):
+        _one_line_link(value)
+    return value
+
+
 Date = Annotated[
     dt.date,
     BeforeValidator(_to_date),
@@ -65,7 +79,7 @@ Date = Annotated[
 ]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(_one_line_link)]
 Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]
 ACTORS = rules.ACTORS
@@ -275,7 +289,7 @@ class Need(Base):
     due: Date
     detail: Text
     company: str | None = None
-    resources: list[Text] = Field(default_factory=list)
+    resources: list[Annotated[Text, AfterValidator(_resource_text)]] = Field(default_factory=list)
     steps: Steps | None = None
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from olapcli.core import rules
+from olapcli.core import links, rules
 from olapcli.core.records import (
     Company,
     Contract,
@@ -61,6 +61,13 @@ def _text(value: Any) -> str:
     if type(value) is not str or not value:
         raise _Doubt
     return value
+
+
+def _resource(value: Any) -> str:
+    text = _text(value)
+    if links.looks_like_link(text) and links.has_control(text):
+        raise _Doubt
+    return text
 
 
 def _opt_str(value: Any) -> str | None:
@@ -216,7 +223,7 @@ def _quick_need(data: Any) -> Need:
         _date(d["due"]),
         _text(d["detail"]),
         _opt_str(d.get("company")),
-        tuple(_text(r) for r in _list(d.get("resources", []))),
+        tuple(_resource(r) for r in _list(d.get("resources", []))),
         None if steps is None else _steps(steps),
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from olapcli.core import links
 from olapcli.core.model import MODELS
 from olapcli.errors import Loc, Problem
 from olapcli.i18n import _
@@ -161,6 +162,12 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
                 hint = _("write the date as YYYY-MM-DD, e.g. 2026-03-02")
             elif reason == "duplicate_value":
                 msg = _("the same value appears twice in « {field} »").format(field=field)
+            elif reason == "link_control":
+                code = "control-in-link"
+                msg = _("the link « {value} » holds a control character").format(
+                    value=_value(links.visible(str(given)))
+                )
+                hint = _("write the link on one line, without line break, tab or escape")
             elif reason == "path_outside":
                 msg = _("« {value} » is not a path inside the repository").format(
                     value=_value(given)

@@ -189,6 +189,7 @@ def load_base(root: Path, found: Listing | None = None) -> tuple[CohortData, lis
 
     found = found or listing(root)
     data, problems = load_core(root)
+    problems += [link_problem(rel) for rel in found.links]
     data.attachments = found.attachments
     data.learner_ids = frozenset(rel[len("learners/") : -len(".yaml")] for rel in found.learners)
     for rel in found.resources:
@@ -203,6 +204,20 @@ def load_base(root: Path, found: Listing | None = None) -> tuple[CohortData, lis
             if obj is not None:
                 data.own_resources.setdefault(learner_id, []).append((rel, obj))
     return data, problems
+
+
+def link_problem(rel: str) -> Problem:
+    """A symbolic link under resources/ or learners/: olap never follows one (it could
+    lead to any file of the machine, which the site would publish)."""
+    return Problem(
+        rel,
+        None,
+        None,
+        "error",
+        "symbolic-link",
+        _("a symbolic link: olap never follows one, so it is neither read nor published"),
+        _("replace the link with the file itself, or remove it"),
+    )
 
 
 def load_cohort(root: Path) -> tuple[CohortData, list[Problem]]:

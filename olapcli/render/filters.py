@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
 
+from olapcli.core import links
+
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def safe_href(url: Any) -> str:
@@ -22,7 +23,7 @@ def safe_href(url: Any) -> str:
 def _safe_href(url: str) -> str:
     # kept: a synoptic page links each learner's id tens of thousands of times
     text = url.strip()
-    if not text or _CONTROL.search(text):
+    if not text or links.has_control(text):
         return "#"
     if _SCHEME.match(text) or text.startswith("//"):
         parts = urlsplit(text)
@@ -32,6 +33,39 @@ def _safe_href(url: str) -> str:
     if text.startswith("\\"):
         return "#"
     return quote(text, safe="/#?&=.:-_~%+")
+
+
+def in_site(src: str, depth: int) -> bool:
+    """Does the relative reference *src*, on a page *depth* folders below the site's root,
+    stay inside the site? Never for a URL with a scheme or a host, nor for an absolute
+    path (the rest of the server), nor one that climbs above the site's root."""
+    text = src.strip()
+    if not text or _SCHEME.match(text) or text.startswith(("/", "\\")):
+        return False
+    path = unquote(re.split(r"[?#]", text, maxsplit=1)[0]).replace("\\", "/")
+    level = depth
+    for part in path.split("/"):
+        if part == "..":
+            level -= 1
+            if level < 0:
+                return False
+        elif part not in ("", "."):
+            level += 1
+    return True
+
+
+def _image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image of user text: shown when it is part of the site; a plain link otherwise,
+    so that opening a page makes no request to another server (no tracking pixel, no
+    image changed behind the trainer's back)."""
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if in_site(src, int(env.get("depth", 0))):
+        return str(self.image(tokens, idx, options, env))
+    label = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(label)}</a>'
 
 
 def _markdown() -> Any:
@@ -44,18 +78,20 @@ def _markdown() -> Any:
         return default_link(url) and safe_href(url) != "#"
 
     md.validateLink = validate  # type: ignore[method-assign]
+    md.add_render_rule("image", _image)
     return md
 
 
 _MD: Any = None
 
 
-def markdown(text: Any) -> Markup:
-    """User text as HTML: markdown-it, raw HTML off, links limited to http(s) and relative."""
+def markdown(text: Any, root: str = "") -> Markup:
+    """User text as HTML: markdown-it, raw HTML off, links limited to http(s) and relative,
+    images only from the site (*root*: the way up from the page to the site's root)."""
     global _MD
     if _MD is None:
         _MD = _markdown()
-    return Markup(_MD.render(str(text or "")))
+    return Markup(_MD.render(str(text or ""), {"depth": root.count("../")}))
 
 
 def md_escape(text: Any) -> str:

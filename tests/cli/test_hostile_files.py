@@ -76,6 +76,7 @@ INVALID = [
     ("due before identified", "due: 2025-11-05", "due: 2025-10-01"),
     ("a need id twice", "id: b20251029-aef4f607ed", "id: b20250924-98a45ddc0a"),
     ("an unknown status", "status: contract", "status: contrat"),
+    ("a URL with a newline", '"Tarte au citron meringuée (10 parts)"', '"https://x.example/a\\nb"'),
 ]
 
 
