@@ -22,6 +22,7 @@ from typing import Any
 
 from olapcli.core.events import ANNOUNCED_STEPS, Event, events_between
 from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
+from olapcli.core.mailbox import recipient
 from olapcli.i18n import _
 from olapcli.io import env, files, outbox, yamlread
 
@@ -127,10 +128,6 @@ def _subject(files: Files, event: Event) -> tuple[dict[str, Any], Any, Any]:
     return learner, need, evaluation
 
 
-def _usable(email: Any) -> bool:
-    return isinstance(email, str) and email.count("@") == 1 and "." in email.split("@")[1]
-
-
 def addressees(
     files: Files, learner: dict[str, Any]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
@@ -149,16 +146,16 @@ def addressees(
         (_("the learner"), learner, to),
         (_("the tutor"), tutor if isinstance(tutor, dict) else {}, to),
     ):
-        if _usable(someone.get("email")):
-            box.append(
-                (person(someone.get("first_name"), someone.get("last_name")), someone["email"])
-            )
+        email = recipient(someone.get("email"))
+        if email is not None:
+            box.append((person(someone.get("first_name"), someone.get("last_name")), email))
         else:
             missing.append(who)
     for trainer_id in learner.get("trainers") or []:
         t = trainers.get(str(trainer_id), {})
-        if _usable(t.get("email")):
-            cc.append((person(t.get("first_name"), t.get("last_name")), t["email"]))
+        email = recipient(t.get("email"))
+        if email is not None:
+            cc.append((person(t.get("first_name"), t.get("last_name")), email))
         else:
             missing.append(str(trainer_id))
     return to, cc, missing
@@ -257,11 +254,8 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                     outbox.drop(marker)
                     done.append(Notice(event, None, skipped=_("not found in the files")))
                     continue
-                recipients = [
-                    a.addr_spec for h in ("To", "Cc") for a in (msg[h].addresses if msg[h] else ())
-                ]
-                path = outbox.write(root, event.name, serialise(msg, recipients))
-                done.append(Notice(event, path, recipients, missing))
+                path = outbox.write(root, event.name, serialise(msg))
+                done.append(Notice(event, path, outbox.envelope(msg), missing))
             outbox.drop(marker)
     return done
 

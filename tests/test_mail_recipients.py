@@ -1,0 +1,214 @@
+"""E-mail goes only where it should: whatever the names in the cohort's files (a display
+name « Léa Cc: evil@example.org », CR LF, quotes, commas, accents), the envelope (RCPT
+TO) and the To and Cc headers a real SMTP server (aiosmtpd) receives hold exactly the
+intended addresses, with a server offering SMTPUTF8 and without. An e-mail that cannot
+be written is said so and kept for olap notify send."""
+
+from __future__ import annotations
+
+import json
+from email import policy
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+from olapcli.app import notify
+from olapcli.core.mailbox import address, header_text, recipient
+from tests.conftest import edit, need_args
+from tests.mailserver import Inbox
+
+LEA = "lea.martin@mail.example"
+MARC = "marc.girard@brasserie-halles.example"
+FRANCOIS = "francois.dupont@cfa-metiers-bouche.example"
+KARIM = "karim.messaoudi@cfa-metiers-bouche.example"
+EVIL = "evil@example.org"
+
+#: (learner, tutor, first trainer, second trainer) first names
+NAMES = {
+    "plain": ("Léa", "Marc", "François", "Karim"),
+    "header-in-name": ("Léa Cc: evil@example.org", "Marc Bcc: evil@example.org", "F", "K"),
+    "crlf": ("Léa\r\nCc: evil@example.org", "Marc\nBcc: evil@example.org", "Fr\rançois", "K"),
+    "line-separators": ("Léa\u2028Cc: evil@example.org", "Marc\x85X", "F\x0bo", "K\x00\x1b"),
+    "quotes-commas": ('Léa "la chef", <evil@example.org>', 'Marc\\"', "Dupont, François", '"K'),
+    "long-accented": (
+        "Léa-Éloïse Françoise-Hélène",
+        "Marc-Étienne",
+        "François-Xavier Frédéric-Noël Émile",
+        "Karim-Zoé Ærøskøbing-Çağlar",
+    ),
+}
+
+
+class Recorder(Inbox):
+    """The inbox, with the MAIL FROM options of each message (SMTPUTF8…)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.options: list[list[str]] = []
+        self.senders: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.options.append(list(envelope.mail_options))
+        self.senders.append(envelope.mail_from)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def yaml_string(text: str) -> str:
+    """*text* as a YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def name_everyone(root: Path, names: tuple[str, str, str, str]) -> None:
+    learner, tutor, first, second = (yaml_string(n) for n in names)
+    lea = root / "learners/lea-martin.yaml"
+    edit(lea, 'first_name: "Léa"', f"first_name: {learner}")
+    edit(lea, 'first_name: "Marc"', f"first_name: {tutor}")
+    cohort = root / "cohort.yaml"
+    edit(cohort, 'first_name: "François"', f"first_name: {first}")
+    edit(cohort, 'first_name: "Karim"', f"first_name: {second}")
+
+
+def add_need(olap, root: Path) -> str:
+    args = ["3.1" if a == "6.3" else a for a in need_args()]
+    result = olap("-C", root, "need", "add", "lea-martin", *args)
+    assert result.code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def parsed(data: bytes):
+    """The message as a receiver reads it (headers in UTF-8 after SMTPUTF8)."""
+    return Parser(policy=policy.default).parsestr(data.decode("utf-8"))
+
+
+def addresses(msg, header: str) -> list[str]:
+    values = msg.get_all(header, [])
+    return [a.addr_spec for v in values for a in v.addresses]
+
+
+def send(olap, root: Path, server, monkeypatch) -> None:
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    result = olap("-C", root, "notify", "send")
+    assert result.code == 0, result.output
+
+
+@pytest.mark.parametrize("utf8", [True, False], ids=["smtputf8", "ascii"])
+@pytest.mark.parametrize("case", list(NAMES))
+def test_names_never_change_the_recipients(olap, cohort_repo, smtp, monkeypatch, case, utf8):
+    names = NAMES[case]
+    name_everyone(cohort_repo, names)
+    add_need(olap, cohort_repo)
+    listed = olap("-C", cohort_repo, "notify", "list")
+    assert listed.code == 0 and "Traceback" not in listed.output, listed.output
+    [waiting] = notify.listing(cohort_repo)[1]
+    assert waiting.recipients == [LEA, MARC, FRANCOIS, KARIM]
+
+    server = smtp(Recorder(), enable_SMTPUTF8=utf8)
+    send(olap, cohort_repo, server, monkeypatch)
+    [(rcpts, data)] = server.inbox.messages
+    assert rcpts == [LEA, MARC, FRANCOIS, KARIM]  # RCPT TO: exactly them, once each
+    assert server.inbox.senders == ["olap@cfa-metiers-bouche.example"]
+    msg = parsed(data)
+    assert addresses(msg, "To") == [LEA, MARC]
+    assert addresses(msg, "Cc") == [FRANCOIS, KARIM]  # both trainers, never re-folded away
+    assert "Bcc" not in msg and not [h for h in msg if h.lower().startswith("x-olap")]
+    shown = [a.display_name for h in ("To", "Cc") for a in msg[h].addresses]
+    assert shown == [
+        header_text(f"{names[0]} Martin"),
+        header_text(f"{names[1]} Girard"),
+        header_text(f"{names[2]} Dupont"),
+        header_text(f"{names[3]} Messaoudi"),
+    ]
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78 + 30  # folded, not one line
+    if utf8:
+        assert "SMTPUTF8" in server.inbox.options[0]
+        assert "Léa".encode() in head  # names in UTF-8
+    else:
+        assert "SMTPUTF8" not in server.inbox.options[0]
+        assert head.isascii() and b"=?utf-8?" in head  # encoded words
+
+
+def test_the_envelope_is_never_read_back_from_the_headers(olap, cohort_repo, smtp, monkeypatch):
+    """Someone edits the e-mail waiting in the outbox: its To and Cc say more, the
+    envelope olap wrote from the validated addresses does not."""
+    add_need(olap, cohort_repo)
+    [path] = (cohort_repo / "outbox/pending").glob("*.eml")
+    raw = path.read_bytes()
+    assert b"\nCc: " in raw
+    path.write_bytes(raw.replace(b"\nCc: ", f"\nCc: Pirate <{EVIL}>, ".encode(), 1))
+    [waiting] = notify.listing(cohort_repo)[1]
+    assert waiting.recipients == [LEA, MARC, FRANCOIS, KARIM]
+    server = smtp(Recorder())
+    send(olap, cohort_repo, server, monkeypatch)
+    [(rcpts, _data)] = server.inbox.messages
+    assert rcpts == [LEA, MARC, FRANCOIS, KARIM]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "lea.martin@mail.example",
+        "  lea+cfa@mail.example ",
+        "o'neil@x.example",
+        "root@localhost",  # a sender, not a recipient
+    ],
+)
+def test_addresses_olap_sends_to(value):
+    assert address(value) == value.strip()
+    assert (recipient(value) is None) == ("." not in value.split("@")[1])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        42,
+        "",
+        "lea",
+        "lea@",
+        "@mail.example",
+        "a@b@mail.example",
+        "léa@mail.example",  # SMTPUTF8 only: not olap's
+        "lea@mäil.example",
+        "lea martin@mail.example",
+        '"lea"@mail.example',
+        "lea,evil@example.org",
+        "lea@mail.example, evil@example.org",
+        "Léa <lea@mail.example>",
+        "<lea@mail.example>",
+        "lea@mail.example\r\nBcc: evil@example.org",
+        "lea@mail.example\n",
+        "lea\x00@mail.example",
+        "lea@mail.example\u2028",
+        "lea(comment)@mail.example",
+        "lea..martin@mail.example",
+        ".lea@mail.example",
+        "lea@-mail.example",
+        "lea@mail..example",
+        "x" * 65 + "@mail.example",
+    ],
+)
+def test_addresses_olap_refuses(value):
+    assert address(value) is None and recipient(value) is None
+
+
+def test_header_text_is_one_line():
+    assert header_text("a\r\nBcc: x\x00y\u2028z\x85w\x0b\x1bv  u") == "a Bcc: x y z w v u"
+
+
+def test_an_unusable_address_is_named_not_addressed():
+    """The cohort's checks refuse such addresses before; olap's e-mails do too."""
+    cohort = b"trainers: [{id: k, first_name: K, email: 'k@cfa.example, evil@example.org'}]"
+    files = notify.Files(lambda rel: cohort if rel == "cohort.yaml" else None)
+    learner = {
+        "first_name": "Léa",
+        "email": "lea@mail.example\r\nBcc: evil@example.org",
+        "tutor": {"first_name": "Marc", "email": " marc@entreprise.example "},
+        "trainers": ["k"],
+    }
+    to, cc, missing = notify.addressees(files, learner)
+    assert to == [("Marc", "marc@entreprise.example")] and cc == []
+    assert missing == ["l'alternant", "k"]
