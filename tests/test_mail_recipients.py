@@ -7,6 +7,7 @@ be written is said so and kept for olap notify send."""
 from __future__ import annotations
 
 import json
+import shutil
 from email import policy
 from email.parser import Parser
 from pathlib import Path
@@ -212,3 +213,64 @@ def test_an_unusable_address_is_named_not_addressed():
     to, cc, missing = notify.addressees(files, learner)
     assert to == [("Marc", "marc@entreprise.example")] and cc == []
     assert missing == ["l'alternant", "k"]
+
+
+# -- an e-mail that cannot be written is said so, and kept -----------------------------
+
+
+def pending(root: Path, ext: str) -> list[Path]:
+    return sorted((root / "outbox/pending").glob(f"*.{ext}"))
+
+
+@pytest.fixture
+def broken_template(tmp_path, monkeypatch):
+    """olap's templates, copied, with notify.txt.j2 reading a key nobody gives; the
+    rendering environment is made again from that folder. Undo to repair."""
+    import olapcli.render as render
+
+    folder = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, folder)
+    page = folder / "notify.txt.j2"
+    page.write_text(page.read_text(encoding="utf-8") + "{{ no_such_key }}\n", encoding="utf-8")
+    monkeypatch.setattr(render, "TEMPLATES", folder)
+    monkeypatch.setattr(render, "_ENV", None)
+    return monkeypatch
+
+
+def test_a_template_that_fails_is_said_and_the_event_kept(
+    olap, cohort_repo, smtp, monkeypatch, broken_template
+):
+    output = add_need(olap, cohort_repo)
+    assert "Attention" in output and "no_such_key" in output, output
+    assert "olap notify send" in output and "4 destinataire" not in output
+    assert pending(cohort_repo, "eml") == [] and len(pending(cohort_repo, "event")) == 1
+    listed = olap("-C", cohort_repo, "notify", "list")  # still broken: said again
+    assert listed.code == 0 and "no_such_key" in listed.stderr
+    assert len(pending(cohort_repo, "event")) == 1
+    broken_template.undo()  # the installation repaired
+    import olapcli.render as render
+
+    render._ENV = None
+    server = smtp(Recorder())
+    send(olap, cohort_repo, server, monkeypatch)
+    [(rcpts, _data)] = server.inbox.messages
+    assert rcpts == [LEA, MARC, FRANCOIS, KARIM]
+    assert pending(cohort_repo, "event") == [] and pending(cohort_repo, "eml") == []
+
+
+def test_a_sender_that_is_no_address_is_said_and_the_event_kept(
+    olap, cohort_repo, smtp, monkeypatch
+):
+    """No sender in cohort.yaml: OLAP_SMTP_FROM, from the environment, unchecked until
+    the e-mail is written."""
+    cohort = cohort_repo / "cohort.yaml"
+    edit(cohort, 'sender: "olap@cfa-metiers-bouche.example"', "by: workstation")
+    monkeypatch.setenv("OLAP_SMTP_FROM", "olap@cfa.example\r\nBcc: evil@example.org")
+    output = add_need(olap, cohort_repo)
+    assert "Attention" in output and "expéditeur" in output, output
+    assert pending(cohort_repo, "eml") == [] and len(pending(cohort_repo, "event")) == 1
+    monkeypatch.setenv("OLAP_SMTP_FROM", "olap@cfa.example")
+    server = smtp(Recorder())
+    send(olap, cohort_repo, server, monkeypatch)
+    assert [r for r, _d in server.inbox.messages] == [[LEA, MARC, FRANCOIS, KARIM]]
+    assert server.inbox.senders == ["olap@cfa.example"]

@@ -39,9 +39,15 @@ class Notice:
     missing: list[str] = field(default_factory=list)  # who has no e-mail address
     already: bool = False  # the same event was queued or sent before
     skipped: str | None = None  # why there is no e-mail
+    failed: str | None = None  # why the e-mail could not be written (the event waits)
 
     def text(self) -> str | None:
         """A line for the person who acted (None: nothing to say)."""
+        if self.failed is not None:
+            return _(
+                "Warning: the e-mail for {event} could not be written ({why}); the event "
+                "stays in the outbox and olap notify send will try again."
+            ).format(event=self.event.name, why=self.failed)
         if self.already:
             return None
         if self.path is None:
@@ -227,7 +233,12 @@ def announce(root: Path, events: list[Event]) -> list[Notice]:
             why = _("The e-mail could not be prepared: {why}").format(why=exc)
             notices.append(Notice(event, None, skipped=why))
     if any(n.path is not None for n in notices):
-        in_background(root)  # the e-mail is written while the trainer goes on
+        try:
+            written = in_background(root)  # the e-mail is written while the trainer goes on
+        except Exception as exc:  # the events stay in the outbox: send writes them
+            written = [Notice(n.event, None, failed=str(exc)) for n in notices if n.path]
+        failed = {n.event: n for n in written if n.failed is not None}
+        notices = [failed.pop(n.event, n) for n in notices] + list(failed.values())
     return notices
 
 
@@ -250,29 +261,40 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
             if not outbox.written(root, event.name):
                 try:
                     msg, missing = compose(files, event)
+                    data = serialise(msg)
                 except LookupError:
                     outbox.drop(marker)
                     done.append(Notice(event, None, skipped=_("not found in the files")))
                     continue
-                path = outbox.write(root, event.name, serialise(msg))
+                except Exception as exc:  # a template, the data: never dropped silently
+                    done.append(Notice(event, None, failed=_why(exc)))
+                    continue  # the marker stays: listed, sent or tried again later
+                path = outbox.write(root, event.name, data)
                 done.append(Notice(event, path, outbox.envelope(msg), missing))
             outbox.drop(marker)
     return done
 
 
-def in_background(root: Path) -> None:
+def _why(exc: Exception) -> str:
+    """*exc* in a few words for the person who acted."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def in_background(root: Path) -> list[Notice]:
     """:func:`materialise` in a detached process, so that the command that recorded the
     event returns at once (composing costs a tenth of a second); in this process with
-    ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if that process is stopped: the event
-    stays in the outbox, and ``olap notify list`` and ``send`` write its e-mail first."""
+    ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if that process is stopped or cannot
+    write the e-mail: the event stays in the outbox, and ``olap notify list`` and
+    ``send`` write its e-mail first (or say why they cannot). What was written here, in
+    this process; nothing when it is left to the detached one."""
     from olapcli.i18n import language
     from olapcli.io.workers import detached
 
     if env.get("OLAP_NOTIFY_INLINE"):
-        materialise(root)
-        return
+        return materialise(root)
     if not detached("olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}):
-        materialise(root)
+        return materialise(root)
+    return []
 
 
 def queue(root: Path, event: Event, files: Files | None = None) -> Notice:
@@ -280,7 +302,8 @@ def queue(root: Path, event: Event, files: Files | None = None) -> Notice:
     files = files or working_tree(root)
     notice = note(root, event, files)
     if notice.path is not None:
-        materialise(root, files)
+        failed = [n for n in materialise(root, files) if n.event == event and n.failed]
+        return failed[0] if failed else notice
     return notice
 
 
