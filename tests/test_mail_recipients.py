@@ -274,3 +274,75 @@ def test_a_sender_that_is_no_address_is_said_and_the_event_kept(
     send(olap, cohort_repo, server, monkeypatch)
     assert [r for r, _d in server.inbox.messages] == [[LEA, MARC, FRANCOIS, KARIM]]
     assert server.inbox.senders == ["olap@cfa.example"]
+
+
+# -- the same, when the e-mail is written by the detached process (no OLAP_NOTIFY_INLINE) --
+
+
+def real_need_add(root: Path, detail: str, pythonpath: Path | None = None) -> str:
+    """``olap need add`` in its own process, the e-mail left to a detached child."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OLAP_NOTIFY_INLINE"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    args = ["3.1" if a == "6.3" else a for a in need_args(detail)]
+    done = subprocess.run(
+        [sys.executable, "-m", "olapcli", "-C", str(root), "need", "add", "lea-martin", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return done.stdout + done.stderr
+
+
+def wait_for(found, seconds: float = 10) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert found()
+
+
+def test_an_installation_without_the_templates_is_said_at_once(olap, cohort_dir, tmp_path):
+    """A packaging fault: olap installed without notify.txt.j2. need add says so itself
+    (the detached process would fail unseen) and the event waits for a sound olap."""
+    import olapcli
+
+    installed = tmp_path / "site"
+    shutil.copytree(
+        Path(olapcli.__file__).parent,
+        installed / "olapcli",
+        ignore=shutil.ignore_patterns("__pycache__", "notify.txt.j2"),
+    )
+    output = real_need_add(cohort_dir, "Brunoise", pythonpath=installed)
+    assert "Attention" in output and "notify.txt.j2" in output, output
+    assert "destinataire" not in output
+    assert pending(cohort_dir, "eml") == [] and len(pending(cohort_dir, "event")) == 1
+    listed = olap("-C", cohort_dir, "notify", "list")  # this olap has its templates
+    assert listed.code == 0 and "Attention" not in listed.output
+    assert len(pending(cohort_dir, "eml")) == 1 and pending(cohort_dir, "event") == []
+
+
+def test_what_the_detached_process_could_not_write_is_said_next_time(olap, cohort_dir, monkeypatch):
+    cohort = cohort_dir / "cohort.yaml"
+    edit(cohort, 'sender: "olap@cfa-metiers-bouche.example"', "by: workstation")
+    monkeypatch.setenv("OLAP_SMTP_FROM", "pas une adresse")
+    first = real_need_add(cohort_dir, "Brunoise")
+    assert "Attention" not in first  # the detached process has not tried yet
+    wait_for(lambda: pending(cohort_dir, "failed"))
+    [event] = pending(cohort_dir, "event")
+    second = real_need_add(cohort_dir, "Julienne")
+    assert f"le courriel de {event.stem} n'a pas pu être écrit" in second, second
+    assert "expéditeur « pas une adresse »" in second
+    wait_for(lambda: len(pending(cohort_dir, "failed")) == 2)
+    monkeypatch.setenv("OLAP_SMTP_FROM", "olap@cfa.example")
+    listed = olap("-C", cohort_dir, "notify", "list")
+    assert listed.code == 0 and "Attention" not in listed.output
+    assert len(pending(cohort_dir, "eml")) == 2
+    assert pending(cohort_dir, "event") == [] and pending(cohort_dir, "failed") == []

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olapcli.app.notifyfiles import Files, working_tree
 from olapcli.core.events import ANNOUNCED_STEPS, Event, events_between
-from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
+from olapcli.core.layout import learner_rel
 from olapcli.core.mailbox import recipient
 from olapcli.i18n import _
-from olapcli.io import env, files, outbox, yamlread
+from olapcli.io import env, outbox, yamlread
 
 __all__ = ["ANNOUNCED_STEPS", "Event", "Notice", "announce", "materialise", "queue", "since"]
 
@@ -61,50 +62,6 @@ class Notice:
         if self.missing:
             line += " " + _("No e-mail address for: {who}.").format(who=", ".join(self.missing))
         return line
-
-
-class Files:
-    """The cohort's files as plain data, read through *read* (working tree or a revision),
-    leniently: a file that cannot be read is treated as absent."""
-
-    def __init__(self, read: Callable[[str], bytes | None]) -> None:
-        self.read = read
-        self._cache: dict[str, Any] = {}
-
-    def data(self, rel: str) -> Any:
-        if rel not in self._cache:
-            raw = self.read(rel)
-            try:
-                self._cache[rel] = yamlread.load(raw.decode("utf-8")) if raw is not None else None
-            except Exception:  # unreadable at that revision: treated as absent
-                self._cache[rel] = None
-        return self._cache[rel]
-
-    def cohort(self) -> dict[str, Any]:
-        data = self.data(COHORT)
-        return data if isinstance(data, dict) else {}
-
-    def activity(self, activity_id: str) -> dict[str, Any]:
-        ref = self.data(REFERENTIEL) or {}
-        for group in ref.get("groups") or []:
-            for act in group.get("activities") or []:
-                if str(act.get("id")) == activity_id:
-                    return dict(act)
-        return {"id": activity_id, "title": ""}
-
-    def shared_resources(self, activity_id: str) -> list[dict[str, Any]]:
-        data = self.data(f"resources/{activity_id}.yaml") or {}
-        return [
-            {"title": "", "url": None, "file": None, **r}
-            for r in data.get("resources") or []
-            if isinstance(r, dict)
-        ]
-
-
-def working_tree(root: Path) -> Files:
-    """The files of the working tree."""
-
-    return Files(lambda rel: files.read_bytes(root / rel))
 
 
 def _find(items: Any, item_id: str) -> dict[str, Any] | None:
@@ -233,10 +190,18 @@ def announce(root: Path, events: list[Event]) -> list[Notice]:
             why = _("The e-mail could not be prepared: {why}").format(why=exc)
             notices.append(Notice(event, None, skipped=why))
     if any(n.path is not None for n in notices):
+        from olapcli.io import assets
+        from olapcli.render.email import TEMPLATES
+
         try:
+            lacking = assets.missing_templates(TEMPLATES)  # olap badly installed
+            if lacking:
+                raise LookupError(
+                    _("olap's installation lacks {names}").format(names=", ".join(lacking))
+                )
             written = in_background(root)  # the e-mail is written while the trainer goes on
         except Exception as exc:  # the events stay in the outbox: send writes them
-            written = [Notice(n.event, None, failed=str(exc)) for n in notices if n.path]
+            written = [Notice(n.event, None, failed=_why(exc)) for n in notices if n.path]
         failed = {n.event: n for n in written if n.failed is not None}
         notices = [failed.pop(n.event, n) for n in notices] + list(failed.values())
     return notices
@@ -252,10 +217,8 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
         return done
     with outbox.compose_lock(root):
         for marker, record in outbox.noted(root):
-            try:
-                assert record is not None
-                event = Event(record["kind"], record["learner"], record["item"], record.get("step"))
-            except (AssertionError, KeyError, TypeError):
+            event = _event(record)
+            if event is None:
                 outbox.drop(marker)  # not olap's: dropped
                 continue
             if not outbox.written(root, event.name):
@@ -263,16 +226,26 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                     msg, missing = compose(files, event)
                     data = serialise(msg)
                 except LookupError:
-                    outbox.drop(marker)
                     done.append(Notice(event, None, skipped=_("not found in the files")))
-                    continue
                 except Exception as exc:  # a template, the data: never dropped silently
                     done.append(Notice(event, None, failed=_why(exc)))
+                    outbox.failed(root, event.name, _why(exc))  # for the next write command
                     continue  # the marker stays: listed, sent or tried again later
-                path = outbox.write(root, event.name, data)
-                done.append(Notice(event, path, outbox.envelope(msg), missing))
+                else:
+                    path = outbox.write(root, event.name, data)
+                    done.append(Notice(event, path, outbox.envelope(msg), missing))
+            outbox.failed(root, event.name, None)
             outbox.drop(marker)
     return done
+
+
+def _event(record: dict[str, Any] | None) -> Event | None:
+    """The event an outbox marker records; None when the marker is not olap's."""
+    try:
+        assert record is not None
+        return Event(record["kind"], record["learner"], record["item"], record.get("step"))
+    except (AssertionError, KeyError, TypeError):
+        return None
 
 
 def _why(exc: Exception) -> str:
@@ -286,15 +259,17 @@ def in_background(root: Path) -> list[Notice]:
     ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if that process is stopped or cannot
     write the e-mail: the event stays in the outbox, and ``olap notify list`` and
     ``send`` write its e-mail first (or say why they cannot). What was written here, in
-    this process; nothing when it is left to the detached one."""
+    this process; left to the detached process, the e-mails an earlier one could not
+    write (it tries them again)."""
     from olapcli.i18n import language
     from olapcli.io.workers import detached
 
     if env.get("OLAP_NOTIFY_INLINE"):
         return materialise(root)
+    earlier = [(_event(record), why) for record, why in outbox.failures(root)]
     if not detached("olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}):
         return materialise(root)
-    return []
+    return [Notice(event, None, failed=why) for event, why in earlier if event is not None]
 
 
 def queue(root: Path, event: Event, files: Files | None = None) -> Notice:

@@ -70,6 +70,30 @@ def noted(root: Path) -> list[tuple[Path, dict[str, Any] | None]]:
     return out
 
 
+def failed(root: Path, name: str, why: str | None) -> None:
+    """Keep why the e-mail of the event *name* could not be written (None: it was, or
+    the event is gone): ``pending/NAME.failed``, read by the next write command."""
+    path = root / OUTBOX / "pending" / f"{name}.failed"
+    if why is None:
+        path.unlink(missing_ok=True)
+    elif path.parent.is_dir():
+        atomic_write(path, why)
+
+
+def failures(root: Path) -> list[tuple[dict[str, Any], str]]:
+    """The events still waiting whose e-mail could not be written last time: (record,
+    why)."""
+    out = []
+    for marker, record in noted(root):
+        try:
+            why = marker.with_suffix(".failed").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        if record is not None:
+            out.append((record, why))
+    return out
+
+
 def exists(root: Path) -> bool:
     """Has the outbox been made (by an event noted or an e-mail written)?"""
     return (root / OUTBOX / "pending").is_dir()

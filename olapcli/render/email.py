@@ -29,6 +29,10 @@ def clean_header(value: object) -> str:
     return header_text(value)
 
 
+#: the templates of the e-mail: its text part and its HTML part
+TEMPLATES = ("notify.txt.j2", "notify.html.j2")
+
+
 @dataclass
 class Mail:
     """Everything the e-mail of an event says, gathered from the cohort's files."""
@@ -149,8 +153,9 @@ def compose(mail: Mail) -> EmailMessage:
     msg["Date"] = format_datetime(mail.now.replace(microsecond=0))
     msg["Message-ID"] = message_id(event, cohort, sender.addr_spec)
     msg["X-Olap-Event"] = event.name
-    msg.set_content(render("notify.txt.j2", **context))
-    msg.add_alternative(render("notify.html.j2", **context), subtype="html")
+    text, html = TEMPLATES
+    msg.set_content(render(text, **context))
+    msg.add_alternative(render(html, **context), subtype="html")
     return msg
 
 
