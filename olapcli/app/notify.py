@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olapcli.app.notifyfiles import Files, working_tree
 from olapcli.core.events import ANNOUNCED_STEPS, Event, event_from, events_between
-from olapcli.core.layout import COHORT, REFERENTIEL, learner_rel
+from olapcli.core.layout import learner_rel
+from olapcli.core.mailbox import recipient
 from olapcli.i18n import _
-from olapcli.io import env, files, outbox, yamlread
+from olapcli.io import env, outbox, yamlread
 
 __all__ = ["ANNOUNCED_STEPS", "Event", "Notice", "announce", "materialise", "queue", "since"]
 
@@ -38,9 +40,15 @@ class Notice:
     missing: list[str] = field(default_factory=list)  # who has no e-mail address
     already: bool = False  # the same event was queued or sent before
     skipped: str | None = None  # why there is no e-mail
+    failed: str | None = None  # why the e-mail could not be written (the event waits)
 
     def text(self) -> str | None:
         """A line for the person who acted (None: nothing to say)."""
+        if self.failed is not None:
+            return _(
+                "Warning: the e-mail for {event} could not be written ({why}); the event "
+                "stays in the outbox and olap notify send will try again."
+            ).format(event=self.event.name, why=self.failed)
         if self.already:
             return None
         if self.path is None:
@@ -54,50 +62,6 @@ class Notice:
         if self.missing:
             line += " " + _("No e-mail address for: {who}.").format(who=", ".join(self.missing))
         return line
-
-
-class Files:
-    """The cohort's files as plain data, read through *read* (working tree or a revision),
-    leniently: a file that cannot be read is treated as absent."""
-
-    def __init__(self, read: Callable[[str], bytes | None]) -> None:
-        self.read = read
-        self._cache: dict[str, Any] = {}
-
-    def data(self, rel: str) -> Any:
-        if rel not in self._cache:
-            raw = self.read(rel)
-            try:
-                self._cache[rel] = yamlread.load(raw.decode("utf-8")) if raw is not None else None
-            except Exception:  # unreadable at that revision: treated as absent
-                self._cache[rel] = None
-        return self._cache[rel]
-
-    def cohort(self) -> dict[str, Any]:
-        data = self.data(COHORT)
-        return data if isinstance(data, dict) else {}
-
-    def activity(self, activity_id: str) -> dict[str, Any]:
-        ref = self.data(REFERENTIEL) or {}
-        for group in ref.get("groups") or []:
-            for act in group.get("activities") or []:
-                if str(act.get("id")) == activity_id:
-                    return dict(act)
-        return {"id": activity_id, "title": ""}
-
-    def shared_resources(self, activity_id: str) -> list[dict[str, Any]]:
-        data = self.data(f"resources/{activity_id}.yaml") or {}
-        return [
-            {"title": "", "url": None, "file": None, **r}
-            for r in data.get("resources") or []
-            if isinstance(r, dict)
-        ]
-
-
-def working_tree(root: Path) -> Files:
-    """The files of the working tree."""
-
-    return Files(lambda rel: files.read_bytes(root / rel))
 
 
 def _find(items: Any, item_id: str) -> dict[str, Any] | None:
@@ -127,10 +91,6 @@ def _subject(files: Files, event: Event) -> tuple[dict[str, Any], Any, Any]:
     return learner, need, evaluation
 
 
-def _usable(email: Any) -> bool:
-    return isinstance(email, str) and email.count("@") == 1 and "." in email.split("@")[1]
-
-
 def addressees(
     files: Files, learner: dict[str, Any]
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
@@ -149,16 +109,16 @@ def addressees(
         (_("the learner"), learner, to),
         (_("the tutor"), tutor if isinstance(tutor, dict) else {}, to),
     ):
-        if _usable(someone.get("email")):
-            box.append(
-                (person(someone.get("first_name"), someone.get("last_name")), someone["email"])
-            )
+        email = recipient(someone.get("email"))
+        if email is not None:
+            box.append((person(someone.get("first_name"), someone.get("last_name")), email))
         else:
             missing.append(who)
     for trainer_id in learner.get("trainers") or []:
         t = trainers.get(str(trainer_id), {})
-        if _usable(t.get("email")):
-            cc.append((person(t.get("first_name"), t.get("last_name")), t["email"]))
+        email = recipient(t.get("email"))
+        if email is not None:
+            cc.append((person(t.get("first_name"), t.get("last_name")), email))
         else:
             missing.append(str(trainer_id))
     return to, cc, missing
@@ -230,7 +190,20 @@ def announce(root: Path, events: list[Event]) -> list[Notice]:
             why = _("The e-mail could not be prepared: {why}").format(why=exc)
             notices.append(Notice(event, None, skipped=why))
     if any(n.path is not None for n in notices):
-        in_background(root)  # the e-mail is written while the trainer goes on
+        from olapcli.io import assets
+        from olapcli.render.email import TEMPLATES
+
+        try:
+            lacking = assets.missing_templates(TEMPLATES)  # olap badly installed
+            if lacking:
+                raise LookupError(
+                    _("olap's installation lacks {names}").format(names=", ".join(lacking))
+                )
+            written = in_background(root)  # the e-mail is written while the trainer goes on
+        except Exception as exc:  # the events stay in the outbox: send writes them
+            written = [Notice(n.event, None, failed=_why(exc)) for n in notices if n.path]
+        failed = {n.event: n for n in written if n.failed is not None}
+        notices = [failed.pop(n.event, n) for n in notices] + list(failed.values())
     return notices
 
 
@@ -251,32 +224,43 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
             if not outbox.written(root, event.name):
                 try:
                     msg, missing = compose(files, event)
+                    data = serialise(msg)
                 except LookupError:
-                    outbox.drop(marker)
                     done.append(Notice(event, None, skipped=_("not found in the files")))
-                    continue
-                recipients = [
-                    a.addr_spec for h in ("To", "Cc") for a in (msg[h].addresses if msg[h] else ())
-                ]
-                path = outbox.write(root, event.name, serialise(msg, recipients))
-                done.append(Notice(event, path, recipients, missing))
+                except Exception as exc:  # a template, the data: never dropped silently
+                    done.append(Notice(event, None, failed=_why(exc)))
+                    outbox.failed(root, event.name, _why(exc))  # for the next write command
+                    continue  # the marker stays: listed, sent or tried again later
+                else:
+                    path = outbox.write(root, event.name, data)
+                    done.append(Notice(event, path, outbox.envelope(msg), missing))
+            outbox.failed(root, event.name, None)
             outbox.drop(marker)
     return done
 
 
-def in_background(root: Path) -> None:
+def _why(exc: Exception) -> str:
+    """*exc* in a few words for the person who acted."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def in_background(root: Path) -> list[Notice]:
     """:func:`materialise` in a detached process, so that the command that recorded the
     event returns at once (composing costs a tenth of a second); in this process with
-    ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if that process is stopped: the event
-    stays in the outbox, and ``olap notify list`` and ``send`` write its e-mail first."""
+    ``OLAP_NOTIFY_INLINE=1``. Nothing is lost if that process is stopped or cannot
+    write the e-mail: the event stays in the outbox, and ``olap notify list`` and
+    ``send`` write its e-mail first (or say why they cannot). What was written here, in
+    this process; left to the detached process, the e-mails an earlier one could not
+    write (it tries them again)."""
     from olapcli.i18n import language
     from olapcli.io.workers import detached
 
     if env.get("OLAP_NOTIFY_INLINE"):
-        materialise(root)
-        return
+        return materialise(root)
+    earlier = [(event_from(record), why) for record, why in outbox.failures(root)]
     if not detached("olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}):
-        materialise(root)
+        return materialise(root)
+    return [Notice(event, None, failed=why) for event, why in earlier if event is not None]
 
 
 def queue(root: Path, event: Event, files: Files | None = None) -> Notice:
@@ -284,7 +268,8 @@ def queue(root: Path, event: Event, files: Files | None = None) -> Notice:
     files = files or working_tree(root)
     notice = note(root, event, files)
     if notice.path is not None:
-        materialise(root, files)
+        failed = [n for n in materialise(root, files) if n.event == event and n.failed]
+        return failed[0] if failed else notice
     return notice
 
 

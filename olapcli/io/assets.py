@@ -40,6 +40,11 @@ def templates() -> Path:
     return _PACKAGE / "render" / "templates"
 
 
+def missing_templates(names: tuple[str, ...]) -> list[str]:
+    """Which of the templates *names* this installation lacks (a packaging fault)."""
+    return [name for name in names if not (templates() / name).is_file()]
+
+
 def templates_digest() -> bytes:
     """A digest of every template: a changed template renders every page again."""
     import hashlib

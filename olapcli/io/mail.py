@@ -27,7 +27,6 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 from pathlib import Path
 
 from olapcli.errors import UserError
@@ -141,13 +140,25 @@ def send(root: Path, s: Settings, progress: Callable[[int, int], None] | None = 
 def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
     """Send one e-mail; False when the connection cannot be used any more."""
     msg = outbox.read(path)
-    to = outbox.envelope(msg)
-    clean = outbox.read(path)
+    to = outbox.envelope(msg)  # the validated addresses olap wrote, never To and Cc
+    sender = outbox.sender(msg)
+    if not to or sender is None:
+        result.failed.append((path.name, _("it has no valid sender or recipient address")))
+        return True
+    try:
+        smtp.ehlo_or_helo_if_needed()
+    except (smtplib.SMTPException, OSError) as exc:
+        result.failed.append((path.name, _("the connection was lost: {why}").format(why=exc)))
+        return False
+    utf8 = smtp.has_extn("smtputf8")  # names in UTF-8; else encoded words
+    clean = outbox.read(path, utf8=utf8)
     for header in [h for h in clean if h.lower().startswith("x-olap-")]:
         del clean[header]
-    sender = [a for _n, a in getaddresses([str(msg["From"] or "")]) if a]
+    options: tuple[str, ...] = ("SMTPUTF8", "BODY=8BITMIME") if utf8 else ()
+    if not utf8 and smtp.has_extn("8bitmime"):
+        options = ("BODY=8BITMIME",)  # the French text parts are 8-bit
     try:
-        refused = smtp.send_message(clean, from_addr=sender[0] if sender else None, to_addrs=to)
+        refused = smtp.send_message(clean, from_addr=sender, to_addrs=to, mail_options=options)
     except smtplib.SMTPRecipientsRefused as exc:
         result.failed.append(
             (

@@ -11,21 +11,22 @@ from __future__ import annotations
 
 import contextlib
 import json
-from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
+from olapcli.core.mailbox import ENVELOPE_FROM, ENVELOPE_TO, address, listed
+from olapcli.core.mailpolicy import POLICY, POLICY_FILE, POLICY_UTF8
 from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.io.files import atomic_write, atomic_write_bytes
 from olapcli.io.store import Store
 
 OUTBOX = "outbox"
-#: header of an e-mail only partly accepted: who it still has to reach
-ENVELOPE = "X-Olap-Envelope-To"
+#: who the e-mail still has to reach (written with it; an e-mail only partly accepted
+#: keeps the refused ones)
+ENVELOPE = ENVELOPE_TO
 
 
 def folder(root: Path) -> Path:
@@ -69,6 +70,30 @@ def noted(root: Path) -> list[tuple[Path, dict[str, Any] | None]]:
     return out
 
 
+def failed(root: Path, name: str, why: str | None) -> None:
+    """Keep why the e-mail of the event *name* could not be written (None: it was, or
+    the event is gone): ``pending/NAME.failed``, read by the next write command."""
+    path = root / OUTBOX / "pending" / f"{name}.failed"
+    if why is None:
+        path.unlink(missing_ok=True)
+    elif path.parent.is_dir():
+        atomic_write(path, why)
+
+
+def failures(root: Path) -> list[tuple[dict[str, Any], str]]:
+    """The events still waiting whose e-mail could not be written last time: (record,
+    why)."""
+    out = []
+    for marker, record in noted(root):
+        try:
+            why = marker.with_suffix(".failed").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        if record is not None:
+            out.append((record, why))
+    return out
+
+
 def exists(root: Path) -> bool:
     """Has the outbox been made (by an event noted or an e-mail written)?"""
     return (root / OUTBOX / "pending").is_dir()
@@ -103,20 +128,34 @@ def sent(root: Path) -> list[Path]:
     return sorted((root / OUTBOX / "sent").glob("*.eml"))
 
 
-def read(path: Path) -> EmailMessage:
-    """An e-mail of the outbox."""
-    msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+def read(path: Path, utf8: bool | None = None) -> EmailMessage:
+    """An e-mail of the outbox. With *utf8* set, ready to be sent: every header written
+    again with ``email.policy.SMTPUTF8`` (True: names and subject in UTF-8) or
+    ``email.policy.SMTP`` (False: encoded words), address lists one address a line."""
+    kept = POLICY_FILE
+    wire = {None: kept, True: POLICY_UTF8.clone(refold_source="all"), False: POLICY}[utf8]
+    msg = BytesParser(policy=wire).parsebytes(path.read_bytes())
     assert isinstance(msg, EmailMessage)
     return msg
 
 
 def envelope(msg: EmailMessage) -> list[str]:
-    """Who the e-mail still has to reach."""
-    if msg[ENVELOPE]:
-        return [a for _n, a in getaddresses([str(msg[ENVELOPE])]) if a]
-    return [
-        a for _n, a in getaddresses([str(v) for h in ("To", "Cc") for v in msg.get_all(h, [])]) if a
-    ]
+    """Who the e-mail still has to reach: its envelope as olap wrote it from the
+    validated addresses, each checked again. An e-mail written by an olap older than
+    the envelope header: the addresses of its To and Cc."""
+    if msg[ENVELOPE] is not None:
+        return listed(msg[ENVELOPE])
+    return listed(
+        ", ".join(a.addr_spec for h in ("To", "Cc") for a in getattr(msg[h], "addresses", ()))
+    )
+
+
+def sender(msg: EmailMessage) -> str | None:
+    """The envelope sender (MAIL FROM) as olap wrote it, checked again."""
+    if msg[ENVELOPE_FROM] is not None:
+        return address(str(msg[ENVELOPE_FROM]))
+    found = [a.addr_spec for a in getattr(msg["From"], "addresses", ())]
+    return address(found[0]) if len(found) == 1 else None
 
 
 def compose_lock(root: Path) -> contextlib.AbstractContextManager[None]:

@@ -1,25 +1,36 @@
 """The notification e-mails, composed: a text and an HTML part from Jinja templates, the
 headers made so that no value can add a header or a recipient, the address lists
-proven faithful before the bytes are kept."""
+proven faithful before the bytes are kept.
+
+Recipients are :class:`email.headerregistry.Address` objects built from addresses
+:func:`olapcli.core.mailbox.recipient` accepted; display names are free text, quoted or
+encoded by the e-mail package. The envelope (``X-Olap-Envelope-From`` and
+``X-Olap-Envelope-To``, removed before sending) is written from the same addresses:
+``olap notify send`` never reads it back from To and Cc.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 from olapcli.core.events import Event
+from olapcli.core.mailbox import ENVELOPE_FROM, ENVELOPE_TO, address, header_text, recipient
+from olapcli.core.mailpolicy import POLICY, POLICY_FILE
 from olapcli.i18n import _
-
-_HEADER_JUNK = re.compile(r"[\r\n\x00]+")
 
 
 def clean_header(value: object) -> str:
-    """A header value with no CR, LF or NUL (no header injection), spaces trimmed."""
-    return _HEADER_JUNK.sub(" ", str(value)).strip()
+    """A header value on one line: no CR, LF, NUL nor any other control character or
+    line separator (no header injection), spaces trimmed."""
+    return header_text(value)
+
+
+#: the templates of the e-mail: its text part and its HTML part
+TEMPLATES = ("notify.txt.j2", "notify.html.j2")
 
 
 @dataclass
@@ -47,18 +58,15 @@ def person(first: Any, last: Any) -> str:
     return " ".join(str(x) for x in (first, last) if x)
 
 
-def _address(name: str, email: Any) -> Any:
-    """An ``Address``, or None when *email* is not a usable address."""
-    from email.errors import HeaderParseError
+def _address(name: str, email: Any, check: Any = recipient) -> Any:
+    """An ``Address`` for *email* as *check* accepts it, or None."""
     from email.headerregistry import Address
 
-    if not isinstance(email, str) or "@" not in email:
+    valid = check(email)
+    if valid is None:
         return None
-    try:
-        user, domain = email.strip().rsplit("@", 1)
-        return Address(display_name=clean_header(name), username=user, domain=domain)
-    except (ValueError, IndexError, HeaderParseError):
-        return None
+    user, domain = valid.rsplit("@", 1)
+    return Address(display_name=clean_header(name), username=user, domain=domain)
 
 
 def _iso(value: Any) -> str:
@@ -126,19 +134,28 @@ def compose(mail: Mail) -> EmailMessage:
         "level_name": _level,
         "link": _link,
     }
-    sender = mail.sender
-    msg = EmailMessage()
+    sender = _address(centre or "olap", mail.sender, address)
+    if sender is None:
+        raise ValueError(
+            _("the sender address « {address} » is not an e-mail address").format(
+                address=clean_header(mail.sender)
+            )
+        )
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = clean_header(f"[{formation}] {subject}" if formation else subject)
-    msg["From"] = _address(centre or "olap", sender) or clean_header(sender)
+    msg["From"] = sender
     if to:
         msg["To"] = to
     if cc:
         msg["Cc"] = cc
+    msg[ENVELOPE_FROM] = sender.addr_spec
+    msg[ENVELOPE_TO] = ", ".join(a.addr_spec for a in to + cc)
     msg["Date"] = format_datetime(mail.now.replace(microsecond=0))
-    msg["Message-ID"] = message_id(event, cohort, str(sender))
+    msg["Message-ID"] = message_id(event, cohort, sender.addr_spec)
     msg["X-Olap-Event"] = event.name
-    msg.set_content(render("notify.txt.j2", **context))
-    msg.add_alternative(render("notify.html.j2", **context), subtype="html")
+    text, html = TEMPLATES
+    msg.set_content(render(text, **context))
+    msg.add_alternative(render(html, **context), subtype="html")
     return msg
 
 
@@ -178,31 +195,31 @@ def _level(level: Any) -> str:
     }.get(str(level), str(level))
 
 
-def serialise(msg: Any, recipients: list[str]) -> bytes:
-    """The bytes of *msg*, proven to address exactly *recipients*.
+def serialise(msg: Any) -> bytes:
+    """The bytes of *msg* for the outbox (LF line ends), proven to address in To and Cc
+    exactly the recipients of its envelope.
 
-    Python's e-mail folding can garble an address list whose names need
-    encoding when it folds the line (the comma between two addresses gets
-    encoded and the second address is lost). Lines are therefore folded only
-    at RFC 5322's hard limit, and the result is read back: if an address is
-    still lost, the lists are written again without the names."""
-    from email import policy
+    Address headers are folded one address per line (:data:`olapcli.core.mailpolicy.POLICY`),
+    and the result is read back: if an address were still lost, the lists are written
+    again without the names; if even that fails, ``ValueError``."""
     from email.parser import BytesParser
 
-    def read_back(data: bytes) -> list[str]:
-        back = BytesParser(policy=policy.default).parsebytes(data)
-        return [a.addr_spec for h in ("To", "Cc") for a in (back[h].addresses if back[h] else ())]
+    stored = POLICY_FILE
+    wanted = [a.strip() for a in str(msg[ENVELOPE_TO] or "").split(",") if a.strip()]
 
-    long_lines = msg.policy.clone(max_line_length=998)
-    data: bytes = msg.as_bytes(policy=long_lines)
-    if read_back(data) == recipients:
+    def read_back(data: bytes) -> list[str]:
+        back = BytesParser(policy=stored).parsebytes(data)
+        return [a.addr_spec for h in ("To", "Cc") for a in getattr(back[h], "addresses", ())]
+
+    data: bytes = msg.as_bytes(policy=stored)
+    if read_back(data) == wanted:
         return data
     for header in ("To", "Cc"):
         if msg[header]:
             plain = [a.addr_spec for a in msg[header].addresses]
             del msg[header]
             msg[header] = ", ".join(plain)
-    data = msg.as_bytes(policy=long_lines)
-    if read_back(data) != recipients:
-        raise ValueError("the e-mail's address lists cannot be written faithfully")
+    data = msg.as_bytes(policy=stored)
+    if read_back(data) != wanted:
+        raise ValueError(_("its address lists cannot be written faithfully"))
     return data
