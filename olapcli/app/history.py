@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from olapcli.core.derive.history import describe
-from olapcli.io import git
+from olapcli.io import gitlog
 from olapcli.io.paths import learner_path
 from olapcli.io.yamlread import mapping
 
@@ -28,7 +28,7 @@ def learner_log(root: Path, learner_id: str) -> list[Change]:
     for what neither side had: what it joined is shown in the commits it joined."""
     path, _rel = learner_path(root, learner_id)
     out = []
-    for rev in git.file_history(root, path):
+    for rev in gitlog.file_history(root, path):
         after = mapping(rev.text)
         changes = describe(mapping(rev.parent_text), after)
         for other in rev.other_parent_texts:

@@ -10,14 +10,10 @@ conflict it reports success and leaves invalid YAML behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -243,126 +239,3 @@ def push(top: Path) -> tuple[bool, str]:
     """``git push``: (done, what Git said)."""
     pushed = run(top, "push")
     return pushed.returncode == 0, (pushed.stderr or pushed.stdout).strip()
-
-
-# --- the history (GitPython) ------------------------------------------------------------
-
-
-def _repo(path: Path) -> Any:
-    import git
-
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(
-            _("{path} is not in a Git repository.").format(path=path),
-            _("run « git init » there, or leave out --commit"),
-        ) from None
-
-
-@dataclass
-class Revision:
-    """One version of a file in the history."""
-
-    sha: str
-    date: dt.datetime
-    author: str
-    message: str
-    text: str | None
-    parent_text: str | None
-    #: a merge's other parents: what it brought from them is their commits' news, not its own
-    other_parent_texts: tuple[str | None, ...] = ()
-
-
-def file_history(root: Path, path: Path) -> Iterator[Revision]:
-    """Each commit that changed *path*, newest first, with the text before and after."""
-    repo = _repo(root)
-    top = Path(repo.working_tree_dir).resolve()
-    rel = path.resolve().relative_to(top).as_posix()
-
-    def blob_text(commit: Any) -> str | None:
-        try:
-            data: bytes = (commit.tree / rel).data_stream.read()
-        except KeyError:
-            return None
-        return data.decode("utf-8", errors="replace")
-
-    try:
-        commits = list(repo.iter_commits(paths=rel))
-    except ValueError:
-        return
-    for c in commits:
-        parent = c.parents[0] if c.parents else None
-        yield Revision(
-            sha=c.hexsha,
-            date=c.authored_datetime,
-            author=str(c.author.name),
-            message=str(c.message).strip(),
-            text=blob_text(c),
-            parent_text=blob_text(parent) if parent is not None else None,
-            other_parent_texts=tuple(blob_text(p) for p in c.parents[1:]),
-        )
-
-
-@dataclass
-class Change:
-    """A file of the cohort changed between two revisions: its texts before and after."""
-
-    rel: str
-    before: str | None
-    after: str | None
-
-
-def changes_since(
-    root: Path, rev: str, folder: str
-) -> tuple[list[Change], Callable[[str], bytes | None]]:
-    """The files under *folder* (relative to the cohort *root*) changed by the commits from
-    *rev* (excluded) to HEAD, and a reader of any file of the cohort at HEAD."""
-    import git
-
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-        head = repo.head.commit
-        base = repo.commit(rev)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(_("{path} is not in a Git repository.").format(path=root)) from None
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise UserError(
-            _("Unknown revision: {rev}.").format(rev=rev),
-            _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
-        ) from None
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = root.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-
-    def blob(commit: Any, rel: str) -> bytes | None:
-        try:
-            data: bytes = (commit.tree / (prefix + rel)).data_stream.read()
-        except KeyError:
-            return None
-        return data
-
-    def text(data: bytes | None) -> str | None:
-        return data.decode("utf-8", "replace") if data is not None else None
-
-    changes = []
-    for diff in base.diff(head, paths=[prefix + folder]):
-        rel = (diff.b_path or diff.a_path or "")[len(prefix) :]
-        changes.append(Change(rel, text(blob(base, rel)), text(blob(head, rel))))
-    return changes, lambda rel: blob(head, rel)
-
-
-def source(root: Path) -> tuple[str | None, bool | None]:
-    """The commit checked out at *root* and whether the cohort's files have uncommitted
-    changes; (None, None) outside Git or before the first commit."""
-    try:
-        import git
-
-        repo = git.Repo(root, search_parent_directories=True)
-        commit = repo.head.commit.hexsha
-        top = Path(repo.working_tree_dir or root)
-        rel = root.resolve().relative_to(top.resolve()).as_posix()
-        dirty = repo.is_dirty(untracked_files=True, path=None if rel == "." else rel)
-    except Exception:  # not a repository, or no commit yet: said as unknown
-        return None, None
-    return str(commit), bool(dirty)
