@@ -63,6 +63,18 @@ class OlapGroup(TyperGroup):
         except BrokenPipeError:
             closed_output()
             raise typer.Exit(2) from None
+        except OSError as exc:  # a refusal of the system no use-case foresaw: said, not a bug
+            from olapcli.app.inputs import system_refusal
+
+            if os.environ.get("OLAP_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            message, hint = system_refusal(exc)
+            err.print(_("Error: {message}").format(message=message), markup=False)
+            if hint:
+                err.print("  → " + hint, markup=False)
+            raise typer.Exit(2) from None
         except Exception:
             import traceback
 

@@ -66,10 +66,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Write *data* to *path* atomically (temporary file, fsync, rename). Without
-    *durable* (caches, which can be rebuilt), the data is not forced to the disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    *durable* (caches, which can be rebuilt), the data is not forced to the disk.
+
+    A write the system refuses (disk full, file-size limit, quota, read-only disk, no
+    right) leaves *path* as it was and no temporary file: it is refused with a
+    :class:`WriteRefused` naming the file and the reason, in words."""
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -80,9 +85,12 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise write_refused(path, exc) from None
         raise
     if not durable:
         return
@@ -92,6 +100,57 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+class WriteRefused(UserError):
+    """The system refused to write a file (see :func:`write_refused`)."""
+
+    def __init__(self, message: str, hint: str | None, reason: str) -> None:
+        super().__init__(message, hint)
+        #: the system's reason, in words (« disk full »…)
+        self.reason = reason
+
+
+def reason(exc: OSError) -> str:
+    """What the system said, in words (French first): « disk full », « file size limit
+    reached »…, or its own words for a rarer error."""
+    words = {
+        errno.ENOSPC: _("disk full"),
+        errno.EDQUOT: _("disk quota exceeded"),
+        errno.EFBIG: _("file size limit reached"),
+        errno.EROFS: _("read-only disk"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EEXIST: _("a part of the path is a file, not a folder"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"),
+        errno.EISDIR: _("it is a folder"),
+        errno.EIO: _("input/output error (a failing disk or a lost network share?)"),
+    }
+    return words.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def remedy(exc: OSError) -> str | None:
+    """What the user can do about *exc*, when olap knows."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("free some space on the disk, then try again")
+    if exc.errno == errno.EFBIG:
+        return _(
+            "a limit of this system (ulimit -f) forbids so big a file: raise it, then try again"
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _("write somewhere you are allowed to, or ask for the rights on that folder")
+    return None
+
+
+def write_refused(path: Path, exc: OSError) -> WriteRefused:
+    """The refusal of a write to *path* the system failed with *exc*."""
+    return WriteRefused(
+        _("Cannot write {path}: {reason} (the file is as it was).").format(
+            path=path, reason=reason(exc)
+        ),
+        remedy(exc),
+        reason(exc),
+    )
 
 
 def lock_path(root: Path) -> Path:
@@ -104,7 +163,15 @@ def lock_path(root: Path) -> Path:
 def file_lock(path: Path, timeout: float | None, busy: UserError | None = None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on *path* (created if absent): wait up to *timeout*
     seconds (None: as long as it takes; 0: not at all), then raise *busy*."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only disk, no right on the folder…
+        raise UserError(
+            _("Cannot take the lock {path}: {reason}; nothing was written.").format(
+                path=path, reason=reason(exc)
+            ),
+            remedy(exc),
+        ) from None
     try:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -1,0 +1,217 @@
+"""Whatever happens around olap, no traceback: a full disk or a file-size limit, no
+``git`` on the PATH, a shallow clone, ``olap init`` failing half-way, a commit refused
+by a hook, a CRLF learner file, a closed standard output.
+
+Each case runs the real ``olap`` in a real process under the real condition (a
+resource limit, a PATH, a hook). The only allowed outcome of a refusal: exit 2, a
+French message on standard error, every file byte-identical, nothing staged in Git.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, git, make_repo, need_args, run_git, snapshot
+
+FULL_OR_LIMIT = ("limite de taille de fichier", "disque plein")
+
+
+def run_olap(
+    *args: str | Path,
+    cwd: Path | None = None,
+    fsize: int | None = None,
+    path: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """The installed olap in its own process: under a file-size limit of *fsize* bytes
+    (SIGXFSZ ignored, so that a write past it fails with EFBIG), with *path* as PATH."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if path is not None:
+        env["PATH"] = path
+
+    def limit() -> None:
+        if fsize is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run(
+        [sys.executable, "-m", "olapcli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def assert_refused(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Erreur" in done.stderr, done.stderr
+    for word in words:
+        assert word in done.stderr, done.stderr
+
+
+def nothing_staged(repo: Path) -> None:
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*.tmp") if ".git" not in p.parts]
+
+
+# --- a full disk, a file-size limit -------------------------------------------------
+
+
+def test_need_add_under_a_file_size_limit_leaves_the_file_whole(cohort_repo):
+    learner = cohort_repo / "learners" / "lea-martin.yaml"
+    before = snapshot(cohort_repo)
+    done = run_olap(
+        "-C", cohort_repo, "need", "add", "lea-martin", *need_args(), fsize=learner.stat().st_size
+    )
+    assert_refused(done, "learners/lea-martin.yaml")
+    assert any(word in done.stderr for word in FULL_OR_LIMIT), done.stderr
+    assert snapshot(cohort_repo) == before
+    assert temp_files(cohort_repo) == []
+    nothing_staged(cohort_repo)
+
+
+def test_need_add_commit_under_a_file_size_limit(cohort_repo):
+    learner = cohort_repo / "learners" / "lea-martin.yaml"
+    head = git(cohort_repo, "rev-parse", "HEAD")
+    before = snapshot(cohort_repo)
+    done = run_olap(
+        "-C",
+        cohort_repo,
+        "need",
+        "add",
+        "lea-martin",
+        *need_args(),
+        "--commit",
+        fsize=learner.stat().st_size,
+    )
+    assert_refused(done, "lea-martin.yaml")
+    assert snapshot(cohort_repo) == before
+    assert git(cohort_repo, "rev-parse", "HEAD") == head
+    nothing_staged(cohort_repo)
+
+
+def test_report_under_a_file_size_limit_writes_no_partial_file(cohort_repo, tmp_path):
+    out = tmp_path / "rapport"
+    out.mkdir()
+    before = snapshot(cohort_repo)
+    done = run_olap("-C", cohort_repo, "report", "--out", out / "rapport.html", fsize=20_000)
+    assert_refused(done, "rapport.html", "limite de taille de fichier")
+    assert list(out.iterdir()) == []
+    assert snapshot(cohort_repo) == before
+    nothing_staged(cohort_repo)
+
+
+def test_report_refused_keeps_the_previous_report(cohort_repo, tmp_path):
+    (tmp_path / "out").mkdir()
+    page = tmp_path / "out" / "rapport.html"
+    page.write_text("<p>le rapport d'hier</p>\n", encoding="utf-8")
+    done = run_olap("-C", cohort_repo, "report", "--out", page, fsize=20_000)
+    assert_refused(done, "rapport.html")
+    assert page.read_text(encoding="utf-8") == "<p>le rapport d'hier</p>\n"
+    assert sorted(p.name for p in page.parent.iterdir()) == ["rapport.html"]
+
+
+def test_render_under_a_file_size_limit_writes_only_whole_pages(cohort_repo, tmp_path):
+    full = tmp_path / "complet"
+    assert run_olap("-C", cohort_repo, "render", "--out", full).returncode == 0
+    biggest = max(p.stat().st_size for p in full.rglob("*") if p.is_file())
+    limited = tmp_path / "limite"
+    before = snapshot(cohort_repo)
+    done = run_olap("-C", cohort_repo, "render", "--out", limited, fsize=biggest // 2)
+    assert_refused(done, "limite de taille de fichier")
+    assert temp_files(limited) == []
+    for page in (p for p in limited.rglob("*") if p.is_file()):
+        assert page.read_bytes() == (full / page.relative_to(limited)).read_bytes(), page
+    assert snapshot(cohort_repo) == before
+    nothing_staged(cohort_repo)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system of 1 MiB (tmpfs), for a disk that fills up or turns read-only;
+    skipped where mounting is not allowed (not root, no CAP_SYS_ADMIN)."""
+    where = tmp_path / "disque"
+    where.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(where)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def fill(disk: Path) -> None:
+    """Fill *disk* up to its last byte."""
+    fd = os.open(disk / "remplissage", os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (65536, 4096, 1):
+            with contextlib.suppress(OSError):
+                while os.write(fd, b"x" * size):
+                    pass
+    finally:
+        os.close(fd)
+
+
+def test_need_add_on_a_full_disk(small_disk):
+    cohort = small_disk / "cohorte"
+    shutil.copytree(SAMPLE, cohort)
+    make_repo(cohort)
+    fill(small_disk)
+    before = snapshot(cohort)
+    done = run_olap("-C", cohort, "need", "add", "lea-martin", *need_args(), "--commit")
+    assert_refused(done, "learners/lea-martin.yaml", "disque plein", "libérez de la place")
+    assert snapshot(cohort) == before
+    assert temp_files(cohort) == []
+    nothing_staged(cohort)
+
+
+def test_need_add_on_a_read_only_disk(small_disk):
+    cohort = small_disk / "cohorte"
+    shutil.copytree(SAMPLE, cohort)
+    make_repo(cohort)
+    remount = ["mount", "-o", "remount,ro", str(small_disk)]
+    assert subprocess.run(remount, capture_output=True).returncode == 0
+    before = snapshot(cohort)
+    done = run_olap("-C", cohort, "need", "add", "lea-martin", *need_args())
+    assert_refused(done, "disque en lecture seule", "rien n'a été écrit")
+    assert snapshot(cohort) == before
+    # reading still works on a read-only disk (olap's cache lives elsewhere)
+    assert run_olap("-C", cohort, "validate").returncode == 0
+
+
+def test_an_unforeseen_system_error_is_said_in_french(olap, cohort_repo, monkeypatch):
+    import errno
+
+    import olapcli.app.site
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/partage/site/index.html")
+
+    monkeypatch.setattr(olapcli.app.site, "render_site", full)
+    done = olap("-C", cohort_repo, "render")
+    assert done.code == 2, done.output
+    assert done.stderr.startswith(
+        "Erreur : le système a refusé une opération sur /partage/site/index.html : disque plein."
+    ), done.stderr
+    assert "libérez de la place" in done.stderr
+    assert "Traceback" not in done.output and "inattendue" not in done.output
