@@ -33,8 +33,27 @@ ATTRIBUTES = (
 def run(
     root: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run git in *root*, its output captured as text."""
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    """Run git in *root*, its output captured as text; refused when Git is not installed."""
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    except FileNotFoundError as exc:
+        if exc.filename == "git":
+            raise missing() from None
+        raise
+
+
+class GitMissing(UserError):
+    """The ``git`` command is not on the PATH."""
+
+
+def missing() -> GitMissing:
+    """The refusal of a command that needs Git where there is none."""
+    return GitMissing(
+        _("Git is not found: the « git » command is not in the PATH."),
+        _(
+            "install Git (https://git-scm.com), then try again; commands without --commit work without it"
+        ),
+    )
 
 
 def toplevel(root: Path) -> Path | None:
@@ -167,7 +186,10 @@ def uses_driver(root: Path) -> bool:
         places += [d / ".gitattributes" for d in (here, *here.parents) if d.is_relative_to(top)]
         if not any("merge=olap" in _text(place) for place in places):
             return False
-    done = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    try:
+        done = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    except GitMissing:  # without Git, no merge: nothing to advise
+        return False
     return done.returncode == 0 and done.stdout.strip().endswith(": olap")
 
 
@@ -180,7 +202,10 @@ def registered(root: Path) -> bool:
         head = config.find('[merge "olap"]')
         if head >= 0 and "driver" in config[head:].split("\n[", 1)[0]:
             return True
-    return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+    try:
+        return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+    except GitMissing:
+        return False
 
 
 def _text(path: Path) -> str:

@@ -17,8 +17,20 @@ from olapcli.errors import UserError
 from olapcli.i18n import _
 
 
+def _gitpython() -> Any:
+    """GitPython, or the refusal of a command that walks the history without Git (GitPython
+    fails to import then)."""
+    try:
+        import git
+    except ImportError:
+        from olapcli.io.git import missing
+
+        raise missing() from None
+    return git
+
+
 def _repo(path: Path) -> Any:
-    import git
+    git = _gitpython()
 
     try:
         return git.Repo(path, search_parent_directories=True)
@@ -87,7 +99,7 @@ def changes_since(
 ) -> tuple[list[Change], Callable[[str], bytes | None]]:
     """The files under *folder* (relative to the cohort *root*) changed by the commits from
     *rev* (excluded) to HEAD, and a reader of any file of the cohort at HEAD."""
-    import git
+    git = _gitpython()
 
     try:
         repo = git.Repo(root, search_parent_directories=True)

@@ -215,3 +215,62 @@ def test_an_unforeseen_system_error_is_said_in_french(olap, cohort_repo, monkeyp
     ), done.stderr
     assert "libérez de la place" in done.stderr
     assert "Traceback" not in done.output and "inattendue" not in done.output
+
+
+# --- no git on the PATH -------------------------------------------------------------
+
+
+@pytest.fixture
+def no_git(tmp_path: Path) -> str:
+    """A PATH without git (and without anything else)."""
+    empty = tmp_path / "bin-sans-git"
+    empty.mkdir()
+    return str(empty)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["learner", "list"],
+        ["need", "list"],
+        ["metrics"],
+    ],
+    ids=" ".join,
+)
+def test_without_git_reading_commands_work(cohort_repo, no_git, olap, args):
+    # the clone is set up for merging: validate would ask Git about the merge driver
+    assert olap("-C", cohort_repo, "setup").code == 0
+    git(cohort_repo, "add", "-A")
+    git(cohort_repo, "commit", "-qm", "pilote de fusion")
+    assert "merge=olap" in (cohort_repo / ".gitattributes").read_text()
+    before = snapshot(cohort_repo)
+    done = run_olap("-C", cohort_repo, *args, path=no_git)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert snapshot(cohort_repo) == before
+
+
+def test_without_git_need_add_works_without_commit(cohort_repo, no_git):
+    done = run_olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args(), path=no_git)
+    assert done.returncode == 0, done.stderr
+    assert "Crème citron" in (cohort_repo / "learners" / "lea-martin.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["need", "add", "lea-martin", *need_args(), "--commit"],
+        ["log", "lea-martin"],
+        ["sync"],
+        ["setup"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_without_git_git_commands_refused(cohort_repo, no_git, args):
+    before = snapshot(cohort_repo)
+    done = run_olap("-C", cohort_repo, *args, path=no_git)
+    assert_refused(done, "Git")
+    assert "introuvable" in done.stderr, done.stderr
+    assert snapshot(cohort_repo) == before
+    nothing_staged(cohort_repo)
