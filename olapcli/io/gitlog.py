@@ -53,6 +53,9 @@ class Revision:
     parent_text: str | None
     #: a merge's other parents: what it brought from them is their commits' news, not its own
     other_parent_texts: tuple[str | None, ...] = ()
+    #: the commit's parents are not in this clone (a shallow clone): what it changed is
+    #: unknown, and the history stops here
+    cut: bool = False
 
 
 def file_history(root: Path, path: Path) -> Iterator[Revision]:
@@ -72,7 +75,20 @@ def file_history(root: Path, path: Path) -> Iterator[Revision]:
         commits = list(repo.iter_commits(paths=rel))
     except ValueError:
         return
+    # a shallow clone (git clone --depth N) lists the commits whose parents it lacks
+    shallow = set(_text(Path(repo.git_dir) / "shallow").split())
     for c in commits:
+        if c.hexsha in shallow:
+            yield Revision(
+                sha=c.hexsha,
+                date=c.authored_datetime,
+                author=str(c.author.name),
+                message=str(c.message).strip(),
+                text=blob_text(c),
+                parent_text=None,
+                cut=True,
+            )
+            return
         parent = c.parents[0] if c.parents else None
         yield Revision(
             sha=c.hexsha,
@@ -147,3 +163,10 @@ def source(root: Path) -> tuple[str | None, bool | None]:
     except Exception:  # not a repository, or no commit yet: said as unknown
         return None, None
     return str(commit), bool(dirty)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""

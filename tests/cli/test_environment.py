@@ -274,3 +274,49 @@ def test_without_git_git_commands_refused(cohort_repo, no_git, args):
     assert "introuvable" in done.stderr, done.stderr
     assert snapshot(cohort_repo) == before
     nothing_staged(cohort_repo)
+
+
+# --- a shallow clone ----------------------------------------------------------------
+
+
+@pytest.fixture
+def shallow(cohort_repo: Path, tmp_path: Path, olap: Callable[..., object]) -> Path:
+    """A clone of depth 1 of a cohort with a few commits, its origin a bare repo."""
+    for detail in ("Crème citron", "Pâte sablée", "Sauce hollandaise"):
+        done = olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args(detail), "--commit")
+        assert done.code == 0, done.output  # type: ignore[attr-defined]
+    origin = tmp_path / "origin.git"
+    run_git(tmp_path, "clone", "-q", "--bare", str(cohort_repo), str(origin))
+    clone = tmp_path / "clone"
+    run_git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", str(clone))
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
+    return clone
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["log", "lea-martin"], ["metrics"], ["validate"], ["sync"], ["report", "--out", "r.html"]],
+    ids=" ".join,
+)
+def test_shallow_clone_works_or_refuses_in_french(shallow, args):
+    done = run_olap("-C", shallow, *args, cwd=shallow)
+    assert done.returncode in (0, 2), done.stderr
+    assert "Traceback" not in done.stderr
+    if done.returncode == 2:
+        assert "Erreur" in done.stderr
+    nothing_staged(shallow)
+
+
+def test_shallow_clone_log_says_where_the_history_stops(shallow, tmp_path):
+    clone = tmp_path / "clone-2"
+    run_git(
+        tmp_path, "clone", "-q", "--depth", "2", f"file://{tmp_path / 'origin.git'}", str(clone)
+    )
+    done = run_olap("-C", clone, "log", "lea-martin")
+    assert done.returncode == 0, done.stderr
+    newest, cut = done.stdout.split("\n2026-")[:2]
+    assert "Sauce hollandaise" in newest and "unshallow" not in newest
+    # the oldest commit of the clone: what it changed is unknown, and said so
+    assert git(clone, "rev-parse", "--short=8", "HEAD~1").strip() in cut
+    assert "git fetch --unshallow" in cut
+    assert "Crème citron" not in done.stdout
