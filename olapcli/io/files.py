@@ -272,6 +272,33 @@ def remove_tree(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def building(directory: Path) -> Iterator[Path]:
+    """A fresh folder beside *directory* to build it in: renamed to *directory* (absent,
+    or an empty folder it replaces) when the block ends well, removed when it fails, with
+    any parent folder made for it. Nothing half-built is ever left at *directory*."""
+    import shutil
+
+    made = next((d for d in reversed([directory, *directory.parents]) if not d.exists()), None)
+    work: Path | None = None
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(
+            tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".new", dir=directory.parent)
+        )
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(work, 0o777 & ~mask)
+        yield work
+        os.rename(work, directory)
+    except BaseException:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        if made is not None and made != directory:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
+
+
 def file_digest(path: Path) -> bytes:
     """SHA-256 of a file's bytes (to tell whether two files are the same)."""
     import hashlib

@@ -320,3 +320,30 @@ def test_shallow_clone_log_says_where_the_history_stops(shallow, tmp_path):
     assert git(clone, "rev-parse", "--short=8", "HEAD~1").strip() in cut
     assert "git fetch --unshallow" in cut
     assert "Crème citron" not in done.stdout
+
+
+# --- olap init failing half-way ------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", [False, True])
+def test_init_under_a_file_size_limit_leaves_nothing(tmp_path, sample):
+    parent = tmp_path / "ici"
+    parent.mkdir()
+    done = run_olap("init", parent / "nouvelle", *(["--sample"] if sample else []), fsize=4000)
+    assert_refused(done, "limite de taille de fichier")
+    assert list(parent.iterdir()) == []
+
+
+def test_init_in_an_empty_folder_failing_keeps_the_folder_empty(tmp_path):
+    target = tmp_path / "vide"
+    target.mkdir()
+    done = run_olap("init", target, fsize=4000)
+    assert_refused(done)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["vide"]
+    assert list(target.iterdir()) == []
+
+
+def test_without_git_init_refused_and_nothing_left(tmp_path, no_git):
+    done = run_olap("init", tmp_path / "nouvelle", path=no_git)
+    assert_refused(done, "Git")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bin-sans-git"]
