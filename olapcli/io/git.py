@@ -81,19 +81,46 @@ def init(path: Path) -> None:
 
 
 def commit(root: Path, paths: list[Path], message: str) -> str:
-    """Commit exactly *paths* (other staged changes stay staged); the new commit id."""
+    """Commit exactly *paths* (other staged changes stay staged); the new commit id.
+
+    When Git refuses (a pre-commit hook, no identity), the index is left as it was: the
+    new files added for the commit are taken out of it again (``commit --only`` itself
+    keeps the index untouched when it fails). The caller puts the files back."""
     top = require_repo(root).resolve()
     rels = [str(p.resolve().relative_to(top)) for p in paths]
-    for args in (("add", "--", *rels), ("commit", "-q", "-m", message, "--only", "--", *rels)):
-        done = run(top, *args)
-        if done.returncode != 0:
-            raise UserError(
-                _("Git refused the commit: {detail}").format(
-                    detail=(done.stderr or done.stdout).strip()
-                ),
-                _("check « git config user.name » and « user.email », then try again"),
-            )
+    tracked = set(run(top, "ls-files", "-z", "--", *rels).stdout.split("\0"))
+    new = [rel for rel in rels if rel not in tracked]
+    added = run(top, "add", "--", *new) if new else None
+    done = added if added is not None and added.returncode != 0 else None
+    if done is None:
+        done = run(top, "commit", "-q", "-m", message, "--only", "--", *rels)
+    if done.returncode != 0:
+        if new:
+            run(top, "rm", "-q", "--cached", "--ignore-unmatch", "-f", "--", *new)
+        raise refused(done)
     return run(top, "rev-parse", "HEAD").stdout.strip()
+
+
+#: what Git says when it has no name or e-mail to sign a commit with
+_NO_IDENTITY = ("user.name", "user.email", "who you are", "empty ident", "auto-detect email")
+
+
+def refused(done: subprocess.CompletedProcess[str]) -> UserError:
+    """The refusal of a commit Git declined, with what Git (or its hook) said."""
+    detail = "\n".join(t.strip() for t in (done.stderr, done.stdout) if t.strip())
+    if any(words in detail for words in _NO_IDENTITY):
+        hint = _("check « git config user.name » and « user.email », then try again")
+    else:
+        hint = _(
+            "nothing was recorded: the files are as they were. Fix what Git (or a "
+            "pre-commit hook of the repository) says, then run the command again"
+        )
+    return UserError(
+        _("Git refused the commit: {detail}").format(
+            detail=detail or _("no reason given (exit code {code})").format(code=done.returncode)
+        ),
+        hint,
+    )
 
 
 def has_identity(root: Path) -> bool:

@@ -347,3 +347,60 @@ def test_without_git_init_refused_and_nothing_left(tmp_path, no_git):
     done = run_olap("init", tmp_path / "nouvelle", path=no_git)
     assert_refused(done, "Git")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bin-sans-git"]
+
+
+# --- a commit refused by a hook -------------------------------------------------------
+
+
+def test_commit_refused_by_a_pre_commit_hook(cohort_repo):
+    hook = cohort_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'refusé par le crochet du centre' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = git(cohort_repo, "rev-parse", "HEAD")
+    before = snapshot(cohort_repo)
+    done = run_olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args(), "--commit")
+    assert_refused(done, "refusé par le crochet du centre", "crochet")
+    assert "user.name" not in done.stderr  # the hint is about the hook, not the identity
+    assert "tels qu'ils étaient" in done.stderr
+    assert snapshot(cohort_repo) == before
+    assert git(cohort_repo, "rev-parse", "HEAD") == head
+    nothing_staged(cohort_repo)
+    assert not (cohort_repo / "outbox").exists()
+
+
+def test_commit_refused_keeps_what_the_user_had_staged(cohort_repo):
+    hook = cohort_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    other = cohort_repo / "learners" / "hugo-lefevre.yaml"
+    other.write_text(other.read_text() + "# une note\n")
+    git(cohort_repo, "add", str(other))
+    done = run_olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args(), "--commit")
+    assert done.returncode == 2, done.stderr
+    assert git(cohort_repo, "diff", "--cached", "--name-only").split() == [
+        "learners/hugo-lefevre.yaml"
+    ]
+
+
+def test_learner_add_commit_refused_by_a_hook_leaves_nothing(cohort_repo):
+    hook = cohort_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    before = snapshot(cohort_repo)
+    done = run_olap(
+        "-C",
+        cohort_repo,
+        "learner",
+        "add",
+        "--first-name",
+        "Zoé",
+        "--last-name",
+        "Blanc",
+        "--trainer",
+        "fdupont",
+        "--commit",
+    )
+    assert_refused(done)
+    assert snapshot(cohort_repo) == before
+    nothing_staged(cohort_repo)
+    assert git(cohort_repo, "status", "--porcelain") == ""
