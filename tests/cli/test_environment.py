@@ -404,3 +404,66 @@ def test_learner_add_commit_refused_by_a_hook_leaves_nothing(cohort_repo):
     assert snapshot(cohort_repo) == before
     nothing_staged(cohort_repo)
     assert git(cohort_repo, "status", "--porcelain") == ""
+
+
+# --- a CRLF learner file --------------------------------------------------------------
+
+
+def crlf(path: Path) -> None:
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+
+
+def assert_crlf_everywhere(path: Path) -> None:
+    data = path.read_bytes()
+    assert data.endswith(b"\r\n")
+    lines = data.split(b"\r\n")
+    assert all(b"\n" not in line and b"\r" not in line for line in lines), data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["need", "add", "lea-martin", *need_args()],
+        ["need", "add", "lea-martin", *need_args("Deux lignes\nde détail")],
+    ],
+    ids=["one-line", "multi-line"],
+)
+def test_crlf_file_stays_crlf(cohort_repo, args):
+    learner = cohort_repo / "learners" / "lea-martin.yaml"
+    crlf(learner)
+    done = run_olap("-C", cohort_repo, *args)
+    assert done.returncode == 0, done.stderr
+    assert_crlf_everywhere(learner)
+    assert run_olap("-C", cohort_repo, "validate").returncode == 0
+
+
+def test_crlf_file_stays_crlf_through_a_round_trip_edit(cohort_repo, olap):
+    learner = cohort_repo / "learners" / "lea-martin.yaml"
+    crlf(learner)
+    added = run_olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args())
+    assert added.returncode == 0, added.stderr
+    need_id = next(
+        line.split("id:")[1].strip()
+        for line in learner.read_text().splitlines()
+        if "- id: b20261120" in line
+    )
+    done = run_olap(
+        "-C", cohort_repo, "need", "step", "lea-martin", need_id, "--prepared", "2026-11-21"
+    )
+    assert done.returncode == 0, done.stderr
+    assert_crlf_everywhere(learner)
+    assert "prepared: 2026-11-21" in learner.read_text()
+
+
+def test_validate_locates_problems_in_a_crlf_file(cohort_repo):
+    learner = cohort_repo / "learners" / "lea-martin.yaml"
+    lf = learner.read_text(encoding="utf-8")
+    lines = lf.splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith("first_name:"))
+    lines[at] = "first_name: [pas, un, nom]"
+    learner.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    done = run_olap("-C", cohort_repo, "validate")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"learners/lea-martin.yaml:{at + 1}:1: erreur [schema]" in done.stdout, done.stdout
+    assert f"{at + 1} | first_name: [pas, un, nom]\n" in done.stdout
+    assert "\r" not in done.stdout
