@@ -40,6 +40,21 @@ class OlapGroup(TyperGroup):
             self.commands[cmd_name] = command(cmd_name)
         return self.commands.get(cmd_name)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # --help, --version and no command at all print while the options are parsed,
+        # before invoke: a closed output there is said the same way (click would exit 1)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            closed_output()
+            raise typer.Exit(2) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

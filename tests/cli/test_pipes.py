@@ -61,6 +61,18 @@ def test_read_command_to_a_closed_pipe(cohort_repo, args):
     assert snapshot(cohort_repo) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["need", "--help"], ["validate", "--help"], ["need"]],
+    ids=" ".join,
+)
+def test_help_and_version_to_a_closed_pipe(cohort_repo, args):
+    done = closed_pipe(cohort_repo, *args)
+    assert done.returncode == 2, done.stderr
+    assert CLOSED in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
 def test_write_command_finishes_its_work_before_printing(cohort_repo):
     head = git(cohort_repo, "rev-parse", "HEAD")
     done = closed_pipe(cohort_repo, "need", "add", "lea-martin", *need_args(), "--commit")
