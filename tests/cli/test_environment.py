@@ -217,6 +217,31 @@ def test_an_unforeseen_system_error_is_said_in_french(olap, cohort_repo, monkeyp
     assert "Traceback" not in done.output and "inattendue" not in done.output
 
 
+def test_merge_driver_under_a_file_size_limit_leaves_ours_whole(tmp_path):
+    base = (SAMPLE / "learners" / "lea-martin.yaml").read_text(encoding="utf-8")
+    ours = base.replace("cubes réguliers de 3 mm.", "cubes réguliers de 3 mm, à la main.")
+    theirs = base.replace("la sauce tranche", "la sauce tranche souvent, surtout")
+    paths = []
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        paths.append(tmp_path / f"{name}.yaml")
+        paths[-1].write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "olapcli.mergedriver", *map(str, paths), "learners/lea-martin.yaml"],
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        preexec_fn=lambda: resource.setrlimit(
+            resource.RLIMIT_FSIZE, (len(ours.encode()) + 8, len(ours.encode()) + 8)
+        ),
+        capture_output=True,
+        text=True,
+    )
+    # Git takes exit 1 as a conflict: it keeps « ours » as it was and says so
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "limite de taille de fichier" in done.stderr and "ours.yaml" in done.stderr
+    assert paths[1].read_text(encoding="utf-8") == ours
+    assert temp_files(tmp_path) == []
+
+
 # --- no git on the PATH -------------------------------------------------------------
 
 
