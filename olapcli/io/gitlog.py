@@ -116,7 +116,7 @@ def changes_since(
     """The files under *folder* (relative to the cohort *root*) changed by the commits from
     *rev* (excluded) to HEAD, and a reader of any file of the cohort at HEAD."""
     git = _gitpython()
-
+    repo = None
     try:
         repo = git.Repo(root, search_parent_directories=True)
         head = repo.head.commit
@@ -124,9 +124,15 @@ def changes_since(
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise UserError(_("{path} is not in a Git repository.").format(path=root)) from None
     except (git.BadName, ValueError, git.GitCommandError):
+        shallow = repo is not None and bool(_text(Path(repo.git_dir) / "shallow").strip())
         raise UserError(
             _("Unknown revision: {rev}.").format(rev=rev),
-            _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
+            _(
+                "this clone is shallow (made with --depth) and may lack it: « git fetch "
+                "--unshallow » brings the history (in CI: fetch-depth: 0)"
+            )
+            if shallow
+            else _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
         ) from None
     top = Path(repo.working_tree_dir or root).resolve()
     prefix = root.resolve().relative_to(top).as_posix()

@@ -347,6 +347,13 @@ def test_shallow_clone_log_says_where_the_history_stops(shallow, tmp_path):
     assert "Crème citron" not in done.stdout
 
 
+def test_shallow_clone_notify_since_a_missing_revision_says_why(shallow):
+    before = snapshot(shallow)
+    done = run_olap("-C", shallow, "notify", "--since", "HEAD~2")
+    assert_refused(done, "Révision inconnue : HEAD~2", "git fetch --unshallow", "fetch-depth: 0")
+    assert snapshot(shallow) == before
+
+
 # --- olap init failing half-way ------------------------------------------------------
 
 
