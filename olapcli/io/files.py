@@ -274,11 +274,25 @@ def remove_tree(folder: Path) -> None:
 
 @contextlib.contextmanager
 def building(directory: Path) -> Iterator[Path]:
-    """A fresh folder beside *directory* to build it in: renamed to *directory* (absent,
-    or an empty folder it replaces) when the block ends well, removed when it fails, with
-    any parent folder made for it. Nothing half-built is ever left at *directory*."""
+    """Where to build *directory* so that nothing half-built is ever left there.
+
+    Absent: a fresh folder beside it, renamed to *directory* when the block ends well,
+    removed (with any parent folder made for it) when it fails. An empty folder already
+    there (maybe a mount point, or a share whose parent olap cannot write): built in
+    place, and emptied again when the block fails."""
     import shutil
 
+    if directory.is_dir():
+        try:
+            yield directory
+        except BaseException:
+            for child in list(directory.iterdir()):
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+            raise
+        return
     made = next((d for d in reversed([directory, *directory.parents]) if not d.exists()), None)
     work: Path | None = None
     try:

@@ -375,6 +375,25 @@ def test_init_in_an_empty_folder_failing_keeps_the_folder_empty(tmp_path):
     assert list(target.iterdir()) == []
 
 
+def test_init_in_an_empty_mount_point_works(small_disk):
+    # a drive or a share mounted on an empty folder: built in place, not renamed onto it
+    done = run_olap("init", small_disk)
+    assert done.returncode == 0, done.stderr
+    assert (small_disk / "cohort.yaml").is_file()
+    assert git(small_disk, "status", "--porcelain") == ""
+
+
+def test_init_on_a_read_only_disk_is_refused_in_french(small_disk):
+    (small_disk / "vide").mkdir()
+    remount = ["mount", "-o", "remount,ro", str(small_disk)]
+    assert subprocess.run(remount, capture_output=True).returncode == 0
+    for target in (small_disk / "nouvelle", small_disk / "vide"):
+        done = run_olap("init", target)
+        assert_refused(done, "Impossible de créer", "disque en lecture seule")
+    assert sorted(p.name for p in small_disk.iterdir()) == ["vide"]
+    assert list((small_disk / "vide").iterdir()) == []
+
+
 def test_without_git_init_refused_and_nothing_left(tmp_path, no_git):
     done = run_olap("init", tmp_path / "nouvelle", path=no_git)
     assert_refused(done, "Git")
