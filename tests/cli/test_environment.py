@@ -518,3 +518,23 @@ def test_validate_locates_problems_in_a_crlf_file(cohort_repo):
     assert f"learners/lea-martin.yaml:{at + 1}:1: erreur [schema]" in done.stdout, done.stdout
     assert f"{at + 1} | first_name: [pas, un, nom]\n" in done.stdout
     assert "\r" not in done.stdout
+
+
+def test_validate_locates_every_problem_of_a_crlf_file_as_in_lf(cohort_repo):
+    lea = cohort_repo / "learners" / "lea-martin.yaml"
+    lines = lea.read_text(encoding="utf-8").splitlines()
+    due = next(n for n, line in enumerate(lines) if line.strip().startswith("due:"))
+    lines[due] = "    due: 2026-13-45"
+    lea.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    hugo = cohort_repo / "learners" / "hugo-lefevre.yaml"
+    lines = hugo.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "notes: [pas fermé")
+    hugo.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    as_lf = run_olap("-C", cohort_repo, "validate")
+    for path in (lea, hugo):
+        crlf(path)
+    as_crlf = run_olap("-C", cohort_repo, "validate")
+    assert as_crlf.returncode == as_lf.returncode == 1, as_crlf.stdout
+    assert as_crlf.stdout == as_lf.stdout
+    assert f"learners/lea-martin.yaml:{due + 1}:10: erreur [invalid-date]" in as_crlf.stdout
+    assert "learners/hugo-lefevre.yaml:5:11: erreur [yaml]" in as_crlf.stdout
