@@ -16,8 +16,13 @@ def main(argv: list[str]) -> int:
         print("usage: python -m olapcli.mergedriver BASE OURS THEIRS PATH", file=sys.stderr)
         return 2
     from olapcli.app.merge import merge
+    from olapcli.errors import UserError
 
-    code, said = merge(Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
+    try:
+        code, said = merge(Path(argv[0]), Path(argv[1]), Path(argv[2]), argv[3])
+    except UserError as exc:  # the merged file cannot be written (disk full…): a conflict
+        print(exc.message, file=sys.stderr)
+        return 1
     if said:
         print(said, file=sys.stderr)
     return code

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from olapcli.core import rules
+from olapcli.i18n import _
 
 #: the three actors, one column each in the grid
 ACTORS = rules.ACTORS
@@ -48,3 +49,17 @@ def discard_output() -> None:
     from olapcli.io.files import discard_stdout
 
     discard_stdout()
+
+
+def system_refusal(exc: OSError) -> tuple[str, str | None]:
+    """What to say, in words, of an operation the system refused (a write olap did not
+    foresee): the message naming the file when known, and a hint."""
+    from olapcli.io.files import reason, remedy
+
+    if exc.filename is not None:
+        message = _("the system refused an operation on {path}: {reason}.").format(
+            path=exc.filename, reason=reason(exc)
+        )
+    else:
+        message = _("the system refused an operation: {reason}.").format(reason=reason(exc))
+    return message, remedy(exc)

@@ -276,9 +276,9 @@ def queue(root: Path, event: Event, files: Files | None = None) -> Notice:
 def since(root: Path, rev: str) -> list[Notice]:
     """Queue the e-mails of what the commits from *rev* (excluded) to HEAD added (for the
     centre's CI, after a push)."""
-    from olapcli.io import git
+    from olapcli.io import gitlog
 
-    changes, read = git.changes_since(root, rev, "learners")
+    changes, read = gitlog.changes_since(root, rev, "learners")
     files = Files(read)
     notices = []
     for change in changes:

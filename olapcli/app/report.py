@@ -73,9 +73,9 @@ STATISTICS = f"statistics-1 {__version__}"
 
 def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
     """The Git commit the figures come from, and whether the data had uncommitted changes."""
-    from olapcli.io import git
+    from olapcli.io import gitlog
 
-    commit, dirty = git.source(root)
+    commit, dirty = gitlog.source(root)
     return impact.Source(
         commit=commit,
         dirty=dirty,

@@ -25,7 +25,8 @@ def init_cohort(directory: Path, sample: bool = False, today: dt.date | None = N
     """A new cohort repository in *directory* (absent or empty): the cohort's files (from
     the example cohort with *sample*), .gitignore, the JSON Schemas for editors, CI files
     for GitHub and GitLab, ``git init``, the merge driver, a first commit. Nothing is left
-    behind when it fails."""
+    behind when it fails:
+    it is built in a folder beside, renamed when complete."""
     from olapcli.io.clock import today as clock
 
     if not files.empty_or_absent(directory):
@@ -38,31 +39,35 @@ def init_cohort(directory: Path, sample: bool = False, today: dt.date | None = N
             _("The example cohort is not available in this installation."),
             _("install olap from its source folder (pip install -e .)"),
         )
-    created = not files.exists(directory)
     try:
-        if sample:
-            assets.copy_sample(directory)
-        else:
-            start = today or clock()
-            assets.write_scaffold(
-                directory,
-                {
-                    "start": start,
-                    "end": dt.date(start.year + 1, 6, 30),
-                    "p1_start": start + dt.timedelta(days=14),
-                    "p1_end": start + dt.timedelta(days=27),
-                },
-            )
-        assets.copy_repository_files(directory)
-        git.init(directory)
-        git.write_attributes(directory)
-        git.register(directory)
-        identity = git.commit_everything(directory, _("New cohort created by olap"))
-    except OSError as exc:
-        if created:
-            files.remove_tree(directory)
+        with files.building(directory) as work:
+            if sample:
+                assets.copy_sample(work)
+            else:
+                start = today or clock()
+                assets.write_scaffold(
+                    work,
+                    {
+                        "start": start,
+                        "end": dt.date(start.year + 1, 6, 30),
+                        "p1_start": start + dt.timedelta(days=14),
+                        "p1_end": start + dt.timedelta(days=27),
+                    },
+                )
+            assets.copy_repository_files(work)
+            git.init(work)
+            git.write_attributes(work)
+            git.register(work)
+            identity = git.commit_everything(work, _("New cohort created by olap"))
+    except files.WriteRefused as exc:
         raise UserError(
-            _("Cannot create {path}: {detail}").format(path=directory, detail=exc)
+            _("Cannot create {path}: {detail}").format(path=directory, detail=exc.reason),
+            exc.hint,
+        ) from None
+    except OSError as exc:
+        raise UserError(
+            _("Cannot create {path}: {detail}").format(path=directory, detail=files.reason(exc)),
+            files.remedy(exc),
         ) from None
     return Created(directory, identity)
 

@@ -5,7 +5,7 @@ manifest in the output folder lists what olap wrote, so pages of removed learner
 removed and nothing else is touched. The manifest is read back from a folder anyone may
 have committed: olap removes only names of the shape of its own pages and files, and
 writes and removes only inside the output folder, resolved, never through a link
-(:func:`olapcli.io.files.inside`). A learner's grid depends only on that learner
+(:func:`olapcli.io.confine.inside`). A learner's grid depends only on that learner
 and the core files: it is re-rendered only when one of them changed.
 """
 
@@ -26,7 +26,7 @@ from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Learner
 from olapcli.errors import Problem, ProblemsError, UserError
 from olapcli.i18n import _, language
-from olapcli.io import files
+from olapcli.io import confine, files
 from olapcli.io.assets import templates_digest
 from olapcli.io.load import load_base
 from olapcli.io.paths import holds_data, learner_files, own_resource_files
@@ -162,7 +162,7 @@ def render_site(
     copies = _copies(base)
     # a link in the output folder (committed, or left there) would carry a write outside
     # it: refused before anything is written
-    site = files.Confined(out)
+    site = confine.Confined(out)
     bad = site.outside([*pages, *(f"fichiers/{c}" for c in copies), MANIFEST])
     if bad:
         raise UserError(
@@ -211,13 +211,13 @@ def _copies(base: CohortData) -> list[str]:
     return sorted(set(wanted))
 
 
-def _copy_files(root: Path, site: files.Confined, wanted: list[str], result: Result) -> set[str]:
+def _copy_files(root: Path, site: confine.Confined, wanted: list[str], result: Result) -> set[str]:
     """Copy the resource files the pages link to; the relative paths copied. Only regular
     files reached without a symbolic link are copied: a link committed under resources/
     (to /proc/self/environ, to ~/.ssh…) is never published."""
     copied = set()
     for rel in wanted:
-        data = files.read_regular(root, rel)
+        data = confine.read_regular(root, rel)
         if data is None:
             continue
         copied.add(f"fichiers/{rel}")

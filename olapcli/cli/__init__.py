@@ -40,6 +40,21 @@ class OlapGroup(TyperGroup):
             self.commands[cmd_name] = command(cmd_name)
         return self.commands.get(cmd_name)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # --help, --version and no command at all print while the options are parsed,
+        # before invoke: a closed output there is said the same way (click would exit 1)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            closed_output()
+            raise typer.Exit(2) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -62,6 +77,18 @@ class OlapGroup(TyperGroup):
             raise typer.Exit(130) from None
         except BrokenPipeError:
             closed_output()
+            raise typer.Exit(2) from None
+        except OSError as exc:  # a refusal of the system no use-case foresaw: said, not a bug
+            from olapcli.app.inputs import system_refusal
+
+            if os.environ.get("OLAP_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            message, hint = system_refusal(exc)
+            err.print(_("Error: {message}").format(message=message), markup=False)
+            if hint:
+                err.print("  → " + hint, markup=False)
             raise typer.Exit(2) from None
         except Exception:
             import traceback

@@ -92,6 +92,24 @@ def _patch_rich_utils(rich_utils: Any) -> None:
     rich_utils.REQUIRED_LONG_STRING = _("[required]")
     rich_utils.ENVVAR_STRING = _("[env var: {}]")
     rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+    made = rich_utils._get_rich_console
+    if getattr(made, "olap", False):
+        return
+
+    def console(stderr: bool = False) -> Any:
+        # rich would exit 1 in silence when the help meets a closed output: olap's one
+        # handler says so and exits 2 (see OlapGroup)
+        made_console = made(stderr)
+
+        def broken_pipe() -> None:
+            made_console.quiet = True
+            raise BrokenPipeError
+
+        made_console.on_broken_pipe = broken_pipe
+        return made_console
+
+    console.olap = True  # type: ignore[attr-defined]
+    rich_utils._get_rich_console = console
 
 
 class _PatchOnImport:

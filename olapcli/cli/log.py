@@ -29,6 +29,17 @@ def log(
                 (change.sha[:8], "dim"),
             )
         )
+        if change.cut:
+            out.print("  • " + change.message, markup=False)
+            out.print(
+                "  • "
+                + _(
+                    "(the history before this commit is not in this clone, made with "
+                    "--depth: « git fetch --unshallow » brings it)"
+                ),
+                markup=False,
+            )
+            continue
         for line in change.changes or [
             _("(no change to the data: {message})").format(message=change.message)
         ]:

@@ -62,12 +62,27 @@ def copy_sample(directory: Path) -> bool:
     source = sample_cohort()
     if source is None:
         return False
-    shutil.copytree(
-        source,
-        directory,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock", "__pycache__"),
-    )
+
+    class Stop(Exception):
+        """Carries the first error of a copy out of copytree, which would collect them
+        all as text (losing their errno: « disk full » must be said as such)."""
+
+    def copy(src: str, dst: str) -> None:
+        try:
+            shutil.copy2(src, dst)
+        except OSError as exc:
+            raise Stop(exc) from None
+
+    try:
+        shutil.copytree(
+            source,
+            directory,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("site", "outbox", ".olap.lock", "__pycache__"),
+            copy_function=copy,
+        )
+    except Stop as stop:
+        raise stop.args[0] from None
     return True
 
 

@@ -66,10 +66,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     """Write *data* to *path* atomically (temporary file, fsync, rename). Without
-    *durable* (caches, which can be rebuilt), the data is not forced to the disk."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    *durable* (caches, which can be rebuilt), the data is not forced to the disk.
+
+    A write the system refuses (disk full, file-size limit, quota, read-only disk, no
+    right) leaves *path* as it was and no temporary file: it is refused with a
+    :class:`WriteRefused` naming the file and the reason, in words."""
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -80,9 +85,12 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise write_refused(path, exc) from None
         raise
     if not durable:
         return
@@ -92,6 +100,57 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+class WriteRefused(UserError):
+    """The system refused to write a file (see :func:`write_refused`)."""
+
+    def __init__(self, message: str, hint: str | None, reason: str) -> None:
+        super().__init__(message, hint)
+        #: the system's reason, in words (« disk full »…)
+        self.reason = reason
+
+
+def reason(exc: OSError) -> str:
+    """What the system said, in words (French first): « disk full », « file size limit
+    reached »…, or its own words for a rarer error."""
+    words = {
+        errno.ENOSPC: _("disk full"),
+        errno.EDQUOT: _("disk quota exceeded"),
+        errno.EFBIG: _("file size limit reached"),
+        errno.EROFS: _("read-only disk"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EEXIST: _("a part of the path is a file, not a folder"),
+        errno.ENOTDIR: _("a part of the path is a file, not a folder"),
+        errno.EISDIR: _("it is a folder"),
+        errno.EIO: _("input/output error (a failing disk or a lost network share?)"),
+    }
+    return words.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def remedy(exc: OSError) -> str | None:
+    """What the user can do about *exc*, when olap knows."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("free some space on the disk, then try again")
+    if exc.errno == errno.EFBIG:
+        return _(
+            "a limit of this system (ulimit -f) forbids so big a file: raise it, then try again"
+        )
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _("write somewhere you are allowed to, or ask for the rights on that folder")
+    return None
+
+
+def write_refused(path: Path, exc: OSError) -> WriteRefused:
+    """The refusal of a write to *path* the system failed with *exc*."""
+    return WriteRefused(
+        _("Cannot write {path}: {reason} (the file is as it was).").format(
+            path=path, reason=reason(exc)
+        ),
+        remedy(exc),
+        reason(exc),
+    )
 
 
 def lock_path(root: Path) -> Path:
@@ -104,7 +163,15 @@ def lock_path(root: Path) -> Path:
 def file_lock(path: Path, timeout: float | None, busy: UserError | None = None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on *path* (created if absent): wait up to *timeout*
     seconds (None: as long as it takes; 0: not at all), then raise *busy*."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only disk, no right on the folder…
+        raise UserError(
+            _("Cannot take the lock {path}: {reason}; nothing was written.").format(
+                path=path, reason=reason(exc)
+            ),
+            remedy(exc),
+        ) from None
     try:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -186,105 +253,6 @@ def write_if_changed(path: Path, data: bytes, durable: bool = True) -> bool:
     return True
 
 
-def inside(folder: Path, rel: str) -> Path | None:
-    """Where *rel* is under *folder*, when it stays there: a relative path with forward
-    slashes, no ``.``/``..`` part, and no symbolic link on the way (the folder itself is
-    taken resolved). None otherwise: what a file olap reads back (a manifest committed by
-    anyone) names is never allowed to lead outside the folder olap writes in."""
-    parts = rel.split("/")
-    if (
-        not rel
-        or "\\" in rel
-        or "\0" in rel
-        or any(part in ("", ".", "..") for part in parts)
-        or Path(rel).is_absolute()
-    ):
-        return None
-    try:
-        base = folder.resolve()
-        target = base.joinpath(*parts)
-        # every folder on the way is a real folder, not a link: resolved, it is itself
-        if target.parent.resolve() != target.parent:
-            return None
-    except (OSError, RuntimeError, ValueError):
-        return None
-    return target
-
-
-class Confined:
-    """A folder olap writes in, and nothing outside it: every name given is checked with
-    :func:`inside` (each folder on the way resolved once: a site has tens of thousands of
-    pages in a few folders)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._base = folder.resolve()
-        self._parents: dict[Path, bool] = {}
-
-    def path(self, rel: str) -> Path | None:
-        """Where *rel* is in the folder, or None when it leads outside."""
-        parts = rel.split("/")
-        if len(parts) < 2 or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
-            return inside(self.folder, rel)
-        parent = self._base.joinpath(*parts[:-1])
-        if parent not in self._parents:
-            self._parents[parent] = inside(self.folder, rel) is not None
-        return parent / parts[-1] if self._parents[parent] else None
-
-    def outside(self, rels: list[str]) -> list[str]:
-        """Those of *rels* that lead outside the folder."""
-        return [rel for rel in rels if self.path(rel) is None]
-
-    def write(self, rel: str, data: bytes, durable: bool = True) -> bool:
-        """:func:`write_if_changed` for *rel*; refused when it leads outside."""
-        path = self.path(rel)
-        if path is None:
-            raise UserError(
-                _(
-                    "« {path} » leads outside the folder {folder}; olap writes only inside it."
-                ).format(path=rel, folder=self.folder),
-                _("remove the symbolic link or the odd name from the folder, then try again"),
-            )
-        return write_if_changed(path, data, durable)
-
-    def remove(self, rel: str) -> bool:
-        """Remove the file (or link: never what it points at) *rel*; False, and nothing
-        touched, when it leads outside the folder or is a folder."""
-        path = self.path(rel)
-        if path is None:
-            return False
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            return True
-        except OSError:
-            return False
-        return True
-
-
-def read_regular(root: Path, rel: str) -> bytes | None:
-    """The bytes of the regular file *rel* under *root*, reached without following any
-    symbolic link (on the way or at the end); None otherwise."""
-    path = inside(root, rel)
-    if path is None:
-        return None
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 def empty_or_absent(folder: Path) -> bool:
     """Can a new cohort be created in *folder*: absent, or an empty folder?"""
     return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
@@ -295,6 +263,47 @@ def remove_tree(folder: Path) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def building(directory: Path) -> Iterator[Path]:
+    """Where to build *directory* so that nothing half-built is ever left there.
+
+    Absent: a fresh folder beside it, renamed to *directory* when the block ends well,
+    removed (with any parent folder made for it) when it fails. An empty folder already
+    there (maybe a mount point, or a share whose parent olap cannot write): built in
+    place, and emptied again when the block fails."""
+    import shutil
+
+    if directory.is_dir():
+        try:
+            yield directory
+        except BaseException:
+            for child in list(directory.iterdir()):
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+            raise
+        return
+    made = next((d for d in reversed([directory, *directory.parents]) if not d.exists()), None)
+    work: Path | None = None
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(
+            tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".new", dir=directory.parent)
+        )
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(work, 0o777 & ~mask)
+        yield work
+        os.rename(work, directory)
+    except BaseException:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        if made is not None and made != directory:
+            shutil.rmtree(made, ignore_errors=True)
+        raise
 
 
 def file_digest(path: Path) -> bytes:

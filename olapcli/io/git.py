@@ -10,14 +10,10 @@ conflict it reports success and leaves invalid YAML behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -37,8 +33,27 @@ ATTRIBUTES = (
 def run(
     root: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run git in *root*, its output captured as text."""
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    """Run git in *root*, its output captured as text; refused when Git is not installed."""
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
+    except FileNotFoundError as exc:
+        if exc.filename == "git":
+            raise missing() from None
+        raise
+
+
+class GitMissing(UserError):
+    """The ``git`` command is not on the PATH."""
+
+
+def missing() -> GitMissing:
+    """The refusal of a command that needs Git where there is none."""
+    return GitMissing(
+        _("Git is not found: the « git » command is not in the PATH."),
+        _(
+            "install Git (https://git-scm.com), then try again; commands without --commit work without it"
+        ),
+    )
 
 
 def toplevel(root: Path) -> Path | None:
@@ -66,19 +81,46 @@ def init(path: Path) -> None:
 
 
 def commit(root: Path, paths: list[Path], message: str) -> str:
-    """Commit exactly *paths* (other staged changes stay staged); the new commit id."""
+    """Commit exactly *paths* (other staged changes stay staged); the new commit id.
+
+    When Git refuses (a pre-commit hook, no identity), the index is left as it was: the
+    new files added for the commit are taken out of it again (``commit --only`` itself
+    keeps the index untouched when it fails). The caller puts the files back."""
     top = require_repo(root).resolve()
     rels = [str(p.resolve().relative_to(top)) for p in paths]
-    for args in (("add", "--", *rels), ("commit", "-q", "-m", message, "--only", "--", *rels)):
-        done = run(top, *args)
-        if done.returncode != 0:
-            raise UserError(
-                _("Git refused the commit: {detail}").format(
-                    detail=(done.stderr or done.stdout).strip()
-                ),
-                _("check « git config user.name » and « user.email », then try again"),
-            )
+    tracked = set(run(top, "ls-files", "-z", "--", *rels).stdout.split("\0"))
+    new = [rel for rel in rels if rel not in tracked]
+    added = run(top, "add", "--", *new) if new else None
+    done = added if added is not None and added.returncode != 0 else None
+    if done is None:
+        done = run(top, "commit", "-q", "-m", message, "--only", "--", *rels)
+    if done.returncode != 0:
+        if new:
+            run(top, "rm", "-q", "--cached", "--ignore-unmatch", "-f", "--", *new)
+        raise refused(done)
     return run(top, "rev-parse", "HEAD").stdout.strip()
+
+
+#: what Git says when it has no name or e-mail to sign a commit with
+_NO_IDENTITY = ("user.name", "user.email", "who you are", "empty ident", "auto-detect email")
+
+
+def refused(done: subprocess.CompletedProcess[str]) -> UserError:
+    """The refusal of a commit Git declined, with what Git (or its hook) said."""
+    detail = "\n".join(t.strip() for t in (done.stderr, done.stdout) if t.strip())
+    if any(words in detail for words in _NO_IDENTITY):
+        hint = _("check « git config user.name » and « user.email », then try again")
+    else:
+        hint = _(
+            "nothing was recorded: the files are as they were. Fix what Git (or a "
+            "pre-commit hook of the repository) says, then run the command again"
+        )
+    return UserError(
+        _("Git refused the commit: {detail}").format(
+            detail=detail or _("no reason given (exit code {code})").format(code=done.returncode)
+        ),
+        hint,
+    )
 
 
 def has_identity(root: Path) -> bool:
@@ -171,7 +213,10 @@ def uses_driver(root: Path) -> bool:
         places += [d / ".gitattributes" for d in (here, *here.parents) if d.is_relative_to(top)]
         if not any("merge=olap" in _text(place) for place in places):
             return False
-    done = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    try:
+        done = run(root, "check-attr", "merge", "--", "learners/x.yaml")
+    except GitMissing:  # without Git, no merge: nothing to advise
+        return False
     return done.returncode == 0 and done.stdout.strip().endswith(": olap")
 
 
@@ -184,7 +229,10 @@ def registered(root: Path) -> bool:
         head = config.find('[merge "olap"]')
         if head >= 0 and "driver" in config[head:].split("\n[", 1)[0]:
             return True
-    return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+    try:
+        return bool(run(root, "config", "--get", "merge.olap.driver").stdout.strip())
+    except GitMissing:
+        return False
 
 
 def _text(path: Path) -> str:
@@ -243,126 +291,3 @@ def push(top: Path) -> tuple[bool, str]:
     """``git push``: (done, what Git said)."""
     pushed = run(top, "push")
     return pushed.returncode == 0, (pushed.stderr or pushed.stdout).strip()
-
-
-# --- the history (GitPython) ------------------------------------------------------------
-
-
-def _repo(path: Path) -> Any:
-    import git
-
-    try:
-        return git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(
-            _("{path} is not in a Git repository.").format(path=path),
-            _("run « git init » there, or leave out --commit"),
-        ) from None
-
-
-@dataclass
-class Revision:
-    """One version of a file in the history."""
-
-    sha: str
-    date: dt.datetime
-    author: str
-    message: str
-    text: str | None
-    parent_text: str | None
-    #: a merge's other parents: what it brought from them is their commits' news, not its own
-    other_parent_texts: tuple[str | None, ...] = ()
-
-
-def file_history(root: Path, path: Path) -> Iterator[Revision]:
-    """Each commit that changed *path*, newest first, with the text before and after."""
-    repo = _repo(root)
-    top = Path(repo.working_tree_dir).resolve()
-    rel = path.resolve().relative_to(top).as_posix()
-
-    def blob_text(commit: Any) -> str | None:
-        try:
-            data: bytes = (commit.tree / rel).data_stream.read()
-        except KeyError:
-            return None
-        return data.decode("utf-8", errors="replace")
-
-    try:
-        commits = list(repo.iter_commits(paths=rel))
-    except ValueError:
-        return
-    for c in commits:
-        parent = c.parents[0] if c.parents else None
-        yield Revision(
-            sha=c.hexsha,
-            date=c.authored_datetime,
-            author=str(c.author.name),
-            message=str(c.message).strip(),
-            text=blob_text(c),
-            parent_text=blob_text(parent) if parent is not None else None,
-            other_parent_texts=tuple(blob_text(p) for p in c.parents[1:]),
-        )
-
-
-@dataclass
-class Change:
-    """A file of the cohort changed between two revisions: its texts before and after."""
-
-    rel: str
-    before: str | None
-    after: str | None
-
-
-def changes_since(
-    root: Path, rev: str, folder: str
-) -> tuple[list[Change], Callable[[str], bytes | None]]:
-    """The files under *folder* (relative to the cohort *root*) changed by the commits from
-    *rev* (excluded) to HEAD, and a reader of any file of the cohort at HEAD."""
-    import git
-
-    try:
-        repo = git.Repo(root, search_parent_directories=True)
-        head = repo.head.commit
-        base = repo.commit(rev)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UserError(_("{path} is not in a Git repository.").format(path=root)) from None
-    except (git.BadName, ValueError, git.GitCommandError):
-        raise UserError(
-            _("Unknown revision: {rev}.").format(rev=rev),
-            _("give a commit, a tag or a branch, e.g. HEAD~3 or origin/main"),
-        ) from None
-    top = Path(repo.working_tree_dir or root).resolve()
-    prefix = root.resolve().relative_to(top).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
-
-    def blob(commit: Any, rel: str) -> bytes | None:
-        try:
-            data: bytes = (commit.tree / (prefix + rel)).data_stream.read()
-        except KeyError:
-            return None
-        return data
-
-    def text(data: bytes | None) -> str | None:
-        return data.decode("utf-8", "replace") if data is not None else None
-
-    changes = []
-    for diff in base.diff(head, paths=[prefix + folder]):
-        rel = (diff.b_path or diff.a_path or "")[len(prefix) :]
-        changes.append(Change(rel, text(blob(base, rel)), text(blob(head, rel))))
-    return changes, lambda rel: blob(head, rel)
-
-
-def source(root: Path) -> tuple[str | None, bool | None]:
-    """The commit checked out at *root* and whether the cohort's files have uncommitted
-    changes; (None, None) outside Git or before the first commit."""
-    try:
-        import git
-
-        repo = git.Repo(root, search_parent_directories=True)
-        commit = repo.head.commit.hexsha
-        top = Path(repo.working_tree_dir or root)
-        rel = root.resolve().relative_to(top.resolve()).as_posix()
-        dirty = repo.is_dirty(untracked_files=True, path=None if rel == "." else rel)
-    except Exception:  # not a repository, or no commit yet: said as unknown
-        return None, None
-    return str(commit), bool(dirty)

@@ -146,7 +146,7 @@ class Store:
 
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         head = f"{FORMAT} {_checksum(body)}\n".encode("ascii")
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, UserError):  # a cache: best effort
             atomic_write_bytes(self.folder / f"{name}.json", head + body, durable=False)
 
     def read_blob(self, name: str) -> tuple[Any, bytes] | None:
@@ -170,7 +170,7 @@ class Store:
 
         rest = json.dumps(meta, ensure_ascii=True, separators=(",", ":")).encode() + b"\n" + data
         head = f"{FORMAT} {_checksum(rest)}\n".encode("ascii")
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, UserError):  # a cache: best effort
             atomic_write_bytes(self.folder / f"{name}.blob", head + rest, durable=False)
 
     def lock(

@@ -75,10 +75,20 @@ def load(path: Path, rel: str) -> Document:
 
 
 def dump(doc: Document) -> str:
-    """The document's text as it would be saved."""
+    """The document's text as it would be saved: with the file's own line ends (a file
+    written on Windows keeps CRLF on every line, the new ones too)."""
     buf = io.StringIO()
     make_yaml(doc.indent, doc.null).dump(doc.data, buf)
-    return buf.getvalue()
+    text = buf.getvalue()
+    if crlf(doc.text):
+        # ruamel reads CRLF but writes LF (keeping a CR in comments): one style throughout
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text
+
+
+def crlf(text: str) -> bool:
+    """Do most lines of *text* end with CRLF (a file saved on Windows)?"""
+    return text.count("\r\n") * 2 > text.count("\n")
 
 
 def save(doc: Document) -> bool:

@@ -57,12 +57,21 @@ def _bytecode_cache() -> Any:
     """Compiled templates kept in the cache folder: compiling the e-mail templates would
     otherwise cost ``olap need add`` a twentieth of a second on every run. Jinja checks
     each template's source checksum, so a changed template is compiled again."""
+    import contextlib
+
     from jinja2 import FileSystemBytecodeCache
 
     from olapcli.io.store import templates_folder
 
+    class BestEffort(FileSystemBytecodeCache):
+        """A cache: when it cannot be written (disk full…), the page is made all the same."""
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
     folder = templates_folder()
-    return FileSystemBytecodeCache(str(folder), "%s.olap.cache") if folder else None
+    return BestEffort(str(folder), "%s.olap.cache") if folder else None
 
 
 def render(template: str, **context: Any) -> str:

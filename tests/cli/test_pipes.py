@@ -64,6 +64,35 @@ def test_read_command_to_a_closed_pipe(cohort_repo, args):
     assert snapshot(cohort_repo) == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["need", "--help"], ["validate", "--help"], ["need"]],
+    ids=" ".join,
+)
+def test_help_and_version_to_a_closed_pipe(cohort_repo, args):
+    done = closed_pipe(cohort_repo, *args)
+    assert done.returncode == 2, done.stderr
+    assert CLOSED in done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_writing_commands_to_a_closed_pipe(cohort_repo, tmp_path):
+    for args in (
+        ["render", "--out", str(tmp_path / "site")],
+        ["report", "--out", str(tmp_path / "rapport.html")],
+        ["setup"],
+        ["init", str(tmp_path / "nouvelle")],
+    ):
+        done = closed_pipe(cohort_repo, *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert CLOSED in done.stderr, args
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    # each finished its work before it printed
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "rapport.html").is_file()
+    assert (tmp_path / "nouvelle" / "cohort.yaml").is_file()
+
+
 def test_write_command_finishes_its_work_before_printing(cohort_repo):
     head = git(cohort_repo, "rev-parse", "HEAD")
     done = closed_pipe(cohort_repo, "need", "add", "lea-martin", *need_args(), "--commit")

@@ -204,7 +204,7 @@ def test_a_learner_file_that_is_a_link_is_not_read(olap, refused, cohort_repo, t
 
 
 def test_the_io_layer_reads_no_file_through_a_link(cohort_dir, tmp_path):
-    from olapcli.io.files import read_regular
+    from olapcli.io.confine import read_regular
 
     _link_file(cohort_dir, tmp_path)
     _link_dir(cohort_dir, tmp_path)
