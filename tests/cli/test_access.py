@@ -389,3 +389,23 @@ def test_validate_locates_a_parse_error_in_access_yaml(olap, cohort_repo):
     result = olap("-C", cohort_repo, "validate")
     assert result.code == 1
     assert "access.yaml:" in result.stdout and "erreur" in result.stdout
+
+
+def test_access_yaml_follows_its_json_schema(olap, cohort_repo):
+    from olapcli.io import yamlread
+    from tests.test_schema import schema_errors
+
+    for args in (
+        [LEA, "--role", "tuteur"],
+        ["--all", "--role", "formateur", "--person", "kmessaoudi"],
+    ):
+        assert olap("-C", cohort_repo, "access", "grant", *args).code == 0
+    [first, _second] = grants(cohort_repo)
+    assert olap("-C", cohort_repo, "access", "revoke", first["id"]).code == 0
+    text = (cohort_repo / "access.yaml").read_text(encoding="utf-8")
+    assert schema_errors("access", yamlread.load(text)) == []
+    # the schema refuses what the model refuses
+    for old, new in (("role: tuteur", "role: patron"), ("role: tuteur", "role: tuteur\n    x: 1")):
+        assert schema_errors("access", yamlread.load(text.replace(old, new))) != []
+        (cohort_repo / "access.yaml").write_text(text.replace(old, new), encoding="utf-8")
+        assert olap("-C", cohort_repo, "validate").code == 1
