@@ -41,15 +41,21 @@ def secret_path(cohort_key: str) -> Path:
 def read_secret(cohort_key: str) -> str | None:
     """The secret of the cohort *cohort_key*, or None when there is none yet."""
     path = secret_path(cohort_key)
+    hint = _("check the file's owner and rights (it must be readable by you only)")
     try:
+        mode = path.stat().st_mode
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError):
         raise UserError(
-            _("The signing key of this cohort cannot be read: {path}").format(path=path),
-            _("check the file's owner and rights (it must be readable by you only)"),
+            _("The signing key of this cohort cannot be read: {path}").format(path=path), hint
         ) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):  # like ssh: a key others may read is not used
+        raise UserError(
+            _("The signing key {path} can be read by others: it is not used.").format(path=path),
+            _("make it private (chmod 600), or delete it to end every link and make a new one"),
+        )
     return text or None
 
 

@@ -355,7 +355,6 @@ def test_validate_checks_access_yaml(olap, cohort_repo):
     edit(path, "expires: 2027-02-19", "expires: 2026-01-01")
     edit(path, second, first)
     edit(path, "person: fdupont", "person: zorro")
-    edit(path, 'learner: "*"\n    person: zorro', 'learner: "*"\n    person: zorro', 1)
     path.write_text(
         path.read_text(encoding="utf-8")
         + '  - id: g1\n    role: tuteur\n    learner: "*"\n    person: X\n'
@@ -409,3 +408,16 @@ def test_access_yaml_follows_its_json_schema(olap, cohort_repo):
         assert schema_errors("access", yamlread.load(text.replace(old, new))) != []
         (cohort_repo / "access.yaml").write_text(text.replace(old, new), encoding="utf-8")
         assert olap("-C", cohort_repo, "validate").code == 1
+
+
+def test_a_signing_key_others_can_read_is_not_used(olap, refused, cohort_repo, secret_dir):
+    done = olap("-C", cohort_repo, "access", "grant", LEA, "--role", "tuteur")
+    assert done.code == 0
+    [key] = secret_files(secret_dir)
+    key.chmod(0o644)
+    result = refused(cohort_repo, "-C", cohort_repo, "access", "grant", LEA, "--role", "alternant")
+    assert "chmod 600" in result.output and key.read_text().strip() not in result.output
+    with pytest.raises(access.UserError):
+        access.check_token(cohort_repo, token_of(done.stdout))
+    key.chmod(0o600)
+    assert access.check_token(cohort_repo, token_of(done.stdout)).role == "tuteur"
