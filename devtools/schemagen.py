@@ -18,6 +18,7 @@ TITLES = {
     "subjects": "olap — subjects.yaml",
     "resources": "olap — resources/<activity>.yaml",
     "learner": "olap — learners/<id>.yaml",
+    "access": "olap — access.yaml",
 }
 
 

@@ -134,6 +134,9 @@ def test_the_installed_package_runs_every_main_command(venv: Path, tmp_path: Pat
         "-C", cohort, "need", "add", "lea-martin", *need_args(), "--commit"
     )
     assert "Besoin imminent pour lea-martin" in git(cohort, "log", "-1", "--format=%s")
+    link = run("-C", cohort, "access", "grant", "lea-martin", "--role", "tuteur", "--commit")
+    assert "http://127.0.0.1:8000/a/" in link  # itsdangerous installed with the wheel
+    assert len(list((tmp_path / ".config/olap/access-keys").glob("*.key"))) == 1
     run("-C", cohort, "render")
     assert "<html" in (cohort / "site" / "alternants" / "lea-martin.html").read_text()
     run("-C", cohort, "report", "--out", tmp_path / "rapport.html")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olapcli import __version__
-from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
+from olapcli.core.layout import ACCESS, COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
 from olapcli.i18n import _, language
 from olapcli.io import files, paths
@@ -50,6 +50,12 @@ def check_base(root: Path, listed: paths.Listing) -> tuple[Facts, list[Problem]]
     from olapcli.io.load import load_base, locate
 
     base, found = load_base(root, listed)
+    if files.exists(root / ACCESS):
+        from olapcli.core.model import AccessFile
+        from olapcli.io.load import read_model
+
+        base.access, more = read_model(root, ACCESS, AccessFile)
+        found += more
     return facts_of(base), found + locate(root, core_problems(base))
 
 
@@ -174,7 +180,7 @@ class Inputs:
 def data_files(root: Path, found: paths.Listing) -> list[str]:
     """Every file a run of validate reads."""
     own = [rel for rels in found.own.values() for rel in rels]
-    core = [r for r in (COHORT, REFERENTIEL, SUBJECTS) if files.exists(root / r)]
+    core = [r for r in (COHORT, REFERENTIEL, SUBJECTS, ACCESS) if files.exists(root / r)]
     return core + found.resources + own + found.learners
 
 
@@ -200,9 +206,10 @@ def inputs(
 
     context = key(ENTRIES, language(), *keyed(core + resources))
     ids = sorted(rel[len("learners/") : -len(".yaml")] for rel in learners)
-    # a link appearing (or going) changes what validate says, not the digest of any file
+    # a link appearing (or going) changes what validate says, not the digest of any file;
+    # access.yaml is checked with the core files, not with each learner file
     links = [f"link:{rel}" for rel in found.links]
-    core_key = key(context, *keyed(own), *sorted(found.attachments), *links, *ids)
+    core_key = key(context, *keyed([ACCESS, *own]), *sorted(found.attachments), *links, *ids)
     return Inputs(learners, found, digests, context, core_key, key(core_key, *keyed(learners)))
 
 

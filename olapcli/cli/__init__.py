@@ -196,6 +196,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "notify": ("notify", True),
     "setup": ("setup", False),
     "sync": ("sync", False),
+    "access": ("access", True),
 }
 
 

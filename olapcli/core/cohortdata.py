@@ -8,7 +8,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from olapcli.core import rules
-from olapcli.core.model import Cohort, Learner, Referentiel, ResourceFile, Subjects
+from olapcli.core.model import (
+    AccessFile,
+    Cohort,
+    Learner,
+    Referentiel,
+    ResourceFile,
+    Subjects,
+)
 
 
 @dataclass
@@ -27,6 +34,8 @@ class CohortData:
     attachments: frozenset[str] = frozenset()
     #: the ids of the learner files present (learners/<id>.yaml), valid or not
     learner_ids: frozenset[str] = frozenset()
+    #: access.yaml, the personal links given (read by validate only, when present)
+    access: AccessFile | None = None
 
     def activity_ids(self) -> set[str]:
         """Ids of every sub-activity of the référentiel."""

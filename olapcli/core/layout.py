@@ -7,6 +7,8 @@ REFERENTIEL = "referentiel.yaml"
 SUBJECTS = "subjects.yaml"
 #: the three core files, in the order they are read
 CORE_FILES = (COHORT, REFERENTIEL, SUBJECTS)
+#: the personal links given (olap access), committed without any secret
+ACCESS = "access.yaml"
 LEARNERS_DIR = "learners"
 RESOURCES_DIR = "resources"
 #: where the files of shared resources are kept, under the repository

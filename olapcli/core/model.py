@@ -342,6 +342,32 @@ class Learner(Base):
     outcomes: Outcomes = Field(default_factory=Outcomes)
 
 
+# --- access.yaml -------------------------------------------------------------
+
+Role = Literal["tuteur", "alternant", "formateur"]
+#: the learner of a grant that opens the whole cohort (a trainer's link)
+WHOLE_COHORT = "*"
+
+
+class Grant(Base):
+    """A personal link given to one person (SPEC §9): no secret, no token here. The link
+    works from *created* until the day before *expires*, unless *revoked* (the day)."""
+
+    id: Id
+    role: Role
+    learner: Id | Literal["*"]
+    person: Text
+    created: Date
+    expires: Date
+    revoked: Date | None = None
+
+
+class AccessFile(Base):
+    """``access.yaml``: the personal links given, kept so the centre can audit them."""
+
+    grants: list[Grant] = Field(default_factory=list)
+
+
 #: file kind -> model; the kind names the JSON Schema file too.
 MODELS: dict[str, type[Base]] = {
     "cohort": Cohort,
@@ -349,4 +375,5 @@ MODELS: dict[str, type[Base]] = {
     "subjects": Subjects,
     "resources": ResourceFile,
     "learner": Learner,
+    "access": AccessFile,
 }

@@ -58,6 +58,8 @@ def test_every_write_command_can_commit(olap):
         ["plan", "set"],
         ["learner", "add"],
         ["learner", "import"],
+        ["access", "grant"],
+        ["access", "revoke"],
     ):
         assert "--commit" in olap(*path, "--help").stdout
 

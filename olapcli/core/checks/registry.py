@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from olapcli.core.checks.access import core_access
 from olapcli.core.checks.dates import core_dates, learner_dates
 from olapcli.core.checks.facts import Facts, facts_of
 from olapcli.core.checks.fidelity import (
@@ -57,6 +58,7 @@ CHECKS: dict[str, Check] = {
     "evaluated": Check(learner=learner_evaluated),
     "support": Check(learner=learner_support),
     "referentiel-shape": Check(core=core_referentiel_shape),
+    "access": Check(core=core_access),
 }
 
 
