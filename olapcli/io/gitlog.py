@@ -78,27 +78,21 @@ def file_history(root: Path, path: Path) -> Iterator[Revision]:
     # a shallow clone (git clone --depth N) lists the commits whose parents it lacks
     shallow = set(_text(Path(repo.git_dir) / "shallow").split())
     for c in commits:
-        if c.hexsha in shallow:
-            yield Revision(
-                sha=c.hexsha,
-                date=c.authored_datetime,
-                author=str(c.author.name),
-                message=str(c.message).strip(),
-                text=blob_text(c),
-                parent_text=None,
-                cut=True,
-            )
-            return
-        parent = c.parents[0] if c.parents else None
+        # at the edge of a shallow clone the parents are not there: the history stops
+        cut = c.hexsha in shallow
+        parents = [] if cut else c.parents
         yield Revision(
             sha=c.hexsha,
             date=c.authored_datetime,
             author=str(c.author.name),
             message=str(c.message).strip(),
             text=blob_text(c),
-            parent_text=blob_text(parent) if parent is not None else None,
-            other_parent_texts=tuple(blob_text(p) for p in c.parents[1:]),
+            parent_text=blob_text(parents[0]) if parents else None,
+            other_parent_texts=tuple(blob_text(p) for p in parents[1:]),
+            cut=cut,
         )
+        if cut:
+            return
 
 
 @dataclass
