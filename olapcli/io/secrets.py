@@ -18,17 +18,14 @@ from pathlib import Path
 
 from olapcli.errors import UserError
 from olapcli.i18n import _
+from olapcli.io import env
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 def secret_dir() -> Path:
     """The folder holding olap's secrets (never inside a cohort)."""
-    forced = os.environ.get("OLAP_SECRET_DIR")
-    if forced:
-        return Path(forced)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "olap"
+    return env.user_dir("OLAP_SECRET_DIR", "XDG_CONFIG_HOME", ".config")
 
 
 def secret_path(cohort_key: str) -> Path:

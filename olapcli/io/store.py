@@ -38,7 +38,7 @@ from typing import Any
 from olapcli import __version__
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import UserError
-from olapcli.io import files
+from olapcli.io import env, files
 
 FORMAT = f"olap-store/4 {__version__}"
 #: ns: a file modified less than this before the index was taken is hashed, not trusted
@@ -47,11 +47,7 @@ RACY = 2_000_000_000  # covers file systems with 1 or 2 s timestamps
 
 def cache_dir() -> Path:
     """The folder of olap's cache."""
-    forced = os.environ.get("OLAP_CACHE_DIR")
-    if forced:
-        return Path(forced)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "olap"
+    return env.user_dir("OLAP_CACHE_DIR", "XDG_CACHE_HOME", ".cache")
 
 
 def templates_folder() -> Path | None:
