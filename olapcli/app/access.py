@@ -140,22 +140,11 @@ def _read_grants(root: Path) -> list[Grant]:
 def _save(root: Path, doc: Any, commit: str | None) -> AccessFile:
     """Check the edited access.yaml against the model, write it, commit it if asked
     (put back as it was if Git refuses); the model."""
-    from pydantic import ValidationError
-
+    from olapcli.app.edit import follow_model
     from olapcli.core.model import AccessFile
     from olapcli.io import yamlwrite
 
-    try:
-        made = AccessFile.model_validate(yamlwrite.plain(doc.data))
-    except ValidationError as exc:
-        from olapcli.core.schemaerrors import problems_from
-
-        raise ProblemsError(
-            _("{path} has errors; nothing was written. Fix them, then try again.").format(
-                path=ACCESS
-            ),
-            problems_from(ACCESS, exc),
-        ) from None
+    made: AccessFile = follow_model(AccessFile, ACCESS, doc.data)
     path, before = root / ACCESS, doc.text
     files.atomic_write(path, yamlwrite.dump(doc))
     if commit is not None:

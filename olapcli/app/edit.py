@@ -41,17 +41,27 @@ def finish_write(root: Path, path: Path, before: str, after: str, commit: str | 
 
 def validate_learner(rel: str, data: Any, before: str) -> None:
     """Refuse (exit 2) when the edited learner document does not follow the model."""
+    from olapcli.core.model import Learner
+
+    follow_model(Learner, rel, data, before)
+
+
+def follow_model(model: Any, rel: str, data: Any, before: str | None = None) -> Any:
+    """The edited document *data* of *rel* read by the pydantic *model*; refused (exit 2,
+    the problems located in *before*, the text as it was, when given) when it does not
+    follow it: nothing is written."""
     from pydantic import ValidationError
 
-    from olapcli.core.model import Learner
     from olapcli.core.schemaerrors import problems_from
     from olapcli.io.load import locate_in_text
     from olapcli.io.yamlwrite import plain
 
     try:
-        Learner.model_validate(plain(data))
+        return model.model_validate(plain(data))
     except ValidationError as exc:
-        problems = locate_in_text(before, problems_from(rel, exc))
+        problems = problems_from(rel, exc)
+        if before is not None:
+            problems = locate_in_text(before, problems)
         raise ProblemsError(
             _("{path} has errors; nothing was written. Fix them, then try again.").format(path=rel),
             problems,

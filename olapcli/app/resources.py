@@ -57,7 +57,7 @@ def add_resource(
 ) -> Added:
     """Record a link or a file for *activity*; refused (nothing written) on bad input."""
     from olapcli.core.model import ResourceFile
-    from olapcli.io.yamlwrite import plain, scalar
+    from olapcli.io.yamlwrite import scalar
 
     if activity not in core_summary(root).activity_ids():
         raise UserError(
@@ -113,20 +113,9 @@ def add_resource(
             if present:
                 copy_to = None
         yamlwrite.append_item(yamlwrite.block_seq(doc.data, "resources"), yamlwrite.new_map(entry))
-        from pydantic import ValidationError
+        from olapcli.app.edit import follow_model
 
-        try:
-            ResourceFile.model_validate(plain(doc.data))
-        except ValidationError as exc:
-            from olapcli.core.schemaerrors import problems_from
-            from olapcli.errors import ProblemsError
-
-            raise ProblemsError(
-                _("{path} has errors; nothing was written. Fix them, then try again.").format(
-                    path=rel_yaml
-                ),
-                problems_from(rel_yaml, exc),
-            ) from None
+        follow_model(ResourceFile, rel_yaml, doc.data)
         before = doc.text
         written: list[Path] = []
         try:
