@@ -331,7 +331,7 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
     for r in table:
         if not r.needs:
             continue
-        scrub = clear if clear.needed(r.learner) else _same
+        scrub = clear.scrubber(r.learner)
         mark("<h3>")
         text(name(r.learner))
         for i, n in enumerate(r.needs):
@@ -355,10 +355,6 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
         mark("</ul>\n")
         text("")
     return f.html()
-
-
-def _same(text: str) -> str:
-    return text
 
 
 @dataclass

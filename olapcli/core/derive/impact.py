@@ -153,8 +153,8 @@ def document(found: Figures, data: Any, identify: bool, source: Source) -> Metri
     titles = rules.activity_titles(referentiel)
 
     def annex(r: metrics.Row) -> list[AnnexNeed]:
-        # a learner whose texts hold no name nor address needs no clearing (most of them)
-        keep = (lambda text: text) if not clear.needed(r.learner) else clear
+        # a learner whose texts hold no name, number nor address needs no clearing (most)
+        keep = clear.scrubber(r.learner)
         return [
             AnnexNeed(
                 key=r.learner.key,
