@@ -23,6 +23,16 @@ from typing import Any
 FIRST = "Léa Chloé Inès Manon Jade Sarah Amina Zoé Noé Hugo Théo Lucas Enzo Kévin Yanis Nathan"
 LAST = "Martin Dubois Moreau Lefèvre Haddad Rousseau López Fontaine Garnier Ndiaye Benali Le Goff"
 FIRSTS, LASTS = FIRST.split(), [*LAST.split()[:-2], "Le Goff"]
+SYLLABLES = "ma ri on le fè vre du bois gar nier rou sseau pe tit ben a li ha dad lo pez mo reau"
+
+
+def surname(rng: random.Random) -> str:
+    """A surname of the sample's, or one made up: a cohort's names are mostly distinct."""
+    if rng.random() < 0.3:
+        return rng.choice(LASTS)
+    return "".join(rng.choice(SYLLABLES.split()) for _ in range(rng.randint(2, 3))).title()
+
+
 MENTIONS = [
     "Voir avec {tutor} avant le service ; ",
     "{first} a demandé à refaire l'exercice ; ",
@@ -47,12 +57,12 @@ def briefs(n: int, share: float, seed: int = 7) -> list[Any]:
         for i, path in enumerate(sorted((root / "learners").glob("*.yaml"))):
             learner, _errs = model_from_bytes(path.read_bytes(), path.name, Learner)
             assert learner is not None
-            first, last = rng.choice(FIRSTS), rng.choice(LASTS)
+            first, last = rng.choice(FIRSTS), surname(rng)
             tutor = learner.tutor.model_copy(  # type: ignore[union-attr]
-                update={"first_name": rng.choice(FIRSTS), "last_name": rng.choice(LASTS)}
+                update={"first_name": rng.choice(FIRSTS), "last_name": surname(rng)}
             )
             company = learner.company.model_copy(  # type: ignore[union-attr]
-                update={"name": f"{rng.choice(['Brasserie', 'Bistrot'])} {rng.choice(LASTS)}"}
+                update={"name": f"{rng.choice(['Brasserie', 'Bistrot'])} {surname(rng)}"}
             )
             needs = []
             for need in learner.needs:

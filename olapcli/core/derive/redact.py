@@ -3,9 +3,9 @@ the centre."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.textfold import (
@@ -21,6 +21,7 @@ from olapcli.core.derive.textfold import (
 )
 from olapcli.i18n import _
 
+_END = ""  # a name ends here (never a word)
 #: the most characters between two words of a name (« Le Goff », « Jean - Pierre »)
 _GAP = 3
 
@@ -43,7 +44,12 @@ class Redactor:
     def __init__(self, learners: list[LearnerBrief], identify: bool = False) -> None:
         self.identify = identify
         seen: set[str] = set()
-        names: dict[str, set[tuple[str, ...]]] = {}
+        #: the names as a tree of their folded words: word -> next word -> …; _END: a name
+        self.names: dict[str, Any] = {}
+        #: for each name, its longest word: a text without it cannot hold the name
+        self.keys: set[str] = {HAS_EMAIL, HAS_PHONE}
+        #: a name without a word of two letters (the words a brief keeps): scan every text
+        self.scan_all = False
         for learner in learners if not identify else ():
             people = [learner.first_name, learner.last_name]
             if learner.tutor:
@@ -55,18 +61,12 @@ class Redactor:
                     continue
                 seen.add(name)
                 words = name_words(name)
-                if len("".join(words)) >= 2:
-                    names.setdefault(words[0], set()).add(words)
-        #: first word -> the names that start with it, longest first
-        self.names = {
-            first: sorted(options, key=len, reverse=True) for first, options in names.items()
-        }
-        #: for each name, its longest word: a text without it cannot hold the name
-        self.keys: set[str] = {HAS_EMAIL, HAS_PHONE}
-        #: a name without a word of two letters (the words a brief keeps): scan every text
-        self.scan_all = False
-        for options in self.names.values():
-            for words in options:
+                if len("".join(words)) < 2:
+                    continue
+                node = self.names
+                for word in words:
+                    node = node.setdefault(word, {})
+                node[_END] = True
                 key = max((w for w in words if len(w) > 1 and w.isalpha()), key=len, default="")
                 if key:
                     self.keys.add(key)
@@ -88,45 +88,47 @@ class Redactor:
         if self.scan_all:
             return self
         found = self.keys.intersection(learner.words)
-        words = tuple(found - {HAS_EMAIL, HAS_PHONE})
-        return partial(self._clear, HAS_EMAIL in found, HAS_PHONE in found, words)
+        keys = tuple(found - {HAS_EMAIL, HAS_PHONE})
+        return partial(self._clear, HAS_EMAIL in found, HAS_PHONE in found, keys)
 
     def __call__(self, text: str) -> str:
         return text if self.identify else self._clear(True, True, None, text)
 
-    def _clear(self, mails: bool, phones: bool, words: tuple[str, ...] | None, text: str) -> str:
-        """*text* cleared of addresses, numbers, names (*words*: the only names' words
-        it may hold, None: any)."""
+    def _clear(self, mails: bool, phones: bool, keys: tuple[str, ...] | None, text: str) -> str:
+        """*text* cleared of addresses, numbers, names (*keys*: the only names' words it
+        may hold, None: any)."""
         if mails and maybe_email(text):
             text = EMAIL.sub(self.mail, text)
         if phones:
             text = PHONE.sub(self.phone, text)
-        if words is None:
+        if keys is None:
             if self.keys.isdisjoint(WORD.findall(fold(text))):  # no name's word
                 return text
-        elif not words:
+        elif not keys:
             return text
         else:
             folded = fold(text)
-            if not any(w in folded for w in words):
+            if not any(k in folded for k in keys):
                 return text
         folded, where = fold_mapped(text)
         names = self.names
-        tokens = list(WORD.finditer(folded))
+        words = WORD.findall(folded)
+        hits = [i for i, word in enumerate(words) if word in names]
+        if not hits:
+            return text
+        spans = [m.span() for m in WORD.finditer(folded)]
         out: list[str] = []
-        last = 0
-        i = 0
-        while i < len(tokens):
-            size = _name_at(tokens, i, names.get(tokens[i].group(), []))
+        last = after = 0
+        for i in hits:
+            if i < after:  # inside the name just cleared
+                continue
+            size = _name_at(words, spans, i, names[words[i]])
             if size:
-                start, end = tokens[i].start(), tokens[i + size - 1].end()
+                start, end = spans[i][0], spans[i + size - 1][1]
                 if where is not None:
                     start, end = where[start], where[end]
                 out += (text[last:start], self.mask)
-                last = end
-                i += size
-            else:
-                i += 1
+                last, after = end, i + size
         out.append(text[last:])
         return "".join(out)
 
@@ -135,16 +137,18 @@ def _same(text: str) -> str:
     return text
 
 
-def _name_at(tokens: list[re.Match[str]], i: int, options: list[tuple[str, ...]]) -> int:
-    """How many words, from *tokens[i]* on, make the longest of *options* (0: none)."""
-    for words in options:
-        end = i + len(words)
-        if end > len(tokens):
-            continue
-        if all(
-            tokens[i + k].group() == w
-            and (k == 0 or tokens[i + k].start() - tokens[i + k - 1].end() <= _GAP)
-            for k, w in enumerate(words)
-        ):
-            return len(words)
-    return 0
+def _name_at(words: list[str], spans: list[tuple[int, int]], i: int, node: dict[str, Any]) -> int:
+    """How many words, from *words[i]* on, make the longest name of the tree *node* (the
+    names that start with *words[i]*), 0 when none does; the words of a name are at most
+    :data:`_GAP` characters apart."""
+    longest = 1 if _END in node else 0
+    k = i + 1
+    while k < len(words) and spans[k][0] - spans[k - 1][1] <= _GAP:
+        follows = node.get(words[k])
+        if follows is None:
+            break
+        node = follows
+        k += 1
+        if _END in node:
+            longest = k - i
+    return longest

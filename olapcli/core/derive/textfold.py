@@ -36,13 +36,18 @@ def _fold(text: str) -> str:
     return _ligatures(_MARKS.sub("", folded))
 
 
-#: char → its folded form, for the characters of French texts that fold to one ASCII
-#: character: a text folded through this table alone is its own map
+#: char → its folded form, for the characters of French texts that fold to ASCII (an
+#: accented letter to one, a ligature to two, a lone accent of an NFD text to none): most
+#: texts are folded through this table alone
 _TABLE = {
     cp: folded
-    for cp in [*range(0x41, 0x5B), *range(0x80, 0x250), *range(0x2000, 0x2070)]
-    if len(folded := _fold(chr(cp))) == 1 and folded.isascii() and folded != chr(cp)
+    for cp in [*range(0x41, 0x5B), *range(0x80, 0x370), *range(0x2000, 0x2070)]
+    if (folded := _fold(chr(cp))).isascii() and folded != chr(cp)
 }
+#: the characters of the table that do not fold to exactly one
+_UNEVEN = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp, folded in _TABLE.items() if len(folded) != 1) + "]"
+)
 _ONE: dict[str, str] = {}
 
 
@@ -86,9 +91,20 @@ def fold_mapped(text: str) -> tuple[str, list[int] | None]:
         return text.lower(), None
     quick = text.translate(_TABLE)
     if quick.isascii():
-        return quick, None
+        uneven = list(_UNEVEN.finditer(text))
+        if not uneven:
+            return quick, None
+        where: list[int] = []
+        done = 0
+        for match in uneven:  # the rest of the text keeps its places
+            i = match.start()
+            where += range(done, i)
+            where += [i] * len(_TABLE[ord(match.group())])
+            done = i + 1
+        where += range(done, len(text) + 1)
+        return quick, where
     parts: list[str] = []
-    where: list[int] = []
+    where = []
     one = _ONE
     for i, char in enumerate(text):
         folded = one.get(char)
