@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from olapcli.core.derive import briefs
-from olapcli.core.derive.redact import Redactor
+from olapcli.core.derive.redact import Redactor, staff
 from olapcli.core.derive.textfold import fold, fold_mapped, name_words, words_of
-from olapcli.core.model import Learner
+from olapcli.core.model import Cohort, Learner
 from olapcli.io.load import model_from_bytes
 from tests.conftest import SAMPLE, edit
 
@@ -29,6 +29,8 @@ for _path in sorted((SAMPLE / "learners").glob("*.yaml")):
     assert _learner is not None, _errors
     BRIEFS.append(briefs.of(_learner))
 
+COHORT, _errors = model_from_bytes((SAMPLE / "cohort.yaml").read_bytes(), "cohort.yaml", Cohort)
+TRAINERS = staff(COHORT)
 #: every name of the sample that pseudonymous output must clear
 NAMES = sorted(
     {
@@ -37,10 +39,11 @@ NAMES = sorted(
         for name in (b.first_name, b.last_name, *(b.tutor or ()), b.company)
         if name
     }
+    | set(TRAINERS)
 )
 #: the folded words of those names: random text made without them holds no name
 NAME_WORDS = {w for n in NAMES for w in name_words(n)}
-CLEAR = Redactor(BRIEFS)
+CLEAR = Redactor(BRIEFS, others=TRAINERS)
 MASK, MAIL, PHONE = CLEAR.mask, CLEAR.mail, CLEAR.phone
 FAST = settings(
     max_examples=150,
@@ -212,7 +215,8 @@ def test_a_brief_keeps_the_company_through_the_cache():
 def test_report_and_metrics_clear_every_form(olap, cohort_repo: Path, tmp_path: Path):
     said = (
         "LÉA MARTIN et lea, avec marc GIRARD (06.12.34.56.01, marc [at] brasserie (dot) fr)"
-        " à la brasserie des halles, comme Hugo et N’DIAYE ; beurre, 20 couverts"
+        " à la brasserie des halles, comme Hugo et N’DIAYE, vu par françois DUPONT ;"
+        " beurre, 20 couverts"
     )
     edit(
         cohort_repo / "learners/lea-martin.yaml",
@@ -225,10 +229,11 @@ def test_report_and_metrics_clear_every_form(olap, cohort_repo: Path, tmp_path: 
     data = json.loads(olap("-C", cohort_repo, "metrics", "--format", "json").stdout)
     cleared = (
         "[nom] [nom] et [nom], avec [nom] [nom] ([téléphone], [courriel]) à la [nom], comme"
-        " [nom] et [nom] ; beurre, 20 couverts ; taille en brunoise de 5 kg"
+        " [nom] et [nom], vu par [nom] [nom] ; beurre, 20 couverts ; taille en brunoise de 5 kg"
     )
     details = [n["detail"] for n in data["annex"] if n["detail"].startswith("[nom] [nom] et")]
     assert [d[: len(cleared)] for d in details] == [cleared]
     assert cleared in report
     for text in (report, json.dumps(data, ensure_ascii=False)):
         assert "06.12.34.56.01" not in text and "[at]" not in text and "N’DIAYE" not in text
+        assert "DUPONT" not in text

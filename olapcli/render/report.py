@@ -23,7 +23,7 @@ from olapcli.core import rules
 from olapcli.core.derive import metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
-from olapcli.core.derive.redact import Redactor
+from olapcli.core.derive.redact import Redactor, staff
 from olapcli.i18n import _
 from olapcli.io.workers import Child
 
@@ -171,7 +171,8 @@ def context(
 
     table = [row for part in parts for row in part.table]
     everyone = [row.learner for row in table]
-    clear = Redactor(everyone, identify)
+    trainers = [name for part in parts for name in staff(part.data.cohort)]
+    clear = Redactor(everyone, identify, trainers)
 
     def name(learner: LearnerBrief) -> str:
         return f"{learner.first_name} {learner.last_name}" if identify else learner.key

@@ -3,7 +3,7 @@ the centre."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -27,7 +27,8 @@ _GAP = 3
 
 
 class Redactor:
-    """Clears the names of the learners, of their tutors and companies, phone numbers
+    """Clears the names of the learners, of their tutors and companies (and *others*: the
+    trainers, see :func:`staff`), phone numbers
     and e-mail addresses (plain or obfuscated) from texts.
 
     A name is cleared in any case, with or without its accents, in any Unicode form
@@ -41,40 +42,41 @@ class Redactor:
     at all. With *identify*, texts are kept.
     """
 
-    def __init__(self, learners: list[LearnerBrief], identify: bool = False) -> None:
+    def __init__(
+        self, learners: list[LearnerBrief], identify: bool = False, others: Iterable[str] = ()
+    ) -> None:
         self.identify = identify
-        seen: set[str] = set()
         #: the names as a tree of their folded words: word -> next word -> …; _END: a name
         self.names: dict[str, Any] = {}
         #: for each name, its longest word: a text without it cannot hold the name
         self.keys: set[str] = {HAS_EMAIL, HAS_PHONE}
         #: a name without a word of two letters (the words a brief keeps): scan every text
         self.scan_all = False
-        for learner in learners if not identify else ():
-            people = [learner.first_name, learner.last_name]
-            if learner.tutor:
-                people += learner.tutor
-            if learner.company:
-                people.append(learner.company)
+        if not identify:
+            people = set(others)
+            for learner in learners:
+                people.update((learner.first_name, learner.last_name, *(learner.tutor or ())))
+                if learner.company:
+                    people.add(learner.company)
             for name in people:
-                if name in seen:
-                    continue
-                seen.add(name)
-                words = name_words(name)
-                if len("".join(words)) < 2:
-                    continue
-                node = self.names
-                for word in words:
-                    node = node.setdefault(word, {})
-                node[_END] = True
-                key = max((w for w in words if len(w) > 1 and w.isalpha()), key=len, default="")
-                if key:
-                    self.keys.add(key)
-                else:
-                    self.scan_all = True
+                self._add(name_words(name))
         self.mask = _("[name]")
         self.mail = _("[e-mail]")
         self.phone = _("[phone]")
+
+    def _add(self, words: tuple[str, ...]) -> None:
+        """One more name to clear, as its folded words."""
+        if len("".join(words)) < 2:
+            return
+        node = self.names
+        for word in words:
+            node = node.setdefault(word, {})
+        node[_END] = True
+        key = max((w for w in words if len(w) > 1 and w.isalpha()), key=len, default="")
+        if key:
+            self.keys.add(key)
+        else:
+            self.scan_all = True
 
     def needed(self, learner: LearnerBrief) -> bool:
         """Can a text of *learner*'s needs hold a name, a phone number or an address?"""
@@ -131,6 +133,12 @@ class Redactor:
                 last, after = end, i + size
         out.append(text[last:])
         return "".join(out)
+
+
+def staff(cohort: Any) -> list[str]:
+    """The names of a cohort's trainers (*cohort*: a :class:`~olapcli.core.model.Cohort`
+    or None), cleared from texts as the learners' are."""
+    return [n for t in (cohort.trainers if cohort else ()) for n in (t.first_name, t.last_name)]
 
 
 def _same(text: str) -> str:
