@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -237,3 +238,24 @@ def test_report_and_metrics_clear_every_form(olap, cohort_repo: Path, tmp_path: 
     for text in (report, json.dumps(data, ensure_ascii=False)):
         assert "06.12.34.56.01" not in text and "[at]" not in text and "N’DIAYE" not in text
         assert "DUPONT" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lea (at) " + "a (dot) " * 20_000,  # an address that never ends in a domain
+        "a (dot) " * 20_000 + "(at)",
+        "x@" + "a1." * 30_000,
+        "06 " * 50_000,
+        "Léa " * 30_000,
+        "e\u0301" * 50_000,
+    ],
+    ids=["dots-after-at", "dots-before-at", "labels", "digits", "names", "nfd"],
+)
+def test_a_hostile_text_is_cleared_in_linear_time(text):
+    # each takes a few hundredths of a second; the quadratic search of an address once
+    # took more than a minute on the first one
+    start = time.perf_counter()
+    CLEAR(text)
+    words_of([text])
+    assert time.perf_counter() - start < 2.0

@@ -62,9 +62,12 @@ _AT = r"(?:\s*[\[({<]\s*(?:at|arobase)\s*[\])}>]\s*|\s*@\s*)"
 _AT_MARK = re.compile(r"[\[({<]\s*(?:at|arobase)\s*[\])}>]", re.IGNORECASE)
 _DOT = r"(?:\s*[\[({<]\s*(?:dot|point)\s*[\])}>]\s*|\.)"
 #: an e-mail address, plain (lea@mail.fr) or obfuscated (lea [at] mail.fr, lea (at) mail
-#: (dot) fr, lea {arobase} mail [point] fr)
+#: (dot) fr, lea {arobase} mail [point] fr). Parts and labels are bounded as in RFC 5321
+#: (64 characters, a few dots): a long text full of « (dot) » costs a linear search,
+#: not a quadratic one
 EMAIL = re.compile(
-    rf"(?<![\w.+-])[\w+-]+(?:{_DOT}[\w+-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}(?![\w-])",
+    rf"(?<![\w.+-])[\w+-]{{1,64}}(?:{_DOT}[\w+-]{{1,64}}){{0,8}}{_AT}"
+    rf"[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{0,8}}{_DOT}[^\W\d_]{{2,24}}(?![\w-])",
     re.IGNORECASE,
 )
 #: what a brief says of texts holding an e-mail address or a phone number
