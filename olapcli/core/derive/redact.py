@@ -58,8 +58,19 @@ class Redactor:
                 people.update((learner.first_name, learner.last_name, *(learner.tutor or ())))
                 if learner.company:
                     people.add(learner.company)
+            names, keys = self.names, self.keys
             for name in people:
-                self._add(name_words(name))
+                words = name_words(name)
+                if len(words) == 1 and len(words[0]) > 1 and words[0].isalpha():
+                    # most names: one word, its own key (the general case in _add)
+                    word = words[0]
+                    node = names.get(word)
+                    if node is None:
+                        node = names[word] = {}
+                    node[_END] = True
+                    keys.add(word)
+                else:
+                    self._add(words)
         self.mask = _("[name]")
         self.mail = _("[e-mail]")
         self.phone = _("[phone]")
