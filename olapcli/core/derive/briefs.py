@@ -124,7 +124,7 @@ def to_json(b: LearnerBrief) -> list[Any]:
         [b.outcomes[k] for k in OUTCOME_KEYS],
         b.latest,
         sorted(b.not_feasible),
-        sorted(b.words),
+        " ".join(sorted(b.words)),  # one string: a tenth of the brief, read at once
     ]
 
 
@@ -153,7 +153,7 @@ def from_json(data: Any) -> LearnerBrief:
             dict(zip(OUTCOME_KEYS, outcomes, strict=True)),
             dict(latest),
             frozenset(nf),
-            frozenset(words),
+            frozenset(words.split()),
         )
     except (ValueError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"bad brief: {exc}") from exc
