@@ -9,12 +9,13 @@ import pytest
 
 from olapcli.app import report
 from olapcli.core.derive import metrics, stats
-from olapcli.core.derive.briefs import LearnerBrief, NeedBrief, capitalised_words
+from olapcli.core.derive.briefs import LearnerBrief, NeedBrief
 from olapcli.core.derive.redact import Redactor
+from olapcli.core.derive.textfold import words_of
 from olapcli.io import workers as forked
 
 
-def person(first, last, tutor=None, texts=()):
+def person(first, last, tutor=None, texts=(), company=None):
     needs = tuple(
         NeedBrief(f"n{i}", "1.1", "qualite", dt.date(2026, 1, 5), dt.date(2026, 1, 9), t, ())
         for i, t in enumerate(texts)
@@ -25,11 +26,12 @@ def person(first, last, tutor=None, texts=()):
         first_name=first,
         last_name=last,
         tutor=tutor,
+        company=company,
         needs=needs,
         outcomes=dict.fromkeys(metrics.INDICATORS),
         latest={},
         not_feasible=frozenset(),
-        words=capitalised_words(list(texts)),
+        words=words_of(list(texts)),
     )
 
 
@@ -61,8 +63,13 @@ def test_needed_says_which_learners_texts_can_hold_a_name():
     assert clear.needed(person("A", "B", texts=["Le poste d'Emma"]))
     assert clear.needed(person("A", "B", texts=["chef@bistrot.example"]))
     assert not clear.needed(person("A", "B", texts=["Tarte au citron, 40 parts"]))
-    # a name written without any capital: every text must be looked at
-    assert Redactor([*PEOPLE, person("léo", "b")]).needed(person("A", "B", texts=["rien"]))
+    # names are found in any case: a text in capitals or without accents is looked at
+    assert clear.needed(person("A", "B", texts=["LE POSTE D'EMMA"]))
+    assert clear.needed(person("A", "B", texts=["avec noe"]))
+    assert clear.needed(person("A", "B", texts=["appeler le 06 12 34 56 78"]))
+    assert clear.needed(person("A", "B", texts=["chef [at] bistrot (dot) fr"]))
+    # a name without a word of two letters: every text must be looked at
+    assert Redactor([*PEOPLE, person("J", "J-3")]).needed(person("A", "B", texts=["rien"]))
 
 
 def test_a_child_gives_the_same_answer_as_this_process():

@@ -23,7 +23,7 @@ from olapcli.core import rules
 from olapcli.core.derive import metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
-from olapcli.core.derive.redact import Redactor
+from olapcli.core.derive.redact import Redactor, staff
 from olapcli.i18n import _
 from olapcli.io.workers import Child
 
@@ -171,7 +171,8 @@ def context(
 
     table = [row for part in parts for row in part.table]
     everyone = [row.learner for row in table]
-    clear = Redactor(everyone, identify)
+    trainers = [name for part in parts for name in staff(part.data.cohort)]
+    clear = Redactor(everyone, identify, trainers)
 
     def name(learner: LearnerBrief) -> str:
         return f"{learner.first_name} {learner.last_name}" if identify else learner.key
@@ -331,7 +332,7 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
     for r in table:
         if not r.needs:
             continue
-        scrub = clear if clear.needed(r.learner) else _same
+        scrub = clear.scrubber(r.learner)
         mark("<h3>")
         text(name(r.learner))
         for i, n in enumerate(r.needs):
@@ -355,10 +356,6 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
         mark("</ul>\n")
         text("")
     return f.html()
-
-
-def _same(text: str) -> str:
-    return text
 
 
 @dataclass

@@ -15,11 +15,11 @@ Briefs are kept in olap's cache (:mod:`olapcli.io.store`) as the JSON of
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from olapcli.core.derive.grids import latest_evaluations
+from olapcli.core.derive.textfold import words_of
 
 #: outcome indicators, in the order of the Annexe 7 table (see olapcli.core.derive.metrics)
 OUTCOME_KEYS = (
@@ -31,19 +31,6 @@ OUTCOME_KEYS = (
     "satisfaction_learner",
     "satisfaction_company",
 )
-
-
-#: a word, as names are matched in texts (see olapcli.core.derive.redact)
-WORD = re.compile(r"\w+")
-
-
-def capitalised_words(texts: list[str]) -> frozenset[str]:
-    """The words of *texts* that start with a capital, and « @ » when one holds an
-    address: what the report must look at to clear names and e-mails."""
-    words = {w for t in texts for w in WORD.findall(t) if w[0].isupper()}
-    if any("@" in t for t in texts):
-        words.add("@")
-    return frozenset(words)
 
 
 @dataclass(slots=True)
@@ -68,6 +55,8 @@ class LearnerBrief:
     first_name: str
     last_name: str
     tutor: tuple[str, str] | None
+    #: the company's name (cleared from texts as the people's names are)
+    company: str | None
     needs: tuple[NeedBrief, ...]
     #: indicator -> True/False, a number, or None when unknown (never « no » for unknown)
     outcomes: dict[str, Any]
@@ -75,7 +64,8 @@ class LearnerBrief:
     latest: dict[str, str]
     #: activities the company cannot offer (AR = no)
     not_feasible: frozenset[str]
-    #: capitalised words of the needs' texts (see :func:`capitalised_words`)
+    #: what tells whether the needs' texts may hold a name, a phone number or an e-mail
+    #: address (see :func:`olapcli.core.derive.textfold.words_of`)
     words: frozenset[str]
 
 
@@ -88,6 +78,7 @@ def of(learner: Any) -> LearnerBrief:
         first_name=learner.first_name,
         last_name=learner.last_name,
         tutor=(learner.tutor.first_name, learner.tutor.last_name) if learner.tutor else None,
+        company=learner.company.name if learner.company else None,
         needs=tuple(
             NeedBrief(
                 n.id, n.activity, n.practice, n.identified, n.due, n.detail, tuple(n.resources)
@@ -105,7 +96,7 @@ def of(learner: Any) -> LearnerBrief:
         },
         latest={a: ev.level for a, ev in latest_evaluations(learner).items()},
         not_feasible=frozenset(a for a, p in learner.plan.items() if p.ar is False),
-        words=capitalised_words([t for n in learner.needs for t in (n.detail, *n.resources)]),
+        words=words_of([t for n in learner.needs for t in (n.detail, *n.resources)]),
     )
 
 
@@ -117,6 +108,7 @@ def to_json(b: LearnerBrief) -> list[Any]:
         b.first_name,
         b.last_name,
         list(b.tutor) if b.tutor else None,
+        b.company,
         [
             [
                 n.id,
@@ -132,7 +124,7 @@ def to_json(b: LearnerBrief) -> list[Any]:
         [b.outcomes[k] for k in OUTCOME_KEYS],
         b.latest,
         sorted(b.not_feasible),
-        sorted(b.words),
+        " ".join(sorted(b.words)),  # one string: a tenth of the brief, read at once
     ]
 
 
@@ -143,7 +135,7 @@ def from_json(data: Any) -> LearnerBrief:
     checksum proves it is exactly what olap wrote (see :func:`_read`), and
     what olap wrote came from a validated learner."""
     try:
-        ident, key, first, last, tutor, needs, outcomes, latest, nf, words = data
+        ident, key, first, last, tutor, company, needs, outcomes, latest, nf, words = data
         date = dt.date.fromisoformat
         return LearnerBrief(
             ident,
@@ -151,6 +143,7 @@ def from_json(data: Any) -> LearnerBrief:
             first,
             last,
             (tutor[0], tutor[1]) if tutor else None,
+            company,
             tuple(
                 [
                     NeedBrief(i, a, p, date(d1), date(d2), detail, tuple(res))
@@ -160,7 +153,7 @@ def from_json(data: Any) -> LearnerBrief:
             dict(zip(OUTCOME_KEYS, outcomes, strict=True)),
             dict(latest),
             frozenset(nf),
-            frozenset(words),
+            frozenset(words.split()),
         )
     except (ValueError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"bad brief: {exc}") from exc

@@ -146,15 +146,15 @@ def label_out(lab: metrics.Label, identify: bool) -> LabelOut:
 def document(found: Figures, data: Any, identify: bool, source: Source) -> MetricsReport:
     """``olap metrics --format json``: the figures, the annex of the needs counted (free
     text cleared of names and addresses unless *identify*) and each learner's coverage."""
-    from olapcli.core.derive.redact import Redactor
+    from olapcli.core.derive.redact import Redactor, staff
 
     table, referentiel = found.table, data.referentiel
-    clear = Redactor([r.learner for r in table], identify)
+    clear = Redactor([r.learner for r in table], identify, staff(data.cohort))
     titles = rules.activity_titles(referentiel)
 
     def annex(r: metrics.Row) -> list[AnnexNeed]:
-        # a learner whose texts hold no name nor address needs no clearing (most of them)
-        keep = (lambda text: text) if not clear.needed(r.learner) else clear
+        # a learner whose texts hold no name, number nor address needs no clearing (most)
+        keep = clear.scrubber(r.learner)
         return [
             AnnexNeed(
                 key=r.learner.key,
