@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -442,7 +443,13 @@ def write(args, results: dict, reference: float, big: Path) -> None:
         "  writes half of the annex in a forked child. The report is "
         f"{this['report size'].times[0]:.1f} MB here.",
     ]
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    # sections measured by other scripts (``## … measured by hand``) are kept as they are
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = re.search(r"^## .*measured by hand.*$", old, re.M)
+    if kept:
+        text += "\n" + old[kept.start() :]
+    args.out.write_text(text, encoding="utf-8")
     print(f"written {args.out}")
 
 
