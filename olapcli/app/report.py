@@ -139,7 +139,7 @@ def build_report(
     today: dt.date | None = None,
 ) -> Path:
     """Write the impact report of *cohorts* to *out_file* (one self-contained HTML file:
-    no script, no outside request); names only with *identify*."""
+    no script, no outside request; ``-``: standard output); names only with *identify*."""
     import gc
 
     from olapcli.io.clock import today as clock
@@ -160,7 +160,12 @@ def build_report(
         statistician.close()
         if was:
             gc.enable()
-    atomic_write(out_file, page)
+    if str(out_file) == "-":  # the Unix way: « --out - » is standard output
+        from olapcli.io.files import write_stdout
+
+        write_stdout(page.encode("utf-8"))
+    else:
+        atomic_write(out_file, page)
     return out_file
 
 

@@ -25,7 +25,10 @@ def report(
         None, help=_("Cohort folders (default: the current cohort).")
     ),
     out_file: Path = typer.Option(
-        Path("rapport.html"), "--out", "-o", help=_("The HTML file to write.")
+        Path("rapport.html"),
+        "--out",
+        "-o",
+        help=_("The HTML file to write (« - »: standard output, e.g. to pipe it)."),
     ),
     identify: bool = typer.Option(
         False,
@@ -42,4 +45,5 @@ def report(
     first, last = period_options(start, end)
     roots = [find_cohort(c) for c in cohorts] if cohorts else [root(ctx)]
     written = build_report(roots, out_file, identify, first, last)
-    out.print(_("Report written: {path}").format(path=written), markup=False)
+    if str(written) != "-":  # standard output holds the report alone
+        out.print(_("Report written: {path}").format(path=written), markup=False)

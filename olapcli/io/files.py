@@ -330,6 +330,13 @@ def place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     return candidate, False
 
 
+def write_stdout(data: bytes) -> None:
+    """Write *data* to standard output as bytes, whole."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def discard_stdout() -> None:
     """Send what remains of standard output nowhere (its reader went away), so that
     Python's last flush at exit does not fail in turn."""

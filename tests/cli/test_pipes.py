@@ -51,6 +51,7 @@ READS = [
     ["qcm"],
     ["notify", "list"],
     ["report", "--out", "rapport.html"],
+    ["report", "--out", "-"],
 ]
 
 

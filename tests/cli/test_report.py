@@ -154,3 +154,20 @@ def test_report_in_chromium_axe_vnu_and_a4(olap, cohort_repo, tmp_path):
     )
     assert [m for m in json.loads(proc.stderr)["messages"] if m.get("type") == "error"] == []
     assert is_a4_landscape(print_a4_boxes(out.as_uri(), tmp_path))
+
+
+def test_out_dash_is_standard_output(cohort_repo, tmp_path):
+    """« --out - » writes the report on standard output, alone (no file named « - », no
+    « Rapport écrit » line mixed into the HTML)."""
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "report", "--out", "-"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    page = done.stdout.decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert not (tmp_path / "-").exists() and not (cohort_repo / "-").exists()
