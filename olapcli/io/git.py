@@ -27,6 +27,7 @@ ATTRIBUTES = (
     "referentiel.yaml merge=olap",
     "subjects.yaml merge=olap",
     "resources/*.yaml merge=olap",
+    "/access.yaml merge=olap",
 )
 
 
@@ -177,7 +178,7 @@ def write_attributes(root: Path) -> bool:
 def register(root: Path) -> None:
     """Register the driver in the clone's .git/config."""
     for key, value in (
-        ("merge.olap.name", "olap: needs and evaluations merged by id"),
+        ("merge.olap.name", "olap: needs, evaluations and personal links merged by id"),
         ("merge.olap.driver", driver_command()),
     ):
         done = run(root, "config", "--local", key, value)
