@@ -154,6 +154,21 @@ def commit_everything(root: Path, message: str) -> bool:
 # --- the merge driver's set-up ------------------------------------------------------
 
 
+def ignored(root: Path, rel: str) -> bool:
+    """Would Git leave the file *rel* (under *root*) out of a commit, ``git add -A``
+    included? True outside a Git repository or without Git (nothing is committed
+    there); False when Git would take it or cannot say."""
+    try:
+        done = run(root, "check-ignore", "-q", "--", rel)
+    except GitMissing:
+        return True
+    if done.returncode == 0:
+        return True
+    if done.returncode == 1:
+        return False
+    return toplevel(root) is None
+
+
 def driver_command() -> str:
     """The command Git runs: this very Python, so it works whatever the PATH of a Git GUI."""
     return f"{shlex.quote(sys.executable)} -m olapcli.mergedriver %O %A %B %P"
