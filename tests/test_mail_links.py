@@ -258,3 +258,10 @@ def test_access_grant_starts_its_links_with_the_cohorts_public_address(
         "--public-url", "https://autre.cfa.example",
     )  # fmt: skip
     assert done.stdout.strip().splitlines()[-1].startswith("https://autre.cfa.example/a/")
+
+
+def test_an_expired_grant_gives_no_link(olap, cohort_repo, monkeypatch):
+    grant(olap, cohort_repo, "tuteur", "--days", "1")  # works on TODAY only
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-22")
+    add_need(olap, cohort_repo)
+    as_before(cohort_repo)

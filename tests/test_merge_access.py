@@ -60,11 +60,23 @@ def test_links_given_in_two_clones_are_both_kept(olap, clones):  # noqa: F811
     assert merged.returncode == 0, merged.stderr
     text = (karim / ACCESS).read_text(encoding="utf-8")
     assert "<<<<<<<" not in text
+    # both created access.yaml: one header, both grants
+    assert text.count("yaml-language-server") == 1 and text.count("grants:") == 1
     assert set(grants(karim)) == {tutor, learner}
     assert valid(olap, karim)
     # both links open in the merged clone
     assert access.check_token(karim, tutor_token).id == tutor
     assert access.check_token(karim, learner_token).id == learner
+    # once shared, each appends one more: both kept again
+    run_git(karim, "push", "-q")
+    run_git(anne, "pull", "-q", "--no-edit")
+    third, _ = grant(olap, anne, "lea-martin", "tuteur")
+    run_git(anne, "push", "-q")
+    fourth, _ = grant(olap, karim, "nathan-rey", "alternant")
+    merged = run_git(karim, "pull", "--no-edit", check=False)
+    assert merged.returncode == 0, merged.stderr
+    assert set(grants(karim)) == {tutor, learner, third, fourth}
+    assert valid(olap, karim)
 
 
 def test_a_revoke_and_an_extension_merge_and_the_link_stays_revoked(olap, clones):  # noqa: F811
