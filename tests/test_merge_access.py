@@ -165,3 +165,16 @@ def test_a_revoke_undone_on_one_side_and_redone_on_the_other_stays_revoked(tmp_p
 def test_a_grant_deleted_here_and_revoked_there_is_a_conflict(tmp_path):
     code, text = merge(tmp_path, "grants: []\n", revoked("2026-12-01"))
     assert code == 1 and "<<<<<<<" in text
+
+
+def test_validate_says_when_gitattributes_predates_access_yaml(olap, clones):  # noqa: F811
+    anne, _karim = clones
+    grant(olap, anne, "lea-martin", "tuteur")
+    assert "access.yaml" not in olap("-C", anne, "validate").output
+    # a cohort set up before olap merged access.yaml
+    edit(anne / ".gitattributes", "/access.yaml merge=olap\n", "")
+    result = olap("-C", anne, "validate")
+    assert "merge-driver" in result.output and "olap setup" in result.output
+    assert "access.yaml n'est pas fusionné" in result.output
+    assert olap("-C", anne, "setup").code == 0
+    assert "merge-driver" not in olap("-C", anne, "validate").output

@@ -190,6 +190,13 @@ def write_attributes(root: Path) -> bool:
     return True
 
 
+def attributes_name(root: Path, rel: str) -> bool:
+    """Does *root*/.gitattributes hand the file *rel* of the cohort to olap's driver, in
+    olap's own line? (Read as text: ``validate`` asks on every run.)"""
+    lines = {line.strip() for line in _text(root / ".gitattributes").splitlines()}
+    return f"/{rel} merge=olap" in lines
+
+
 def register(root: Path) -> None:
     """Register the driver in the clone's .git/config."""
     for key, value in (
