@@ -60,6 +60,10 @@ class Personal:
     link: str
     expires: dt.date
 
+    def fields(self) -> dict[str, Any]:
+        """What :class:`olapcli.render.email.Mail` says of this copy."""
+        return {"copy": self.person.suffix, "link": self.link, "link_expires": self.expires}
+
     @property
     def alone(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(To, Cc) of their copy: them alone."""

@@ -159,7 +159,7 @@ def compose(
         cc,
         str(sender),
         now or dt.datetime.now().astimezone(),
-        *((own.person.suffix, own.link, own.expires) if own else ()),
+        **(own.fields() if own else {}),
     )
     return make(mail), missing
 

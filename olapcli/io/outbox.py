@@ -4,8 +4,8 @@
 the recording command); ``pending/NAME.eml`` is an e-mail waiting to be sent;
 ``sent/NAME.eml`` one the server accepted. NAME is the event's stable name, so the
 same event is never queued twice; a person's own copy (it carries their personal link)
-is ``NAME+ROLE.eml`` beside it (``+`` is never in an event's name). The locks that keep two writers or two senders
-apart live in olap's cache folder, never in the working tree.
+is ``NAME+ROLE.eml`` beside it (``+`` is never in an event's name). The locks that keep
+two writers or two senders apart live in olap's cache folder, never in the working tree.
 """
 
 from __future__ import annotations
