@@ -185,7 +185,8 @@ def grant_access(
     now: float | None = None,
 ) -> Granted:
     """Record a personal link for one person, one role, one learner (a trainer: one
-    learner or the whole cohort, *learner* ``*``) and make its link, valid *days* days."""
+    learner or the whole cohort, *learner* ``*``) and make its link, valid *days* days,
+    starting with *public_url*, else ``serve.public_url`` of cohort.yaml."""
     from olapcli.core import ids
     from olapcli.io import secrets, yamlwrite
     from olapcli.io.load import require_core
@@ -197,8 +198,9 @@ def grant_access(
             _("A link lasts from 1 to {max} days.").format(max=rules.MAX_DAYS),
             _("give --days between 1 and {max}").format(max=rules.MAX_DAYS),
         )
-    base = _public_url(public_url)
     cohort = require_core(root).cohort
+    configured = cohort.serve.public_url if cohort.serve else None
+    base = _public_url(public_url or configured)
     if learner == WHOLE_COHORT:
         if role != "formateur":
             raise UserError(

@@ -14,6 +14,13 @@ and the driver exits 1 so Git reports the conflict. ``olap validate`` then
 names the file and line of each marker. Other data files are always merged
 by ``git merge-file``, as Git would.
 
+``access.yaml`` (the personal links given, olap access) is merged the same way: its
+``grants`` are matched by id, so two clones that each give a link keep both. When both
+sides changed the same grant's ``revoked`` differently, revoked wins (the earlier day
+when both revoked it): a link one trainer ended is never opened again by a merge. Any
+other clash (the same ``expires`` moved two ways, a grant deleted here and edited
+there) is left as conflict markers, which ``olap validate`` reports.
+
 Kept light on purpose: Git starts one process per file, so this module
 imports neither the command line nor pydantic (ten files merge in well
 under three seconds).
@@ -24,8 +31,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-#: the lists matched item by item on their id
+#: the lists matched item by item on their id, in a learner file
 KEYED = ("needs", "evaluations")
+#: the same, in access.yaml
+GRANTS = ("grants",)
 _ABSENT = object()
 
 
@@ -45,7 +54,9 @@ def _by_id(items: Any) -> dict[str, Any]:
     return {str(i.get("id")): i for i in items if isinstance(i, dict) and "id" in i}
 
 
-def _apply(ours_node: Any, theirs_node: Any, target: dict[str, Any], keyed: bool) -> None:
+def _apply(
+    ours_node: Any, theirs_node: Any, target: dict[str, Any], lists: tuple[str, ...]
+) -> None:
     """Edit *ours_node* (a ruamel mapping) in place until it reads as *target* (the merge
     of :func:`merge_plain`), taking from *theirs_node* the values that read as wanted:
     ours's layout and comments stay, theirs's lines come with what it brought."""
@@ -56,10 +67,10 @@ def _apply(ours_node: Any, theirs_node: Any, target: dict[str, Any], keyed: bool
         have = ours_node.get(key, _ABSENT)
         if have is not _ABSENT and _plain(have) == want:
             continue
-        if keyed and key in KEYED:
+        if key in lists:
             _apply_list(ours_node, theirs, key, want)
         elif isinstance(want, dict) and isinstance(have, dict):
-            _apply(have, theirs.get(key), want, False)
+            _apply(have, theirs.get(key), want, ())
         elif key in theirs and _plain(theirs[key]) == want:
             ours_node[key] = theirs[key]
         else:  # merge_plain takes every value from one side: this cannot happen
@@ -67,7 +78,8 @@ def _apply(ours_node: Any, theirs_node: Any, target: dict[str, Any], keyed: bool
 
 
 def _apply_list(ours_node: Any, theirs: Any, key: str, want: list[Any]) -> None:
-    """Needs or evaluations: the items of *want*, in its order (ours's, then theirs's new)."""
+    """Needs, evaluations or grants: the items of *want*, in its order (ours's, then
+    theirs's new)."""
     from olapcli.io import yamlwrite as store
 
     seq = store.block_seq(ours_node, key)
@@ -77,21 +89,48 @@ def _apply_list(ours_node: Any, theirs: Any, key: str, want: list[Any]) -> None:
     mine, given = _by_id(list(seq)), _by_id(theirs.get(key))
     for item_id, item in wanted.items():
         if item_id in mine:
-            _apply(mine[item_id], given.get(item_id), item, False)
+            _apply(mine[item_id], given.get(item_id), item, ())
         else:
             store.append_item(seq, given[item_id])
 
 
-def merge_plain(base: Any, ours: Any, theirs: Any, keyed: bool = True) -> Any:
-    """The semantic merge on plain data (what the merged file must read as)."""
+def _no_settle(key: str, base: Any, ours: Any, theirs: Any) -> Any:
+    """Both sides changed *key* differently: a conflict."""
+    raise Conflict(key)
+
+
+def settle_revoked(key: str, base: Any, ours: Any, theirs: Any) -> Any:
+    """access.yaml: a grant revoked on one side stays revoked (the earlier day when both
+    revoked it); any other clash is a conflict."""
+    if key != "revoked":
+        raise Conflict(key)
+    days = [d for d in (ours, theirs) if d is not _ABSENT and d is not None]
+    if not days:
+        raise Conflict(key)
+    try:
+        return min(days)
+    except TypeError:  # not two dates: nothing to decide
+        raise Conflict(key) from None
+
+
+def merge_plain(
+    base: Any,
+    ours: Any,
+    theirs: Any,
+    lists: tuple[str, ...] = KEYED,
+    settle: Any = _no_settle,
+) -> Any:
+    """The semantic merge on plain data (what the merged file must read as): the
+    top-level *lists* matched by id, a field both sides changed differently handed to
+    *settle* (which returns the value to keep or raises :class:`Conflict`)."""
     if not (isinstance(ours, dict) and isinstance(theirs, dict)):
         raise Conflict("not a mapping")
     base = base if isinstance(base, dict) else {}
     out = dict(ours)
     for key in list(ours) + [k for k in theirs if k not in ours] + list(base):
         b, o, t = base.get(key, _ABSENT), ours.get(key, _ABSENT), theirs.get(key, _ABSENT)
-        if keyed and key in KEYED:
-            merged = _merge_plain_list(key, b, o, t)
+        if key in lists:
+            merged = _merge_plain_list(key, b, o, t, settle)
             if merged is not _ABSENT:
                 out[key] = merged
         elif o == t or t == b:
@@ -102,13 +141,17 @@ def merge_plain(base: Any, ours: Any, theirs: Any, keyed: bool = True) -> Any:
             else:
                 out[key] = t
         elif isinstance(o, dict) and isinstance(t, dict):
-            out[key] = merge_plain(b, o, t, False)
+            out[key] = merge_plain(b, o, t, (), settle)
         else:
-            raise Conflict(key)
+            value = settle(key, b, o, t)
+            if value is _ABSENT:
+                out.pop(key, None)
+            else:
+                out[key] = value
     return out
 
 
-def _merge_plain_list(key: str, b: Any, o: Any, t: Any) -> Any:
+def _merge_plain_list(key: str, b: Any, o: Any, t: Any, settle: Any) -> Any:
     base, ours, theirs = _by_id(b), _by_id(o), _by_id(t)
     if o is _ABSENT and t is _ABSENT:
         return _ABSENT
@@ -117,7 +160,7 @@ def _merge_plain_list(key: str, b: Any, o: Any, t: Any) -> Any:
         if item_id in theirs:
             if item_id not in base and item != theirs[item_id]:
                 raise Conflict(f"{key}/{item_id}")
-            out.append(merge_plain(base.get(item_id, item), item, theirs[item_id], False))
+            out.append(merge_plain(base.get(item_id, item), item, theirs[item_id], (), settle))
         elif item_id in base:  # theirs deleted it
             if item != base[item_id]:
                 raise Conflict(f"{key}/{item_id}")
@@ -161,19 +204,21 @@ def _list_region(lines: list[str], key: str) -> tuple[int, int] | None:
     return start + 1, end
 
 
-def _appended(ours_text: str, theirs_text: str, theirs: Any, ours: Any, base: Any) -> str | None:
-    """*ours_text* with the items *theirs* appended to its needs and evaluations, copied
-    line for line from *theirs_text*; None when theirs did anything else."""
+def _appended(
+    ours_text: str, theirs_text: str, theirs: Any, ours: Any, base: Any, lists: tuple[str, ...]
+) -> str | None:
+    """*ours_text* with the items *theirs* appended to its keyed *lists*, copied line
+    for line from *theirs_text*; None when theirs did anything else."""
     if not all(isinstance(x, dict) for x in (theirs, ours, base)):
         return None
-    if {k: v for k, v in theirs.items() if k not in KEYED} != {
-        k: v for k, v in base.items() if k not in KEYED
+    if {k: v for k, v in theirs.items() if k not in lists} != {
+        k: v for k, v in base.items() if k not in lists
     }:
         return None  # theirs changed more than its lists
     ours_lines = ours_text.split("\n")
     theirs_lines = theirs_text.split("\n")
     inserts: list[tuple[int, list[str]]] = []
-    for key in KEYED:
+    for key in lists:
         old, new = base.get(key) or [], theirs.get(key) or []
         if new[: len(old)] != old:
             return None  # theirs edited or removed an item
@@ -202,7 +247,20 @@ def _appended(ours_text: str, theirs_text: str, theirs: Any, ours: Any, base: An
 
 
 def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
-    """The merged text of a learner file; :class:`Conflict` or a YAML error otherwise.
+    """The merged text of a learner file; :class:`Conflict` or a YAML error otherwise."""
+    return merge_keyed(base_path, ours_path, theirs_path, KEYED, _no_settle)
+
+
+def merge_access(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
+    """The merged text of access.yaml: grants by id, revoked wins; :class:`Conflict` or a
+    YAML error otherwise."""
+    return merge_keyed(base_path, ours_path, theirs_path, GRANTS, settle_revoked)
+
+
+def merge_keyed(
+    base_path: Path, ours_path: Path, theirs_path: Path, lists: tuple[str, ...], settle: Any
+) -> str:
+    """The merged text of a data file whose *lists* are matched by id.
 
     The fast way first: Git's own line merge (plain, then « union », which keeps both
     sides of a clash — two needs appended at the end), accepted only when it reads
@@ -216,12 +274,12 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
         return yamlfast.load(text) if text.strip() else {}
 
     base, ours, theirs = read(base_path), read(ours_path), read(theirs_path)
-    expected = merge_plain(base, ours, theirs)
+    expected = merge_plain(base, ours, theirs, lists, settle)
     ours_text = read_text(ours_path, ours_path.name)
     theirs_text = read_text(theirs_path, theirs_path.name)
     candidates = [  # theirs's additions into ours, or ours's into theirs
-        _appended(ours_text, theirs_text, theirs, ours, base),
-        _appended(theirs_text, ours_text, ours, theirs, base),
+        _appended(ours_text, theirs_text, theirs, ours, base, lists),
+        _appended(theirs_text, ours_text, ours, theirs, base, lists),
     ]
     for candidate in [c for c in candidates if c] + _text_candidates(
         base_path, ours_path, theirs_path
@@ -235,7 +293,7 @@ def merge_learner(base_path: Path, ours_path: Path, theirs_path: Path) -> str:
 
     theirs_doc = store.parse(theirs_text)
     doc = store.load(ours_path, ours_path.name)
-    _apply(doc.data, theirs_doc, expected, True)
+    _apply(doc.data, theirs_doc, expected, lists)
     merged = store.dump(doc)
     if yamlfast.load(merged) != expected:
         raise Conflict("round-trip result differs")
@@ -251,13 +309,17 @@ def text_merge(base: Path, ours: Path, theirs: Path, name: str) -> int:
 
 def merge(base: Path, ours: Path, theirs: Path, name: str) -> tuple[int, str | None]:
     """Merge the versions of the file *name* (Git's %O %A %B %P) into *ours*: (0 when
-    merged, 1 when conflict markers were left; why a learner file was merged as text)."""
+    merged, 1 when conflict markers were left; why a learner file or access.yaml was
+    merged as text)."""
+    from olapcli.core.layout import ACCESS
+
     parts = name.replace("\\", "/").split("/")
     is_learner = len(parts) >= 2 and parts[-2] == "learners" and parts[-1].endswith(".yaml")
-    if not is_learner:
+    semantic = merge_learner if is_learner else merge_access if parts[-1] == ACCESS else None
+    if semantic is None:
         return text_merge(base, ours, theirs, name), None
     try:
-        merged = merge_learner(base, ours, theirs)
+        merged = semantic(base, ours, theirs)
     except Exception as exc:  # a conflict, or a side that does not parse
         from olapcli.errors import ProblemsError
         from olapcli.i18n import _

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from olapcli.app.maillinks import Personal
 from olapcli.app.notifyfiles import Files, working_tree
 from olapcli.core.events import ANNOUNCED_STEPS, Event, event_from, events_between
 from olapcli.core.layout import learner_rel
@@ -124,9 +125,15 @@ def addressees(
     return to, cc, missing
 
 
-def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple[Any, list[str]]:
-    """The e-mail of *event* (an ``EmailMessage``) and who could not be addressed.
-    ``LookupError`` when the learner, the need or the evaluation is not in the files."""
+def compose(
+    files: Files,
+    event: Event,
+    now: dt.datetime | None = None,
+    audience: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None,
+    own: Personal | None = None,
+) -> tuple[Any, list[str]]:
+    """The e-mail of *event* (an ``EmailMessage``) to everyone or to *audience* (To, Cc),
+    with *own*'s link; who could not be addressed. ``LookupError``: the record is gone."""
     from olapcli.render.email import Mail
     from olapcli.render.email import compose as make
 
@@ -134,6 +141,8 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
     # (render.email.compose fills in every key the templates read)
     activity_id = str((evaluation or need or {}).get("activity", ""))
     to, cc, missing = addressees(files, learner)
+    if audience is not None:
+        to, cc = audience
     cohort = files.cohort()
     sender = (cohort.get("notifications") or {}).get("sender") or env.get(
         "OLAP_SMTP_FROM", "olap@localhost"
@@ -150,8 +159,24 @@ def compose(files: Files, event: Event, now: dt.datetime | None = None) -> tuple
         cc,
         str(sender),
         now or dt.datetime.now().astimezone(),
+        **(own.fields() if own else {}),
     )
     return make(mail), missing
+
+
+def copies(root: Path, files: Files, event: Event) -> tuple[list[tuple[str, Any]], list[str]]:
+    """The e-mails of *event* (outbox name, message) and who could not be addressed: a
+    copy to each person with a personal link, alone (:mod:`olapcli.app.maillinks`), one
+    without any link to the others."""
+    from olapcli.app import maillinks
+
+    learner, _need, _evaluation = _subject(files, event)
+    to, cc, missing = addressees(files, learner)
+    own, rest = maillinks.split(root, files, event.learner, learner, (to, cc))
+    made = [(event.name, compose(files, event, None, rest)[0])] if rest[0] or rest[1] else []
+    for p in own:
+        made.append((event.name + p.person.suffix, compose(files, event, None, p.alone, p)[0]))
+    return made, missing
 
 
 def enabled(files: Files) -> bool:
@@ -223,8 +248,8 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                 continue
             if not outbox.written(root, event.name):
                 try:
-                    msg, missing = compose(files, event)
-                    data = serialise(msg)
+                    made, missing = copies(root, files, event)
+                    mails = [(name, msg, serialise(msg)) for name, msg in made]
                 except LookupError:
                     done.append(Notice(event, None, skipped=_("not found in the files")))
                 except Exception as exc:  # a template, the data: never dropped silently
@@ -232,8 +257,11 @@ def materialise(root: Path, files: Files | None = None) -> list[Notice]:
                     outbox.failed(root, event.name, _why(exc))  # for the next write command
                     continue  # the marker stays: listed, sent or tried again later
                 else:
-                    path = outbox.write(root, event.name, data)
-                    done.append(Notice(event, path, outbox.envelope(msg), missing))
+                    paths = [outbox.write(root, name, data) for name, _msg, data in mails]
+                    reached = [a for _name, msg, _data in mails for a in outbox.envelope(msg)]
+                    first = paths[0] if paths else None
+                    nobody = None if paths else _("nobody has an e-mail address")
+                    done.append(Notice(event, first, reached, missing, False, nobody))
             outbox.failed(root, event.name, None)
             outbox.drop(marker)
     return done

@@ -303,8 +303,10 @@ def merge_driver_problems(root: Path) -> list[Problem]:
     .git/config, not on the data. Not said in CI, where nothing is merged by hand."""
     from olapcli.io import env, git
 
-    if env.in_ci() or not git.uses_driver(root) or git.registered(root):
+    if env.in_ci() or not git.uses_driver(root):
         return []
+    if git.registered(root):
+        return _access_attribute(root)
     return [
         Problem(
             ".gitattributes",
@@ -317,5 +319,29 @@ def merge_driver_problems(root: Path) -> list[Problem]:
                 "files line by line, and two needs added at once would conflict"
             ),
             _("run « olap setup » once in this clone"),
+        )
+    ]
+
+
+def _access_attribute(root: Path) -> list[Problem]:
+    """A warning when access.yaml exists but .gitattributes (written before olap merged
+    it) does not hand it to the driver: two links given at once would conflict."""
+    from olapcli.core.layout import ACCESS
+    from olapcli.io import files, git
+
+    if not files.exists(root / ACCESS) or git.attributes_name(root, ACCESS):
+        return []
+    return [
+        Problem(
+            ".gitattributes",
+            None,
+            None,
+            "warning",
+            "merge-driver",
+            _(
+                "access.yaml is not merged by olap's driver in .gitattributes: two personal "
+                "links given in two clones would conflict"
+            ),
+            _("run « olap setup », then commit .gitattributes"),
         )
     ]

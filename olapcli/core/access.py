@@ -11,10 +11,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Literal
 
 from olapcli.core.ids import slug
-from olapcli.core.model import WHOLE_COHORT, Grant
 
 if TYPE_CHECKING:
-    from olapcli.core.model import Cohort
+    from olapcli.core.model import Cohort, Grant
+
+#: the learner of a grant that opens the whole cohort (the models' ``WHOLE_COHORT``,
+#: spelled here so that the e-mail path does not import pydantic)
+WHOLE_COHORT = "*"
 
 ROLES = ("tuteur", "alternant", "formateur")
 State = Literal["valid", "expired", "revoked"]
@@ -28,9 +31,12 @@ MAX_DAYS = 400
 def cohort_key(cohort: Cohort) -> str:
     """The name of a cohort's signing secret: its formation, centre and start date (the
     same in every clone, readable in the secrets folder)."""
-    return (
-        f"{slug(cohort.formation.name, cohort.formation.centre or '')}-{cohort.start.isoformat()}"
-    )
+    return secret_name(cohort.formation.name, cohort.formation.centre or "", cohort.start)
+
+
+def secret_name(formation: str, centre: str, start: dt.date) -> str:
+    """:func:`cohort_key` from the plain values of cohort.yaml."""
+    return f"{slug(formation, centre)}-{start.isoformat()}"
 
 
 def state(grant: Grant, today: dt.date) -> State:
@@ -63,7 +69,12 @@ def _serializer(secret: str, now: float) -> Any:
 
 def sign(secret: str, grant: Grant, now: float) -> str:
     """The token of *grant*: its id, role and learner, signed at *now*."""
-    return str(_serializer(secret, now).dumps([grant.id, grant.role, grant.learner]))
+    return sign_ids(secret, grant.id, grant.role, grant.learner, now)
+
+
+def sign_ids(secret: str, grant_id: str, role: str, learner: str, now: float) -> str:
+    """The token of the grant *grant_id* (its *role* and *learner*), signed at *now*."""
+    return str(_serializer(secret, now).dumps([grant_id, role, learner]))
 
 
 class TokenProblem(Exception):
@@ -116,3 +127,42 @@ def verify(secret: str, token: str, grants: list[Grant], now: float, today: dt.d
 def covers(grant: Grant, learner_id: str) -> bool:
     """Does *grant* open the page of *learner_id*?"""
     return grant.learner in (WHOLE_COHORT, learner_id)
+
+
+def same_person(a: object, b: object) -> bool:
+    """Do *a* and *b* name the same person (case and spacing aside)?"""
+
+    def norm(x: object) -> str:
+        return " ".join(str(x or "").split()).casefold()
+
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def mail_grant(
+    grants: object, role: str, learner_id: str, names: list[str], today: dt.date
+) -> dict[str, Any] | None:
+    """The grant (plain data of access.yaml) whose link an e-mail may carry to one person:
+    of *role*, for *learner_id* (a trainer's: or the whole cohort), naming that person
+    (one of *names*: their name, e-mail or, for a trainer, id), neither revoked nor
+    expired *today*; the one that lasts longest when there are several; else None.
+
+    The person must match: when the tutor changes in the learner file, the former tutor's
+    link is never sent to the new one (a link is a key)."""
+    found = []
+    for g in grants if isinstance(grants, list) else []:
+        if not isinstance(g, dict) or g.get("role") != role:
+            continue
+        if not all(isinstance(g.get(k), str) for k in ("id", "learner", "person")):
+            continue
+        wide = role == "formateur" and g["learner"] == WHOLE_COHORT
+        if g["learner"] != learner_id and not wide:
+            continue
+        if not any(same_person(g["person"], n) for n in names):
+            continue
+        created, expires = g.get("created"), g.get("expires")
+        if not (isinstance(created, dt.date) and isinstance(expires, dt.date)):
+            continue
+        if g.get("revoked") is not None or today >= expires:
+            continue
+        found.append(g)
+    return max(found, key=lambda g: (g["expires"], g["created"]), default=None)

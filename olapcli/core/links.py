@@ -42,3 +42,17 @@ def visible(text: str) -> str:
     a message on one line."""
     named = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
     return _CONTROL.sub(lambda m: named.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def public_base(url: object) -> str | None:
+    """*url* as the start of personal links (``{base}/a/{token}``): an http(s) address
+    with a host, no query nor fragment, without its trailing slash; None otherwise."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or not is_web_link(url):
+        return None
+    text = url.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return None
+    return text

@@ -157,6 +157,14 @@ class Notifications(Base):
     by: Literal["workstation", "ci"] = "workstation"
 
 
+class Serve(Base):
+    """Where ``olap serve`` is reached from outside: the address personal links start
+    with, in ``olap access grant`` and in the notification e-mails (``OLAP_PUBLIC_URL``
+    overrides it)."""
+
+    public_url: Url | None = None
+
+
 class Cohort(Base):
     """``cohort.yaml``: the training action and its calendar."""
 
@@ -168,6 +176,7 @@ class Cohort(Base):
     practices: list[Practice] = Field(min_length=1)
     policy: Policy = Field(default_factory=Policy)
     notifications: Notifications | None = None
+    serve: Serve | None = None
 
 
 # --- referentiel.yaml ---------------------------------------------------------

@@ -27,6 +27,7 @@ ATTRIBUTES = (
     "referentiel.yaml merge=olap",
     "subjects.yaml merge=olap",
     "resources/*.yaml merge=olap",
+    "/access.yaml merge=olap",
 )
 
 
@@ -153,6 +154,21 @@ def commit_everything(root: Path, message: str) -> bool:
 # --- the merge driver's set-up ------------------------------------------------------
 
 
+def ignored(root: Path, rel: str) -> bool:
+    """Would Git leave the file *rel* (under *root*) out of a commit, ``git add -A``
+    included? True outside a Git repository or without Git (nothing is committed
+    there); False when Git would take it or cannot say."""
+    try:
+        done = run(root, "check-ignore", "-q", "--", rel)
+    except GitMissing:
+        return True
+    if done.returncode == 0:
+        return True
+    if done.returncode == 1:
+        return False
+    return toplevel(root) is None
+
+
 def driver_command() -> str:
     """The command Git runs: this very Python, so it works whatever the PATH of a Git GUI."""
     return f"{shlex.quote(sys.executable)} -m olapcli.mergedriver %O %A %B %P"
@@ -174,10 +190,17 @@ def write_attributes(root: Path) -> bool:
     return True
 
 
+def attributes_name(root: Path, rel: str) -> bool:
+    """Does *root*/.gitattributes hand the file *rel* of the cohort to olap's driver, in
+    olap's own line? (Read as text: ``validate`` asks on every run.)"""
+    lines = {line.strip() for line in _text(root / ".gitattributes").splitlines()}
+    return f"/{rel} merge=olap" in lines
+
+
 def register(root: Path) -> None:
     """Register the driver in the clone's .git/config."""
     for key, value in (
-        ("merge.olap.name", "olap: needs and evaluations merged by id"),
+        ("merge.olap.name", "olap: needs, evaluations and personal links merged by id"),
         ("merge.olap.driver", driver_command()),
     ):
         done = run(root, "config", "--local", key, value)

@@ -3,8 +3,9 @@
 ``pending/NAME.event`` notes an event whose e-mail is still to be written (cheap, by
 the recording command); ``pending/NAME.eml`` is an e-mail waiting to be sent;
 ``sent/NAME.eml`` one the server accepted. NAME is the event's stable name, so the
-same event is never queued twice. The locks that keep two writers or two senders
-apart live in olap's cache folder, never in the working tree.
+same event is never queued twice; a person's own copy (it carries their personal link)
+is ``NAME+ROLE.eml`` beside it (``+`` is never in an event's name). The locks that keep
+two writers or two senders apart live in olap's cache folder, never in the working tree.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import json
 from email.message import EmailMessage
 from email.parser import BytesParser
+from glob import escape
 from pathlib import Path
 from typing import Any
 
@@ -42,11 +44,7 @@ def folder(root: Path) -> Path:
 
 def known(root: Path, name: str) -> bool:
     """Was the event *name* noted, written or sent already?"""
-    box = root / OUTBOX
-    return any(
-        (box / sub / f"{name}{ext}").exists()
-        for sub, ext in (("pending", ".eml"), ("pending", ".event"), ("sent", ".eml"))
-    )
+    return (root / OUTBOX / "pending" / f"{name}.event").exists() or written(root, name)
 
 
 def note(root: Path, name: str, record: dict[str, Any]) -> Path:
@@ -105,10 +103,13 @@ def drop(marker: Path) -> None:
 
 
 def written(root: Path, name: str) -> bool:
-    """Is the e-mail of *name* written (waiting or sent)?"""
-    return (root / OUTBOX / "pending" / f"{name}.eml").exists() or (
-        root / OUTBOX / "sent" / f"{name}.eml"
-    ).exists()
+    """Is an e-mail of *name* written (waiting or sent), the shared one or a person's own
+    copy?"""
+    for sub in ("pending", "sent"):
+        box = root / OUTBOX / sub
+        if (box / f"{name}.eml").exists() or any(box.glob(f"{escape(name)}+*.eml")):
+            return True
+    return False
 
 
 def write(root: Path, name: str, data: bytes) -> Path:

@@ -51,6 +51,11 @@ class Mail:
     cc: list[tuple[str, str]]
     sender: str
     now: dt.datetime
+    #: a copy for one person: what its file name and Message-ID add to the event's
+    copy: str = ""
+    #: that person's personal link, and the day it stops working (SPEC §9)
+    link: str | None = None
+    link_expires: dt.date | None = None
 
 
 def person(first: Any, last: Any) -> str:
@@ -67,6 +72,10 @@ def _address(name: str, email: Any, check: Any = recipient) -> Any:
         return None
     user, domain = valid.rsplit("@", 1)
     return Address(display_name=clean_header(name), username=user, domain=domain)
+
+
+def _day_before(day: dt.date | None) -> dt.date | None:
+    return day - dt.timedelta(days=1) if day else None
 
 
 def _iso(value: Any) -> str:
@@ -133,6 +142,10 @@ def compose(mail: Mail) -> EmailMessage:
         "actors": lambda names: ", ".join(_actor(n) for n in names or []),
         "level_name": _level,
         "link": _link,
+        # the link works until the day before its grant's expires (docs/format.md)
+        "personal": {"link": mail.link, "last": _iso(_day_before(mail.link_expires))}
+        if mail.link
+        else None,
     }
     sender = _address(centre or "olap", mail.sender, address)
     if sender is None:
@@ -151,7 +164,7 @@ def compose(mail: Mail) -> EmailMessage:
     msg[ENVELOPE_FROM] = sender.addr_spec
     msg[ENVELOPE_TO] = ", ".join(a.addr_spec for a in to + cc)
     msg["Date"] = format_datetime(mail.now.replace(microsecond=0))
-    msg["Message-ID"] = message_id(event, cohort, sender.addr_spec)
+    msg["Message-ID"] = message_id(event, cohort, sender.addr_spec, mail.copy)
     msg["X-Olap-Event"] = event.name
     text, html = TEMPLATES
     msg.set_content(render(text, **context))
@@ -159,14 +172,15 @@ def compose(mail: Mail) -> EmailMessage:
     return msg
 
 
-def message_id(event: Event, cohort: dict[str, Any], sender: str) -> str:
-    """The same for the same event of the same cohort, on every clone."""
+def message_id(event: Event, cohort: dict[str, Any], sender: str, copy: str = "") -> str:
+    """The same for the same event (and the same person's *copy*) of the same cohort, on
+    every clone."""
     formation = (cohort.get("formation") or {}).get("name", "")
     cohort_tag = hashlib.blake2b(
         f"{formation}\0{cohort.get('start')}".encode(), digest_size=5
     ).hexdigest()
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "olap.invalid"
-    return clean_header(f"<{event.name}.{cohort_tag}@{domain}>")
+    return clean_header(f"<{event.name}{copy}.{cohort_tag}@{domain}>")
 
 
 def _link(url: Any) -> str:
