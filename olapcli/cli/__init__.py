@@ -28,6 +28,13 @@ from olapcli.i18n import _
 clicktext.install()
 
 
+#: Typer's completion options and their help (in olapcli.cli.clicktext's catalog list)
+COMPLETION = {
+    "install_completion": "Install completion for the current shell.",
+    "show_completion": "Show completion for the current shell, to copy it or customize the installation.",
+}
+
+
 class OlapGroup(TyperGroup):
     """The root command: its subcommands built on demand (see :data:`COMMANDS`), and the
     one error handler around dispatch (exit 2 refusals, 3 bugs, 130 Ctrl-C)."""
@@ -39,6 +46,15 @@ class OlapGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             self.commands[cmd_name] = command(cmd_name)
         return self.commands.get(cmd_name)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        # Typer writes the help of --install-completion and --show-completion in English,
+        # outside its translated messages: said through olap's catalog here
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, click.Option) and param.name in COMPLETION:
+                param.help = _(COMPLETION[param.name])
+        return params
 
     def make_context(
         self,

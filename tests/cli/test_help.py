@@ -71,3 +71,9 @@ def test_cli_reference_is_current():
     assert (ROOT / "docs/cli.md").read_text(encoding="utf-8") == clidoc.render(), (
         "run: python -m devtools.clidoc > docs/cli.md"
     )
+
+
+def test_completion_options_are_explained_in_french(olap):
+    out = olap("--help").output
+    assert "Installer l'autocomplétion" in out and "Install completion" not in out
+    assert "Show completion" not in out
