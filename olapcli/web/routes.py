@@ -80,6 +80,10 @@ def install(app: Flask) -> None:
             },
         )
 
+    @app.get("/favicon.ico")
+    def favicon() -> Any:
+        return "", 204, {"Cache-Control": "max-age=86400"}
+
     @app.get("/a/<token>")
     def link(token: str) -> Any:
         if not limiter().allow(request.remote_addr or "?"):
