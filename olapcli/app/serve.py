@@ -109,6 +109,17 @@ def _actor(root: Path, grant: Grant) -> Actor:
     return Actor(grant, grant.person, email or "", side)
 
 
+def is_learner(root: Path, learner_id: str) -> bool:
+    """Is there a learner *learner_id* in the cohort (a file in learners/)?"""
+    from olapcli.io.paths import learner_path
+
+    try:
+        learner_path(root, learner_id)
+    except UserError:
+        return False
+    return True
+
+
 def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     """What a learner's page shows: identity, open needs (due dates, resources), the grid
     by group with the levels reached."""

@@ -105,6 +105,12 @@ def create_app(
     def http_error(exc: HTTPException) -> Any:
         return error_page(exc.code or 500)
 
+    @app.errorhandler(UserError)
+    def refused(exc: UserError) -> Any:
+        # the data refuses (a file with errors, the lock busy, Git declining): said, in
+        # French, as the command line says it; nothing was written
+        return error_page(409, exc.message, exc.hint or _("Nothing was recorded."))
+
     @app.errorhandler(Exception)
     def bug(exc: Exception) -> Any:
         LOG.error("erreur inattendue sur %s %s", request.method, request.path, exc_info=exc)
@@ -141,6 +147,7 @@ def error_page(code: int, message: str | None = None, hint: str | None = None) -
         403: (_("Access refused"), _("This page is not open to your link.")),
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Method not allowed"), _("This address does not accept this kind of request.")),
+        409: (_("Not possible now"), _("Nothing was recorded.")),
         413: (_("Request too large"), _("What was sent is too large; nothing was recorded.")),
         429: (_("Too many attempts"), _("Too many links opened from your address; wait a minute.")),
         500: (
@@ -184,8 +191,6 @@ def actor() -> use.Actor:
         g.actor = use.current_actor(root(), grant_id, _today())
     except TokenError:
         session.clear()
-        abort(403)
-    except UserError:
         abort(403)
     return g.actor  # type: ignore[no-any-return]
 

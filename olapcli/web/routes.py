@@ -34,10 +34,9 @@ def _page(name: str, **values: Any) -> Any:
 
 def _learner_page(learner_id: str, notice: str | None = None) -> Any:
     who = may_open(learner_id)
-    try:
-        data = use.learner_page(root(), learner_id, _today())
-    except UserError:
+    if not use.is_learner(root(), learner_id):
         abort(404)
+    data = use.learner_page(root(), learner_id, _today())
     steps = [
         ("prepared", _("Mark prepared")),
         ("applied", _("Mark applied")),
@@ -114,9 +113,7 @@ def install(app: Flask) -> None:
     @app.route("/alternants/<learner_id>/besoins/nouveau", methods=["GET", "POST"])
     def new_need(learner_id: str) -> Any:
         who = may_open(learner_id)
-        try:
-            use.need_choices(root(), learner_id)
-        except UserError:
+        if not use.is_learner(root(), learner_id):
             abort(404)
         if request.method == "GET":
             values = {"identified": _today().isoformat(), "practice": "qualite"}

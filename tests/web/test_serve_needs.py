@@ -153,3 +153,17 @@ def test_the_dashboard_shows_the_new_need(serve):
     week = board.text.split("Échéance cette semaine", 1)[1].split("</table>", 1)[0]
     assert "Pour le tableau de bord" in week and f'href="/alternants/{LEA}"' in week
     assert token  # the links of the tests are granted like olap access grant does
+
+
+def test_a_learner_file_with_errors_is_said_in_french_and_nothing_is_written(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    path = serve.root / f"learners/{LEA}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: contract", "status: ???"))
+    before, count = snapshot(serve.root), commits(serve.root)
+    page = client.get(f"/alternants/{LEA}")
+    assert page.status == 409 and "Impossible pour l&#39;instant" in page.text
+    assert "erreurs" in page.text and "Traceback" not in page.text
+    done = client.post(FORM, need_form(csrf))
+    assert done.status == 409 and "olap validate" in done.text
+    assert snapshot(serve.root) == before and commits(serve.root) == count
