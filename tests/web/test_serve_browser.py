@@ -139,6 +139,7 @@ def test_a_tutor_signals_a_need_on_a_phone_and_the_trainer_sees_it(browser, serv
     assert page.url == f"{base}/"
     week = page.locator("h2:has-text('Échéance cette semaine') + div table")
     assert "Tarte au citron pour 40 couverts" in week.inner_text()
+    assert fits(page)
     assert serious_violations(page) == []
     page.locator(f"a[href='/alternants/{LEA}']").first.click()
     assert page.url == f"{base}/alternants/{LEA}"
