@@ -53,6 +53,8 @@ class RateLimit:
     def allow(self, client: str) -> bool:
         now = self.clock()
         with self.lock:
+            if len(self.hits) > 10_000:  # forget the addresses whose hits are all stale
+                self.hits = {c: h for c, h in self.hits.items() if h and h[-1] > now - self.window}
             hits = self.hits.setdefault(client, deque())
             while hits and hits[0] <= now - self.window:
                 hits.popleft()

@@ -276,3 +276,16 @@ def test_user_text_is_escaped(serve):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;gras&lt;/b&gt;" in page
     board = logged_in(serve, "*", "formateur", "fdupont").get("/").text
     assert "<script>alert(1)" not in board and "&lt;script&gt;" in board
+
+
+def test_the_rate_limit_forgets_stale_addresses():
+    from olapcli.web import RateLimit
+
+    now = [0.0]
+    limit = RateLimit(2, 60.0, lambda: now[0])
+    assert limit.allow("a") and limit.allow("a") and not limit.allow("a")
+    for i in range(10_001):
+        limit.allow(f"10.0.{i // 256}.{i % 256}")
+    now[0] = 61.0
+    assert limit.allow("a")  # a minute later: allowed again
+    assert len(limit.hits) == 1  # and the stale addresses were forgotten

@@ -167,3 +167,37 @@ def test_a_learner_file_with_errors_is_said_in_french_and_nothing_is_written(ser
     done = client.post(FORM, need_form(csrf))
     assert done.status == 409 and "olap validate" in done.text
     assert snapshot(serve.root) == before and commits(serve.root) == count
+
+
+def test_a_web_write_and_a_cli_write_at_the_same_moment_both_land(serve):
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import need_args
+
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    count = commits(serve.root)
+    statuses: list[int] = []
+
+    def web() -> None:
+        for i in range(3):
+            statuses.append(client.post(FORM, need_form(csrf, detail=f"web {i}")).status)
+
+    thread = threading.Thread(target=web)
+    thread.start()
+    command = [sys.executable, "-m", "olapcli", "-C", str(serve.root), "need", "add", LEA]
+    for i in range(3):
+        done = subprocess.run(
+            [*command, *need_args(f"cli {i}"), "--commit"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    thread.join(60)
+    assert statuses == [303, 303, 303]
+    for detail in ("web 0", "web 1", "web 2", "cli 0", "cli 1", "cli 2"):
+        assert need_of(serve.root, detail)
+    assert commits(serve.root) == count + 6
+    assert git(serve.root, "status", "--porcelain", "--", "learners").strip() == ""
