@@ -61,7 +61,7 @@ class Actor:
         return access_rules.covers(self.grant, learner_id)
 
 
-def session_secret(root: Path) -> str:
+def session_secret(root: Path, secret_dir: Path | None = None) -> str:
     """The secret that signs the web sessions: derived from the cohort's signing key
     (outside the repository), never stored in the cohort; a new signing key ends every
     session as it ends every link."""
@@ -69,13 +69,15 @@ def session_secret(root: Path) -> str:
     from olapcli.io.load import require_core
 
     key = access_rules.cohort_key(require_core(root).cohort)
-    signing = secrets.ensure_secret(key, refuse_inside=root)
+    signing = secrets.ensure_secret(key, refuse_inside=root, folder=secret_dir)
     return hmac.new(signing.encode(), b"olap-serve-session-v1", hashlib.sha256).hexdigest()
 
 
-def open_link(root: Path, token: str, now: float | None = None) -> Grant:
+def open_link(
+    root: Path, token: str, now: float | None = None, secret_dir: Path | None = None
+) -> Grant:
     """The grant a personal link opens (see :func:`olapcli.app.access.check_token`)."""
-    return access.check_token(root, token, now)
+    return access.check_token(root, token, now, secret_dir)
 
 
 def current_actor(root: Path, grant_id: str, today: dt.date) -> Actor:

@@ -72,17 +72,19 @@ def _today() -> dt.date:
 
 def create_app(
     root: Path,
+    secret_dir: Path | None = None,
     public_url: str | None = None,
     now: Callable[[], float] | None = None,
     links_per_minute: int = LINKS_PER_MINUTE,
 ) -> Flask:
-    """The web application over the cohort at *root*. *public_url* (https → cookies
-    marked Secure); *now*, the clock of the links (tests)."""
+    """The web application over the cohort at *root*. *secret_dir*: where the signing
+    keys are (default: OLAP_SECRET_DIR, else ~/.config/olap); *public_url* (https →
+    cookies marked Secure); *now*, the clock of the links (tests)."""
     from olapcli.web import routes
 
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config.update(
-        SECRET_KEY=use.session_secret(root),
+        SECRET_KEY=use.session_secret(root, secret_dir),
         SESSION_COOKIE_NAME="olap_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -92,6 +94,7 @@ def create_app(
     )
     app.extensions["olap"] = {
         "root": root,
+        "secrets": secret_dir,
         "now": now,
         "limit": RateLimit(links_per_minute, 60.0, now or time.monotonic),
     }
@@ -133,6 +136,13 @@ def clock() -> float | None:
 
     now = current_app.extensions["olap"]["now"]
     return None if now is None else float(now())
+
+
+def secrets_folder() -> Path | None:
+    from flask import current_app
+
+    folder: Path | None = current_app.extensions["olap"]["secrets"]
+    return folder
 
 
 def limiter() -> RateLimit:

@@ -22,6 +22,7 @@ from olapcli.web import (
     may_open,
     redirect_to,
     root,
+    secrets_folder,
 )
 
 
@@ -88,7 +89,7 @@ def install(app: Flask) -> None:
         if not limiter().allow(request.remote_addr or "?"):
             return error_page(429)
         try:
-            grant = use.open_link(root(), token, clock())
+            grant = use.open_link(root(), token, clock(), secrets_folder())
         except TokenError as exc:
             return error_page(403, exc.message, exc.hint)
         session.clear()

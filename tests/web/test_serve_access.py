@@ -289,3 +289,14 @@ def test_the_rate_limit_forgets_stale_addresses():
     now[0] = 61.0
     assert limit.allow("a")  # a minute later: allowed again
     assert len(limit.hits) == 1  # and the stale addresses were forgotten
+
+
+def test_the_secrets_folder_can_be_given_to_the_app(cohort_repo, secret_dir, tmp_path, monkeypatch):
+    tok = token(cohort_repo, LEA, "tuteur")  # signed with the key in secret_dir
+    monkeypatch.setenv("OLAP_SECRET_DIR", str(tmp_path / "elsewhere"))
+    for serve in start(cohort_repo):
+        assert serve.client().open_link(tok).status == 403  # another folder: another key
+    for serve in start(cohort_repo, secret_dir=secret_dir):
+        client = serve.client()
+        assert client.open_link(tok).status == 303
+        assert client.get(f"/alternants/{LEA}").status == 200
