@@ -182,6 +182,8 @@ def dashboard(root: Path, today: dt.date) -> Dashboard:
                 board.awaiting.append((learner, need))
         if not any(n.identified >= since for n in learner.needs):
             board.quiet.append(learner)
+    for rows in (board.due_week, board.overdue, board.awaiting):
+        rows.sort(key=lambda row: (row[1].due, row[0].last_name, row[1].id))
     return board
 
 
