@@ -52,6 +52,10 @@ BREAKS = {
     "a use-case runs Git": ("app/history.py", "import subprocess", "no-io-above-io"),
     "the core renders": ("core/derive/grids.py", "import jinja2", "pure-core"),
     "a cycle": ("io/clock.py", "import olapcli.io.store", "no-cycles"),
+    "the web skips the use-cases": ("web/routes.py", "import olapcli.io.git", "front-doors"),
+    "a use-case imports Flask": ("app/serve.py", "import flask", "web-libraries"),
+    "a command opens the web": ("cli/log.py", "import olapcli.web", "web-alone"),
+    "the web reaches the core": ("web/routes.py", "import olapcli.core.rules", "front-doors"),
 }
 
 

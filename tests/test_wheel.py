@@ -42,7 +42,11 @@ def shipped_files() -> list[str]:
     wanted = [
         str(p.relative_to(ROOT)) for p in package.rglob("*.py") if "__pycache__" not in p.parts
     ]
-    wanted += [str(p.relative_to(ROOT)) for p in (package / "render" / "templates").iterdir()]
+    wanted += [
+        str(p.relative_to(ROOT))
+        for p in (package / "render" / "templates").rglob("*")
+        if p.is_file()
+    ]
     wanted += [str(p.relative_to(ROOT)) for p in (package / "init").iterdir()]
     wanted += [str(p.relative_to(ROOT)) for p in package.glob("locale/*/LC_MESSAGES/*.mo")]
     wanted += [f"olapcli/schemas/{p.name}" for p in (ROOT / "schema").glob("*.schema.json")]

@@ -284,12 +284,14 @@ _REFUSALS: dict[str, type[TokenError]] = {
 }
 
 
-def check_token(root: Path, token: str, now: float | None = None) -> Grant:
+def check_token(
+    root: Path, token: str, now: float | None = None, secret_dir: Path | None = None
+) -> Grant:
     """The grant a link's *token* opens in the cohort at *root*, checked: signed by this
     cohort's secret, not expired (at *now*, seconds since the epoch; default: the
     clock), recorded in access.yaml and not revoked. Else a :class:`TokenError`:
     :class:`TokenTampered`, :class:`TokenExpired`, :class:`TokenRevoked` or
-    :class:`TokenUnknown`."""
+    :class:`TokenUnknown`. *secret_dir*: the secrets folder, when not the default one."""
     from olapcli.io import clock, secrets
     from olapcli.io.load import require_core
 
@@ -300,7 +302,7 @@ def check_token(root: Path, token: str, now: float | None = None) -> Grant:
         "unknown": _("This link is unknown."),
     }
     hint = _("ask the centre for a new link")
-    secret = secrets.read_secret(rules.cohort_key(require_core(root).cohort))
+    secret = secrets.read_secret(rules.cohort_key(require_core(root).cohort), secret_dir)
     if secret is None:
         raise TokenUnknown(messages["unknown"], hint)
     when = time.time() if now is None else now

@@ -24,15 +24,17 @@ if TYPE_CHECKING:
     from olapcli.io.yamlwrite import Document
 
 
-def finish_write(root: Path, path: Path, before: str, after: str, commit: str | None) -> None:
-    """Write *after* atomically, commit it if asked (restoring *before* if Git refuses),
-    and remember the new text as valid."""
+def finish_write(
+    root: Path, path: Path, before: str, after: str, commit: str | None, author: str | None = None
+) -> None:
+    """Write *after* atomically, commit it if asked (as *author* when given; restoring
+    *before* if Git refuses), and remember the new text as valid."""
     files.atomic_write(path, after)
     if commit is not None:
         from olapcli.io import git
 
         try:
-            git.commit(root, [path], commit)
+            git.commit(root, [path], commit, author)
         except UserError:
             files.atomic_write(path, before)
             raise
@@ -92,7 +94,12 @@ def require_valid(root: Path, rel: str, text: str) -> None:
 
 @contextlib.contextmanager
 def edit_locked(
-    root: Path, path: Path, rel: str, commit: str | None, entry_checked: bool
+    root: Path,
+    path: Path,
+    rel: str,
+    commit: str | None,
+    entry_checked: bool,
+    author: str | None = None,
 ) -> Iterator[Document]:
     """The learner's document for editing, the lock being held by the caller; validated,
     written and committed when the block ends without an exception."""
@@ -109,18 +116,23 @@ def edit_locked(
         validate_learner(rel, doc.data, before)
     after = yamlwrite.dump(doc)
     if after != before:
-        finish_write(root, path, before, after, commit)
+        finish_write(root, path, before, after, commit, author)
 
 
 @contextlib.contextmanager
 def editing(
-    root: Path, learner_id: str, commit: str | None, entry_checked: bool = False
+    root: Path,
+    learner_id: str,
+    commit: str | None,
+    entry_checked: bool = False,
+    author: str | None = None,
 ) -> Iterator[Document]:
     """Lock, load the learner's document, yield it, then validate, save and commit.
 
     *commit* is the commit message, or None for no commit. With *entry_checked* (the
     caller checked what it adds by the model's rules), a file whose exact text olap
-    validated before is not validated again.
+    validated before is not validated again. *author* (« Name <e-mail> ») signs the
+    commit when someone else than the machine's Git identity acted (olap serve).
     """
     if commit is not None:
         from olapcli.io import git
@@ -128,7 +140,7 @@ def editing(
         git.require_repo(root)
     with files.repo_lock(root):
         path, rel = learner_path(root, learner_id)
-        with edit_locked(root, path, rel, commit, entry_checked) as doc:
+        with edit_locked(root, path, rel, commit, entry_checked, author) as doc:
             yield doc
 
 

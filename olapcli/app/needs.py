@@ -160,15 +160,22 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
 
 
 def add_need(
-    root: Path, learner_id: str, inp: NeedInput, commit: bool = False, notify: bool = True
+    root: Path,
+    learner_id: str,
+    inp: NeedInput,
+    commit: bool = False,
+    notify: bool = True,
+    author: str | None = None,
+    via: str = "",
 ) -> Recorded:
     """Record an imminent need of the learner's company; with *notify*, prepare the
-    e-mail to the three actors."""
+    e-mail to the three actors. *author* (« Name <e-mail> ») signs the commit, *via*
+    ends its message (« via olap serve »)."""
     warnings = check_need(form(root, learner_id), inp)
     message = _("Imminent need for {learner}: activity {activity}, due {due}").format(
         learner=learner_id, activity=inp.activity, due=inp.due
-    )
-    need = _append(root, learner_id, inp, message if commit else None)
+    ) + (f" ({via})" if via else "")
+    need = _append(root, learner_id, inp, message if commit else None, author)
     done = Recorded(learner_id, need, warnings)
     if notify:
         from olapcli.app import notify as notifications
@@ -179,7 +186,9 @@ def add_need(
     return done
 
 
-def _append(root: Path, learner_id: str, inp: NeedInput, commit: str | None) -> NeedView:
+def _append(
+    root: Path, learner_id: str, inp: NeedInput, commit: str | None, author: str | None = None
+) -> NeedView:
     """Append the need to the learner's file, by the text path when it can be proven."""
     if commit is not None:
         from olapcli.io import git
@@ -211,12 +220,12 @@ def _append(root: Path, learner_id: str, inp: NeedInput, commit: str | None) -> 
             view.id = new_id("b", inp.identified, taken)
             after = textedit.append_need(before, old, _need_dict(view))
             if after is not None:
-                finish_write(root, path, before, after, commit)
+                finish_write(root, path, before, after, commit, author)
                 return view
         from olapcli.app.edit import edit_locked, ids_in
         from olapcli.io import yamlwrite
 
-        with edit_locked(root, path, rel, commit, entry_checked=True) as doc:
+        with edit_locked(root, path, rel, commit, True, author) as doc:
             needs = yamlwrite.block_seq(doc.data, "needs")
             view.id = new_id("b", inp.identified, ids_in(needs))
             yamlwrite.append_item(needs, need_map(view.id, inp))
@@ -276,9 +285,12 @@ def step_need(
     steps: dict[str, Any],
     commit: bool = False,
     notify: bool = True,
+    author: str | None = None,
+    via: str = "",
 ) -> Recorded:
     """Record steps of a need's cycle (prepared, applied, valorised dates; the advantage
-    negotiated); with *notify*, prepare the e-mails of the steps the actors are told of."""
+    negotiated); with *notify*, prepare the e-mails of the steps the actors are told of.
+    *author* and *via* as for :func:`add_need`."""
     from olapcli.app.edit import editing, find_item
     from olapcli.io.yamlwrite import child_map, plain, scalar
 
@@ -289,8 +301,8 @@ def step_need(
         )
     message = _("Need {need} of {learner}: steps {steps}").format(
         need=need_id, learner=learner_id, steps=", ".join(steps)
-    )
-    with editing(root, learner_id, message if commit else None) as doc:
+    ) + (f" ({via})" if via else "")
+    with editing(root, learner_id, message if commit else None, author=author) as doc:
         _i, need = find_item(doc, "needs", need_id)
         current = child_map(need, "steps")
         for key in STEPS:

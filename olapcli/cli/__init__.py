@@ -213,6 +213,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "setup": ("setup", False),
     "sync": ("sync", False),
     "access": ("access", True),
+    "serve": ("serve", False),
 }
 
 

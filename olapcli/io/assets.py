@@ -40,6 +40,11 @@ def templates() -> Path:
     return _PACKAGE / "render" / "templates"
 
 
+def template_bytes(name: str) -> bytes:
+    """The bytes of the packaged template or asset *name* (e.g. ``style.css``)."""
+    return (templates() / name).read_bytes()
+
+
 def missing_templates(names: tuple[str, ...]) -> list[str]:
     """Which of the templates *names* this installation lacks (a packaging fault)."""
     return [name for name in names if not (templates() / name).is_file()]
@@ -50,8 +55,9 @@ def templates_digest() -> bytes:
     import hashlib
 
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(templates().iterdir()):
-        h.update(path.name.encode() + path.read_bytes())
+    folder = templates()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
     return h.digest()
 
 

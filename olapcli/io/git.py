@@ -81,8 +81,9 @@ def init(path: Path) -> None:
         raise OSError(done.stderr.strip())
 
 
-def commit(root: Path, paths: list[Path], message: str) -> str:
-    """Commit exactly *paths* (other staged changes stay staged); the new commit id.
+def commit(root: Path, paths: list[Path], message: str, author: str | None = None) -> str:
+    """Commit exactly *paths* (other staged changes stay staged), as *author* (« Name
+    <e-mail> », the person who acted, e.g. through olap serve) when given; the new commit id.
 
     When Git refuses (a pre-commit hook, no identity), the index is left as it was: the
     new files added for the commit are taken out of it again (``commit --only`` itself
@@ -94,7 +95,8 @@ def commit(root: Path, paths: list[Path], message: str) -> str:
     added = run(top, "add", "--", *new) if new else None
     done = added if added is not None and added.returncode != 0 else None
     if done is None:
-        done = run(top, "commit", "-q", "-m", message, "--only", "--", *rels)
+        who = ["--author", author] if author else []
+        done = run(top, "commit", "-q", "-m", message, *who, "--only", "--", *rels)
     if done.returncode != 0:
         if new:
             run(top, "rm", "-q", "--cached", "--ignore-unmatch", "-f", "--", *new)

@@ -1,0 +1,298 @@
+"""What ``olap serve`` does for the three actors (SPEC §9): who a session is, what they
+see (a learner's page, the trainer's dashboard) and what they write (signal a need,
+confirm one, mark a step) — through the same use-cases as the command line, so a web
+write is the same commit, under the same lock, with the same e-mails, signed by the
+person who acted.
+
+The web front door (:mod:`olapcli.web`) only parses requests and shows these results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from olapcli.app import access
+from olapcli.core import access as access_rules
+from olapcli.core import rules
+from olapcli.core.model import WHOLE_COHORT
+from olapcli.errors import UserError
+from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.app.needs import Recorded
+    from olapcli.core.model import Grant, Learner
+
+#: the actor's column a person marks a need in, by the role of their link
+SIDE = {"tuteur": "entreprise", "alternant": "alternant", "formateur": "formateur"}
+#: what ends the message of a commit made through the web
+VIA = "via olap serve"
+#: the fields of the need form, in order (every one required: the « pop-up »)
+NEED_FIELDS = ("activity", "identified", "due", "detail", "practice")
+#: an address for Git when the actor has none in the data
+NO_EMAIL = "sans-adresse@olap.invalid"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a session: their grant, name, e-mail and side (column)."""
+
+    grant: Grant
+    name: str
+    email: str
+    side: str
+
+    @property
+    def author(self) -> str:
+        """« Name <e-mail> », for the Git commit of what they do."""
+        return f"{self.name} <{self.email or NO_EMAIL}>"
+
+    @property
+    def whole_cohort(self) -> bool:
+        return self.grant.role == "formateur" and self.grant.learner == WHOLE_COHORT
+
+    def may_open(self, learner_id: str) -> bool:
+        """Does this person's link open the page of *learner_id*?"""
+        return access_rules.covers(self.grant, learner_id)
+
+
+def session_secret(root: Path, secret_dir: Path | None = None) -> str:
+    """The secret that signs the web sessions: derived from the cohort's signing key
+    (outside the repository), never stored in the cohort; a new signing key ends every
+    session as it ends every link."""
+    from olapcli.io import secrets
+    from olapcli.io.load import require_core
+
+    key = access_rules.cohort_key(require_core(root).cohort)
+    signing = secrets.ensure_secret(key, refuse_inside=root, folder=secret_dir)
+    return hmac.new(signing.encode(), b"olap-serve-session-v1", hashlib.sha256).hexdigest()
+
+
+def open_link(
+    root: Path, token: str, now: float | None = None, secret_dir: Path | None = None
+) -> Grant:
+    """The grant a personal link opens (see :func:`olapcli.app.access.check_token`)."""
+    return access.check_token(root, token, now, secret_dir)
+
+
+def current_actor(root: Path, grant_id: str, today: dt.date) -> Actor:
+    """The person of the grant *grant_id*, checked again *today*: a link revoked or
+    expired since the session began opens nothing more."""
+    found = [g for g in access.list_grants(root, today, include_all=True) if g.grant.id == grant_id]
+    hint = _("ask the centre for a new link")
+    if not found:
+        raise access.TokenUnknown(_("This link is unknown."), hint)
+    grant, state = found[0].grant, found[0].state
+    if state == "revoked":
+        raise access.TokenRevoked(_("This link was revoked."), hint)
+    if state == "expired":
+        raise access.TokenExpired(_("This link has expired."), hint)
+    return _actor(root, grant)
+
+
+def _actor(root: Path, grant: Grant) -> Actor:
+    from olapcli.io.load import require_core, valid_learners
+
+    side = SIDE[grant.role]
+    if grant.role == "formateur":
+        for t in require_core(root).cohort.trainers:
+            if t.id == grant.person:
+                return Actor(grant, f"{t.first_name} {t.last_name}", t.email or "", side)
+        return Actor(grant, grant.person, "", side)
+    _rel, learner = valid_learners(root, grant.learner)[0]
+    if grant.role == "alternant":
+        return Actor(grant, grant.person, learner.email or "", side)
+    email = learner.tutor.email if learner.tutor else None
+    return Actor(grant, grant.person, email or "", side)
+
+
+def is_learner(root: Path, learner_id: str) -> bool:
+    """Is there a learner *learner_id* in the cohort (a file in learners/)?"""
+    from olapcli.io.paths import learner_path
+
+    try:
+        learner_path(root, learner_id)
+    except UserError:
+        return False
+    return True
+
+
+def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
+    """What a learner's page shows: identity, open needs (due dates, resources), the grid
+    by group with the levels reached."""
+    from olapcli.core.derive.grids import grid, latest_evaluations, open_needs
+    from olapcli.io.load import load_base, valid_learners
+
+    _rel, learner = valid_learners(root, learner_id)[0]
+    base, _problems = load_base(root)
+    assert base.cohort is not None and base.referentiel is not None
+    answered = rules.answered(learner.evaluations)
+    titles = {a.id: a.title for g in base.referentiel.groups for a in g.activities}
+    shared = {a: list(r.resources) for a, (_rel, r) in base.resources.items()}
+    needs = sorted(open_needs(learner), key=lambda n: (n.due, n.id))
+    return {
+        "learner": learner,
+        "cohort": base.cohort,
+        "titles": titles,
+        "open": [
+            (n, rules.need_state(n, answered, today), shared.get(n.activity, [])) for n in needs
+        ],
+        "groups": grid(learner, base.referentiel, {}, today, {}),
+        "levels": {a: ev.level for a, ev in latest_evaluations(learner).items()},
+        "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
+        "today": today,
+    }
+
+
+@dataclass
+class Dashboard:
+    """The trainer's view of the cohort."""
+
+    due_week: list[tuple[Learner, Any]] = field(default_factory=list)
+    overdue: list[tuple[Learner, Any]] = field(default_factory=list)
+    awaiting: list[tuple[Learner, Any]] = field(default_factory=list)
+    quiet: list[Learner] = field(default_factory=list)
+    since: dt.date | None = None
+
+
+def dashboard(root: Path, today: dt.date) -> Dashboard:
+    """Needs due this week, overdue, awaiting the company's confirmation (not marked by
+    entreprise), and the learners with no new need since the current period began."""
+    from olapcli.core.derive.grids import open_needs
+    from olapcli.io.load import require_core, valid_learners
+
+    cohort = require_core(root).cohort
+    started = [p.start for p in cohort.periods if p.start <= today]
+    since = max(started) if started else cohort.start
+    board = Dashboard(since=since)
+    week = today + dt.timedelta(days=7)
+    learners = sorted((m for _r, m in valid_learners(root)), key=lambda m: (m.last_name, m.id))
+    for learner in learners:
+        for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
+            if need.due < today:
+                board.overdue.append((learner, need))
+            elif need.due <= week:
+                board.due_week.append((learner, need))
+            if "entreprise" not in need.marked_by:
+                board.awaiting.append((learner, need))
+        if not any(n.identified >= since for n in learner.needs):
+            board.quiet.append(learner)
+    for rows in (board.due_week, board.overdue, board.awaiting):
+        rows.sort(key=lambda row: (row[1].due, row[0].last_name, row[1].id))
+    return board
+
+
+def need_choices(root: Path, learner_id: str) -> dict[str, Any]:
+    """What the need form offers: the référentiel's groups (with their question) and the
+    practices."""
+    from olapcli.app.needs import form
+
+    core = form(root, learner_id)
+    return {"groups": core.groups, "practices": core.practices}
+
+
+@dataclass
+class Signalled:
+    """The outcome of the need form: per-field errors, a warning to confirm, or done."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    warning: str | None = None
+    done: Recorded | None = None
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def signal_need(
+    root: Path, learner_id: str, actor: Actor, form: Mapping[str, str], confirmed: bool
+) -> Signalled:
+    """Record the need of the web form *form* (every field required) as *actor*, with
+    the same use-case, lock, commit and e-mails as ``olap need add --commit``; nothing is
+    written while a field is wrong, or while a warning is not *confirmed*."""
+    from olapcli.app.needs import NeedInput, add_need, check_need
+    from olapcli.app.needs import form as need_form
+
+    core = need_form(root, learner_id)
+    result = Signalled()
+    values = {name: (form.get(name) or "").strip() for name in NEED_FIELDS}
+    required = _("This field is required.")
+    for name, value in values.items():
+        if not value:
+            result.errors[name] = required
+    if values["activity"] and values["activity"] not in core.activity_ids():
+        result.errors["activity"] = _("Choose an activity of the list.")
+    if values["practice"] and values["practice"] not in core.practices:
+        result.errors["practice"] = _("Choose a practice of the list.")
+    days = {}
+    for name in ("identified", "due"):
+        if values[name]:
+            day = _parse_day(values[name])
+            if day is None:
+                result.errors[name] = _("Give a date (YYYY-MM-DD).")
+            days[name] = day
+    ident, due = days.get("identified"), days.get("due")
+    if ident and due and rules.due_before_identified(ident, due):
+        result.errors["due"] = _("The due date is before the date identified.")
+    if result.errors:
+        return result
+    assert ident is not None and due is not None
+    inp = NeedInput(
+        activity=values["activity"],
+        marked_by=[actor.side],
+        identified=ident,
+        due=due,
+        detail=values["detail"],
+        practice=values["practice"],
+    )
+    try:
+        warnings = check_need(core, inp)
+    except UserError as exc:
+        result.errors["form"] = exc.message
+        return result
+    if warnings and not confirmed:
+        result.warning = warnings[0]
+        return result
+    result.done = add_need(root, learner_id, inp, True, author=actor.author, via=VIA)
+    return result
+
+
+def confirm_need(root: Path, learner_id: str, need_id: str, actor: Actor) -> None:
+    """Mark the need *need_id* by the actor's side too (the company, or the learner,
+    confirms a need the trainer recorded): one commit signed by the actor."""
+    from olapcli.app.edit import editing, find_item
+    from olapcli.io.yamlwrite import flow_list
+
+    message = _("Need {need} of {learner} confirmed by {side}").format(
+        need=need_id, learner=learner_id, side=actor.side
+    )
+    with editing(root, learner_id, f"{message} ({VIA})", author=actor.author) as doc:
+        _i, need = find_item(doc, "needs", need_id)
+        marked = [str(a) for a in need.get("marked_by") or []]
+        if actor.side not in marked:
+            need["marked_by"] = flow_list([*marked, actor.side])
+
+
+def mark_step(
+    root: Path, learner_id: str, need_id: str, step: str, today: dt.date, actor: Actor
+) -> Recorded:
+    """Record the step *step* (prepared, applied, valorised) of a need *today*, as
+    ``olap need step --commit`` does, signed by the actor."""
+    from olapcli.app.needs import step_need
+
+    if step not in ("prepared", "applied", "valorised"):
+        raise UserError(_("Unknown step « {step} ».").format(step=step))
+    return step_need(root, learner_id, need_id, {step: today}, True, author=actor.author, via=VIA)
+
+
+def public_url(url: str | None) -> str:
+    """The public address of the server, checked as ``olap access grant`` checks it."""
+    return access._public_url(url)

@@ -1,0 +1,148 @@
+"""The routes of ``olap serve``: each checks who may, calls one use-case, shows a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, request, session
+
+from olapcli.app import serve as use
+from olapcli.app.access import TokenError
+from olapcli.errors import UserError
+from olapcli.i18n import _
+from olapcli.render import web as pages
+from olapcli.web import (
+    _today,
+    actor,
+    check_csrf,
+    clock,
+    csrf_token,
+    error_page,
+    limiter,
+    may_open,
+    redirect_to,
+    root,
+    secrets_folder,
+)
+
+
+def _page(name: str, **values: Any) -> Any:
+    who = actor()
+    home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
+    label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
+    return pages.page(name, home=home, who=label, csrf=csrf_token(), **values)
+
+
+def _learner_page(learner_id: str, notice: str | None = None) -> Any:
+    who = may_open(learner_id)
+    if not use.is_learner(root(), learner_id):
+        abort(404)
+    data = use.learner_page(root(), learner_id, _today())
+    steps = [
+        ("prepared", _("Mark prepared")),
+        ("applied", _("Mark applied")),
+        ("valorised", _("Mark valorised")),
+    ]
+    return _page("learner", notice=notice, side=who.side, steps=steps, **data)
+
+
+def _form(
+    learner_id: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    warning: str | None,
+    code: int = 200,
+) -> Any:
+    choices = use.need_choices(root(), learner_id)
+    data = use.learner_page(root(), learner_id, _today())
+    body = _page(
+        "need_form",
+        learner=data["learner"],
+        values=values,
+        errors=errors,
+        warning=warning,
+        **choices,
+    )
+    return body, code
+
+
+def install(app: Flask) -> None:
+    """Add the routes to *app*."""
+
+    @app.get("/static/olap.css")
+    def stylesheet() -> Any:
+        return (
+            pages.stylesheet(),
+            200,
+            {
+                "Content-Type": "text/css; charset=utf-8",
+                "Cache-Control": "max-age=3600",
+            },
+        )
+
+    @app.get("/favicon.ico")
+    def favicon() -> Any:
+        return "", 204, {"Cache-Control": "max-age=86400"}
+
+    @app.get("/a/<token>")
+    def link(token: str) -> Any:
+        if not limiter().allow(request.remote_addr or "?"):
+            return error_page(429)
+        try:
+            grant = use.open_link(root(), token, clock(), secrets_folder())
+        except TokenError as exc:
+            return error_page(403, exc.message, exc.hint)
+        session.clear()
+        session["grant"] = grant.id
+        csrf_token()
+        if grant.learner == "*":
+            return redirect_to("/")
+        return redirect_to(f"/alternants/{grant.learner}")
+
+    @app.get("/")
+    def home() -> Any:
+        who = actor()
+        if not who.whole_cohort:
+            return redirect_to(f"/alternants/{who.grant.learner}")
+        return _page("dashboard", board=use.dashboard(root(), _today()), today=_today())
+
+    @app.get("/alternants/<learner_id>")
+    def learner(learner_id: str) -> Any:
+        notice = _("Recorded.") if request.args.get("fait") else None
+        return _learner_page(learner_id, notice)
+
+    @app.route("/alternants/<learner_id>/besoins/nouveau", methods=["GET", "POST"])
+    def new_need(learner_id: str) -> Any:
+        who = may_open(learner_id)
+        if not use.is_learner(root(), learner_id):
+            abort(404)
+        if request.method == "GET":
+            values = {"identified": _today().isoformat(), "practice": "qualite"}
+            return _form(learner_id, values, {}, None)
+        check_csrf()
+        values = {name: request.form.get(name, "") for name in use.NEED_FIELDS}
+        confirmed = request.form.get("confirmed") == "1"
+        done = use.signal_need(root(), learner_id, who, values, confirmed)
+        if done.done is None:
+            return _form(learner_id, values, done.errors, done.warning, 422 if done.errors else 200)
+        return redirect_to(f"/alternants/{learner_id}?fait=1")
+
+    @app.post("/alternants/<learner_id>/besoins/<need_id>/confirmer")
+    def confirm(learner_id: str, need_id: str) -> Any:
+        who = may_open(learner_id)
+        check_csrf()
+        try:
+            use.confirm_need(root(), learner_id, need_id, who)
+        except UserError as exc:
+            return error_page(400, exc.message, exc.hint)
+        return redirect_to(f"/alternants/{learner_id}?fait=1")
+
+    @app.post("/alternants/<learner_id>/besoins/<need_id>/etape")
+    def step(learner_id: str, need_id: str) -> Any:
+        who = may_open(learner_id)
+        check_csrf()
+        try:
+            use.mark_step(root(), learner_id, need_id, request.form.get("step", ""), _today(), who)
+        except UserError as exc:
+            return error_page(400, exc.message, exc.hint)
+        return redirect_to(f"/alternants/{learner_id}?fait=1")

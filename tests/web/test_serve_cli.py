@@ -1,0 +1,54 @@
+"""``olap serve`` as a centre runs it: the installed command in its own process, on a
+free port, reached over HTTP, stopped by Ctrl-C (exit 0, no traceback)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from tests.web.conftest import LEA, Client, token
+
+
+def test_serve_starts_says_where_serves_and_stops_on_ctrl_c(cohort_repo):
+    tok = token(cohort_repo, LEA, "tuteur")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        found = re.search(r"olap serve écoute sur http://127\.0\.0\.1:(\d+) \(Ctrl-C", first)
+        assert found, first + (proc.stderr.read() if proc.stderr else "")
+        assert "olap access grant" in proc.stdout.readline()
+        client = Client("127.0.0.1", int(found.group(1)))
+        assert client.open_link(tok).status == 303
+        assert client.get(f"/alternants/{LEA}").status == 200
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "olap serve arrêté." in out
+    assert "Traceback" not in err
+
+
+def test_serve_refuses_a_bad_public_url(refused, cohort_repo):
+    done = refused(cohort_repo, "-C", cohort_repo, "serve", "--public-url", "ftp://x")
+    assert "adresse publique" in done.stderr
+
+
+def test_serve_help_teaches_with_an_example(olap):
+    done = olap("serve", "--help")
+    assert done.code == 0
+    assert "Exemple : olap -C cohorte serve --port 8000" in done.stdout
+    assert "127.0.0.1" in done.stdout

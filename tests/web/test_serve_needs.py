@@ -1,0 +1,203 @@
+"""Writing through olap serve: the need form (every field required, refusals beside each
+field, the imminence warning to confirm), confirming a need, marking a step — each one
+Git commit signed by the person who acted, with the e-mails queued as for the CLI."""
+
+from __future__ import annotations
+
+from tests.conftest import TODAY, git, snapshot
+from tests.web.conftest import LEA, token
+from tests.web.test_serve_access import LEA_NEED, commits, logged_in, need_form
+
+FORM = f"/alternants/{LEA}/besoins/nouveau"
+
+
+def pending(root) -> list[str]:
+    box = root / "outbox" / "pending"
+    return sorted(p.name for p in box.iterdir()) if box.is_dir() else []
+
+
+def test_the_form_asks_every_field_grouped_by_referentiel_group(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    page = client.get(FORM)
+    assert page.status == 200
+    assert '<optgroup label="6. ' in page.text and 'value="6.3"' in page.text
+    assert f'name="identified" required value="{TODAY}"' in page.text
+    for name in ("activity", "identified", "due", "detail", "practice", "csrf"):
+        assert f'name="{name}"' in page.text
+
+
+def test_a_missing_field_is_marked_and_nothing_is_written(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    before, count = snapshot(serve.root), commits(serve.root)
+    done = client.post(FORM, need_form(csrf, detail=""))
+    assert done.status == 422
+    assert (
+        'id="detail" name="detail" rows="4" required aria-invalid="true" aria-describedby="err-detail"'
+        in done.text
+    )
+    assert '<p class="error" id="err-detail">Ce champ est obligatoire.</p>' in done.text
+    assert "Crème citron" not in done.text or 'value="6.3" selected' in done.text  # kept
+    assert snapshot(serve.root) == before and commits(serve.root) == count
+
+
+def test_bad_dates_and_unknown_choices_are_refused_beside_their_field(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    before = snapshot(serve.root)
+    done = client.post(FORM, need_form(csrf, activity="99.9", due="2026-11-01", practice="x"))
+    assert done.status == 422
+    for name in ("activity", "due", "practice"):
+        assert f'id="err-{name}"' in done.text
+    done = client.post(FORM, need_form(csrf, identified="demain"))
+    assert 'id="err-identified"' in done.text and "AAAA-MM-JJ" in done.text
+    assert snapshot(serve.root) == before
+
+
+def test_a_need_is_one_commit_by_the_tutor_with_the_e_mails_queued(serve, olap):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    count = commits(serve.root)
+    done = client.post(FORM, need_form(csrf))
+    assert done.status == 303 and done.headers["location"] == f"/alternants/{LEA}?fait=1"
+    assert commits(serve.root) == count + 1
+    author, subject = git(serve.root, "log", "-1", "--format=%an <%ae>|%s").strip().split("|")
+    assert author == "Marc Girard <marc.girard@brasserie-halles.example>"
+    assert subject.endswith("(via olap serve)") and "6.3" in subject
+    assert git(serve.root, "status", "--porcelain", "--", "learners").strip() == ""
+    text = (serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8")
+    assert "marked_by: [entreprise]" in text and "Crème citron pour 40 parts" in text
+    [mail] = [n for n in pending(serve.root) if n.endswith(".eml")]
+    raw = (serve.root / "outbox" / "pending" / mail).read_text(encoding="utf-8")
+    assert "marc.girard@brasserie-halles.example" in raw
+    page = client.get(done.headers["location"])
+    assert "Crème citron pour 40 parts" in page.text and "Enregistré." in page.text
+    assert olap("-C", serve.root, "validate").code == 0
+
+
+def need_of(root, detail: str) -> dict:
+    from olapcli.io import yamlread
+
+    data = yamlread.load((root / f"learners/{LEA}.yaml").read_text(encoding="utf-8"))
+    [need] = [n for n in data["needs"] if n["detail"] == detail]
+    return need
+
+
+def test_each_role_marks_its_own_column(serve):
+    for role, person, side, name in (
+        ("alternant", None, "alternant", "Léa Martin"),
+        ("formateur", "fdupont", "formateur", "François Dupont"),
+    ):
+        client = logged_in(serve, LEA, role, person)
+        csrf = client.csrf(FORM)
+        assert client.post(FORM, need_form(csrf, detail=f"par {role}")).status == 303
+        assert need_of(serve.root, f"par {role}")["marked_by"] == [side]
+        assert git(serve.root, "log", "-1", "--format=%an").strip() == name
+
+
+def test_a_need_that_is_not_imminent_is_asked_to_be_confirmed(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    before = snapshot(serve.root)
+    far = need_form(csrf, due="2027-03-01")
+    asked = client.post(FORM, far)
+    assert asked.status == 200 and "imminent" in asked.text and 'name="confirmed"' in asked.text
+    assert snapshot(serve.root) == before
+    done = client.post(FORM, {**far, "confirmed": "1"})
+    assert done.status == 303
+    assert "2027-03-01" in (serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8")
+
+
+def test_the_company_confirms_a_need_and_the_learner_marks_a_step(serve):
+    trainer = logged_in(serve, LEA, "formateur", "fdupont")
+    csrf = trainer.csrf(FORM)
+    assert trainer.post(FORM, need_form(csrf, detail="à confirmer")).status == 303
+    need = need_of(serve.root, "à confirmer")["id"]
+    tutor = logged_in(serve, LEA, "tuteur")
+    page = tutor.get(f"/alternants/{LEA}")
+    assert f"/besoins/{need}/confirmer" in page.text
+    csrf = tutor.csrf(FORM)
+    done = tutor.post(f"/alternants/{LEA}/besoins/{need}/confirmer", {"csrf": csrf})
+    assert done.status == 303
+    text = (serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8")
+    assert "marked_by: [formateur, entreprise]" in text
+    assert git(serve.root, "log", "-1", "--format=%an").strip() == "Marc Girard"
+    learner = logged_in(serve, LEA, "alternant")
+    csrf = learner.csrf(FORM)
+    done = learner.post(
+        f"/alternants/{LEA}/besoins/{need}/etape", {"csrf": csrf, "step": "applied"}
+    )
+    assert done.status == 303
+    text = (serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8")
+    assert f"applied: {TODAY}" in text
+    assert git(serve.root, "log", "-1", "--format=%an|%s").strip().startswith("Léa Martin|")
+    wrong = learner.post(f"/alternants/{LEA}/besoins/{need}/etape", {"csrf": csrf, "step": "x"})
+    assert wrong.status == 400 and "Étape inconnue" in wrong.text
+
+
+def test_an_unknown_need_is_a_french_400(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    before = snapshot(serve.root)
+    done = client.post(f"/alternants/{LEA}/besoins/b-nope/confirmer", {"csrf": csrf})
+    assert done.status == 400 and "b-nope" in done.text
+    assert snapshot(serve.root) == before
+    assert LEA_NEED  # the sample's need exists: the scoping tests post to it
+
+
+def test_the_dashboard_shows_the_new_need(serve):
+    tutor = logged_in(serve, LEA, "tuteur")
+    csrf = tutor.csrf(FORM)
+    assert tutor.post(FORM, need_form(csrf, detail="Pour le tableau de bord")).status == 303
+    board = logged_in(serve, "*", "formateur", "fdupont").get("/")
+    week = board.text.split("Échéance cette semaine", 1)[1].split("</table>", 1)[0]
+    assert "Pour le tableau de bord" in week and f'href="/alternants/{LEA}"' in week
+    assert token  # the links of the tests are granted like olap access grant does
+
+
+def test_a_learner_file_with_errors_is_said_in_french_and_nothing_is_written(serve):
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    path = serve.root / f"learners/{LEA}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: contract", "status: ???"))
+    before, count = snapshot(serve.root), commits(serve.root)
+    page = client.get(f"/alternants/{LEA}")
+    assert page.status == 409 and "Impossible pour l&#39;instant" in page.text
+    assert "erreurs" in page.text and "Traceback" not in page.text
+    done = client.post(FORM, need_form(csrf))
+    assert done.status == 409 and "olap validate" in done.text
+    assert snapshot(serve.root) == before and commits(serve.root) == count
+
+
+def test_a_web_write_and_a_cli_write_at_the_same_moment_both_land(serve):
+    import subprocess
+    import sys
+    import threading
+
+    from tests.conftest import need_args
+
+    client = logged_in(serve, LEA, "tuteur")
+    csrf = client.csrf(FORM)
+    count = commits(serve.root)
+    statuses: list[int] = []
+
+    def web() -> None:
+        for i in range(3):
+            statuses.append(client.post(FORM, need_form(csrf, detail=f"web {i}")).status)
+
+    thread = threading.Thread(target=web)
+    thread.start()
+    command = [sys.executable, "-m", "olapcli", "-C", str(serve.root), "need", "add", LEA]
+    for i in range(3):
+        done = subprocess.run(
+            [*command, *need_args(f"cli {i}"), "--commit"],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    thread.join(60)
+    assert statuses == [303, 303, 303]
+    for detail in ("web 0", "web 1", "web 2", "cli 0", "cli 1", "cli 2"):
+        assert need_of(serve.root, detail)
+    assert commits(serve.root) == count + 6
+    assert git(serve.root, "status", "--porcelain", "--", "learners").strip() == ""
