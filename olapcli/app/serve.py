@@ -293,6 +293,12 @@ def mark_step(
     return step_need(root, learner_id, need_id, {step: today}, True, author=actor.author, via=VIA)
 
 
-def public_url(url: str | None) -> str:
-    """The public address of the server, checked as ``olap access grant`` checks it."""
-    return access._public_url(url)
+def public_url(root: Path, url: str | None) -> str | None:
+    """The public address of the server, checked as ``olap access grant`` checks it:
+    *url* (``--public-url``), else ``serve.public_url`` of cohort.yaml, else None."""
+    if not url:
+        from olapcli.io.load import require_core
+
+        cohort = require_core(root).cohort
+        url = cohort.serve.public_url if cohort.serve else None
+    return access._public_url(url) if url else None

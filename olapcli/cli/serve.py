@@ -30,7 +30,7 @@ def serve(
     from olapcli.app.serve import public_url as checked
 
     folder = root(ctx)
-    base = checked(public_url) if public_url else None
+    base = checked(folder, public_url)
     from olapcli.web.server import run
 
     def ready(address: str) -> None:

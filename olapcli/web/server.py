@@ -32,8 +32,8 @@ def run(
     """Serve until interrupted (Ctrl-C ends it cleanly); *ready* is told the address."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     server = make_server(root, host, port, public_url)
-    ready(f"http://{host}:{server.effective_port}")
-    try:
+    try:  # Ctrl-C from the moment the address is said stops it cleanly
+        ready(f"http://{host}:{server.effective_port}")
         server.run()
     except KeyboardInterrupt:
         pass

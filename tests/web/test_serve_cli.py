@@ -52,3 +52,26 @@ def test_serve_help_teaches_with_an_example(olap):
     assert done.code == 0
     assert "Exemple : olap -C cohorte serve --port 8000" in done.stdout
     assert "127.0.0.1" in done.stdout
+
+
+def test_serve_takes_the_public_url_of_cohort_yaml(cohort_repo):
+    with (cohort_repo / "cohort.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("serve:\n  public_url: https://olap.cfa.example\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert "olap serve écoute" in first, first + (proc.stderr.read() if proc.stderr else "")
+        assert "--public-url https://olap.cfa.example" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
