@@ -82,10 +82,15 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(_one_line_link)]
 Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]
+MeetingKind = Literal["visite", "téléphone", "visio"]
+MeetingWith = Literal["tuteur", "employeur"]
 ACTORS = rules.ACTORS
 LEVELS = rules.LEVELS
+MEETING_KINDS = rules.MEETING_KINDS
+MEETING_WITH = rules.MEETING_WITH
 # Literal types must be spelled out for the type checker: they say what rules says
 assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
+assert get_args(MeetingKind) == MEETING_KINDS and get_args(MeetingWith) == MEETING_WITH
 RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
 
 
@@ -306,11 +311,24 @@ class Evaluation(Base):
     comment: str | None = None
 
 
-class Outcomes(Base):
-    """Annexe 7 indicators. Every one is optional: unknown is not « no ».
+class Meeting(Base):
+    """A meeting with the company (the charter's two a year): a visit, a call or a video
+    call, with the tutor, the employer or both."""
 
-    ``rupture`` is the date the contract was broken, ``false`` when it is known
-    that there was none, absent when unknown.
+    date: Date
+    kind: MeetingKind
+    with_: Annotated[list[MeetingWith], AfterValidator(_unique)] = Field(alias="with", min_length=1)
+    notes: str | None = None
+
+
+class Outcomes(Base):
+    """Annexe 7 and charter indicators. Every one is optional: unknown is not « no ».
+
+    ``rupture`` is the date the contract was broken, ``dropout`` the date the learner
+    left the training (abandon); each ``false`` when it is known that there was none,
+    absent when unknown. ``further_study``: the learner goes on studying (poursuite
+    d'études). ``insertion_6m``: employed six months after the end (true), not employed
+    (false), unknown (absent).
     """
 
     rupture: Date | Literal[False] | None = None
@@ -320,6 +338,8 @@ class Outcomes(Base):
     insertion_6m: bool | None = None
     satisfaction_learner: int | None = Field(default=None, ge=1, le=5)
     satisfaction_company: int | None = Field(default=None, ge=1, le=5)
+    dropout: Date | Literal[False] | None = None
+    further_study: bool | None = None
 
 
 class Learner(Base):
@@ -339,6 +359,7 @@ class Learner(Base):
     plan: dict[Id, PlanEntry] = Field(default_factory=dict)
     needs: list[Need] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
     outcomes: Outcomes = Field(default_factory=Outcomes)
 
 
