@@ -53,6 +53,9 @@ class Problem:
     since: dt.date | None = field(default=None, compare=False)
     #: the text of the line the problem is on, as it was when found (for excerpts)
     source: str | None = field(default=None, compare=False)
+    #: ...and holds until the day before this one (the charter's meetings of the last
+    #: twelve months: a meeting held long ago stops counting)
+    until: dt.date | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, object]:
         """The JSON form used by ``validate --format json``."""
@@ -69,21 +72,25 @@ class Problem:
     def pack(self) -> list[Any]:
         """A compact JSON form for olap's cache (the inverse of :meth:`unpack`)."""
         since = self.since.isoformat() if self.since else None
+        until = self.until.isoformat() if self.until else None
         return [
             self.path, self.line, self.col, self.severity, self.code, self.message,
-            self.hint, since, self.source,
+            self.hint, since, self.source, until,
         ]  # fmt: skip
 
     @classmethod
     def unpack(cls, data: list[Any]) -> Problem:
         """The problem :meth:`pack` stored."""
-        path, line, col, severity, code, message, hint, since, source = data
+        path, line, col, severity, code, message, hint, since, source, until = data
         day = dt.date.fromisoformat(since) if since else None
-        return cls(path, line, col, severity, code, message, hint, (), False, day, source)
+        last = dt.date.fromisoformat(until) if until else None
+        return cls(path, line, col, severity, code, message, hint, (), False, day, source, last)
 
     def holds_on(self, day: dt.date) -> bool:
-        """Does the problem hold on *day* (see :attr:`since`)?"""
-        return self.since is None or self.since <= day
+        """Does the problem hold on *day* (see :attr:`since` and :attr:`until`)?"""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day < self.until
+        )
 
 
 #: a file holding none of these has no anchor, alias, tag or merge key.

@@ -62,7 +62,7 @@ def _no_gc() -> Iterator[None]:
 
 def _held(rows: list[Row], today: str, strict: bool) -> list[Row]:
     """The problems that hold *today* (ISO), sorted; with *strict*, warnings are errors."""
-    held = [r for r in rows if r[7] is None or r[7] <= today]
+    held = [r for r in rows if (r[7] is None or r[7] <= today) and (r[9] is None or today < r[9])]
     if strict:
         held = [[*r[:3], "error", *r[4:]] if r[3] == "warning" else r for r in held]
     return sorted(held, key=sort_key)
@@ -249,7 +249,8 @@ def _windows(found: Found, rels: set[str], day: str) -> dict[str, list[str | Non
     changes a file's part only when it falls outside this window."""
     out: dict[str, list[str | None]] = {}
     for rel in rels:
-        since = [r[7] for r in found.rows.get(rel, []) + found.across.get(rel, []) if r[7]]
+        rows = found.rows.get(rel, []) + found.across.get(rel, [])
+        since = [d for r in rows for d in (r[7], r[9]) if d]
         if since:
             before = max((d for d in since if d <= day), default=None)
             after = min((d for d in since if d > day), default=None)

@@ -201,6 +201,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "need": ("need", True),
     "eval": ("eval", True),
     "plan": ("plan", True),
+    "meeting": ("meeting", True),
     "validate": ("validate", False),
     "log": ("log", False),
     "qcm": ("qcm", False),

@@ -8,84 +8,31 @@ boolean in YAML 1.2, and we do not guess it is). No I/O here.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
-    PlainSerializer,
     StringConstraints,
-    WithJsonSchema,
 )
 
-from olapcli.core import links, rules
+from olapcli.core.fields import (
+    Actor,
+    Date,
+    Id,
+    Level,
+    MeetingKind,
+    MeetingWith,
+    Text,
+    Url,
+    relative_path,
+    resource_text,
+    unique,
+)
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _to_date(value: Any) -> Any:
-    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing else."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("date_with_time")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError("date_invalid")
-
-
-def _unique(values: list[Any]) -> list[Any]:
-    if len(set(values)) != len(values):
-        raise ValueError("duplicate_value")
-    return values
-
-
-def _relative_path(value: str) -> str:
-    """A path inside the repository: relative, forward slashes, no ``..``."""
-    parts = value.split("/")
-    if not value or value.startswith("/") or "\\" in value or ":" in value or ".." in parts:
-        raise ValueError("path_outside")
-    return value
-
-
-def _one_line_link(value: str) -> str:
-    """A web link holds no control character (line break, tab, escape…)."""
-    if links.has_control(value):
-        raise ValueError("link_control")
-    return value
-
-
-def _resource_text(value: str) -> str:
-    """A need's resource: a title, or a link held to the rule of links."""
-    if links.looks_like_link(value):
-        _one_line_link(value)
-    return value
-
-
-Date = Annotated[
-    dt.date,
-    BeforeValidator(_to_date),
-    PlainSerializer(lambda d: d.isoformat(), return_type=str),
-    WithJsonSchema({"type": "string", "format": "date"}),
-]
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(_one_line_link)]
-Actor = Literal["entreprise", "formateur", "alternant"]
-Level = Literal["A", "EC", "R"]
-ACTORS = rules.ACTORS
-LEVELS = rules.LEVELS
-# Literal types must be spelled out for the type checker: they say what rules says
-assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
 RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
 
 
@@ -239,7 +186,7 @@ class Resource(Base):
     title: Text
     kind: Literal["video", "document", "exercise", "tutorial", "evaluation", "other"] = "other"
     url: Url | None = None
-    file: Annotated[str, AfterValidator(_relative_path)] | None = None
+    file: Annotated[str, AfterValidator(relative_path)] | None = None
 
 
 class ResourceFile(Base):
@@ -293,12 +240,12 @@ class Need(Base):
     id: Id
     activity: Id
     practice: Id = "qualite"
-    marked_by: Annotated[list[Actor], AfterValidator(_unique)] = Field(min_length=1)
+    marked_by: Annotated[list[Actor], AfterValidator(unique)] = Field(min_length=1)
     identified: Date
     due: Date
     detail: Text
     company: str | None = None
-    resources: list[Annotated[Text, AfterValidator(_resource_text)]] = Field(default_factory=list)
+    resources: list[Annotated[Text, AfterValidator(resource_text)]] = Field(default_factory=list)
     steps: Steps | None = None
 
 
@@ -315,11 +262,24 @@ class Evaluation(Base):
     comment: str | None = None
 
 
-class Outcomes(Base):
-    """Annexe 7 indicators. Every one is optional: unknown is not « no ».
+class Meeting(Base):
+    """A meeting with the company (the charter's two a year): a visit, a call or a video
+    call, with the tutor, the employer or both."""
 
-    ``rupture`` is the date the contract was broken, ``false`` when it is known
-    that there was none, absent when unknown.
+    date: Date
+    kind: MeetingKind
+    with_: Annotated[list[MeetingWith], AfterValidator(unique)] = Field(alias="with", min_length=1)
+    notes: str | None = None
+
+
+class Outcomes(Base):
+    """Annexe 7 and charter indicators. Every one is optional: unknown is not « no ».
+
+    ``rupture`` is the date the contract was broken, ``dropout`` the date the learner
+    left the training (abandon); each ``false`` when it is known that there was none,
+    absent when unknown. ``further_study``: the learner goes on studying (poursuite
+    d'études). ``insertion_6m``: employed six months after the end (true), not employed
+    (false), unknown (absent).
     """
 
     rupture: Date | Literal[False] | None = None
@@ -329,6 +289,8 @@ class Outcomes(Base):
     insertion_6m: bool | None = None
     satisfaction_learner: int | None = Field(default=None, ge=1, le=5)
     satisfaction_company: int | None = Field(default=None, ge=1, le=5)
+    dropout: Date | Literal[False] | None = None
+    further_study: bool | None = None
 
 
 class Learner(Base):
@@ -348,6 +310,7 @@ class Learner(Base):
     plan: dict[Id, PlanEntry] = Field(default_factory=dict)
     needs: list[Need] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
+    meetings: list[Meeting] = Field(default_factory=list)
     outcomes: Outcomes = Field(default_factory=Outcomes)
 
 

@@ -18,6 +18,7 @@ from olapcli.core.records import (
     Contract,
     Evaluation,
     Learner,
+    Meeting,
     Need,
     Outcomes,
     PlanEntry,
@@ -136,7 +137,7 @@ def _learner(data: Any) -> Learner:
         ("id", "key", "first_name", "last_name", "status"),
         (
             "email", "phone", "contract", "company", "tutor", "trainers", "plan", "needs",
-            "evaluations", "outcomes",
+            "evaluations", "meetings", "outcomes",
         ),
     )  # fmt: skip
     key = d["key"]
@@ -162,7 +163,8 @@ def _learner(data: Any) -> Learner:
         {_id(a): _plan_entry(e) for a, e in plan.items()},
         tuple(_quick_need(n) for n in _list(d.get("needs", []))),
         tuple(_evaluation(e) for e in _list(d.get("evaluations", []))),
-        _outcomes(d["outcomes"]) if "outcomes" in d else Outcomes(*(None,) * 7),
+        tuple(_meeting(m) for m in _list(d.get("meetings", []))),
+        _outcomes(d["outcomes"]) if "outcomes" in d else Outcomes(*(None,) * 9),
     )
 
 
@@ -260,18 +262,32 @@ def _evaluation(data: Any) -> Evaluation:
     )
 
 
+def _meeting(data: Any) -> Meeting:
+    d = _fields(data, ("date", "kind", "with"), ("notes",))
+    with_ = tuple(_list(d["with"]))
+    if d["kind"] not in rules.MEETING_KINDS:
+        raise _Doubt
+    if any(type(w) is not str or w not in rules.MEETING_WITH for w in with_):
+        raise _Doubt
+    if not with_ or len(set(with_)) != len(with_):
+        raise _Doubt
+    return Meeting(_date(d["date"]), d["kind"], with_, _opt_str(d.get("notes")))
+
+
+def _day_or_false(value: Any) -> dt.date | bool | None:
+    return value if value is None or value is False else _date(value)
+
+
 def _outcomes(data: Any) -> Outcomes:
     d = _fields(
         data,
         (),
         (
             "rupture", "exam", "placement", "absence_hours", "insertion_6m",
-            "satisfaction_learner", "satisfaction_company",
+            "satisfaction_learner", "satisfaction_company", "dropout", "further_study",
         ),
     )  # fmt: skip
-    rupture = d.get("rupture")
-    if rupture is not None and rupture is not False:
-        rupture = _date(rupture)
+    rupture = _day_or_false(d.get("rupture"))
     exam = d.get("exam")
     if exam not in (None, "passed", "failed"):
         raise _Doubt
@@ -292,4 +308,6 @@ def _outcomes(data: Any) -> Outcomes:
         _opt_bool(d.get("insertion_6m")),
         satisfactions[0],
         satisfactions[1],
+        _day_or_false(d.get("dropout")),
+        _opt_bool(d.get("further_study")),
     )

@@ -81,6 +81,14 @@ class Evaluation:
 
 
 @dataclass(frozen=True, slots=True)
+class Meeting:
+    date: dt.date
+    kind: str
+    with_: tuple[str, ...]
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Outcomes:
     rupture: dt.date | bool | None
     exam: str | None
@@ -89,6 +97,8 @@ class Outcomes:
     insertion_6m: bool | None
     satisfaction_learner: int | None
     satisfaction_company: int | None
+    dropout: dt.date | bool | None
+    further_study: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ class Learner:
     plan: dict[str, PlanEntry]
     needs: tuple[Need, ...]
     evaluations: tuple[Evaluation, ...]
+    meetings: tuple[Meeting, ...]
     outcomes: Outcomes
 
 
@@ -144,6 +155,7 @@ def learner(m: Any) -> Learner:
             )
             for e in m.evaluations
         ),
+        tuple(Meeting(g.date, g.kind, tuple(g.with_), g.notes) for g in m.meetings),
         Outcomes(
             o.rupture,
             o.exam,
@@ -152,6 +164,8 @@ def learner(m: Any) -> Learner:
             o.insertion_6m,
             o.satisfaction_learner,
             o.satisfaction_company,
+            o.dropout,
+            o.further_study,
         ),
     )
 

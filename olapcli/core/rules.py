@@ -35,6 +35,15 @@ DEFAULT_PRACTICE = "qualite"
 DEFAULT_IMMINENCE_DAYS = 21
 #: an open need due within this many days is « due soon »
 SOON_DAYS = 7
+#: how a meeting with the company was held, and with whom (the charter's meetings)
+MEETING_KINDS: tuple[str, ...] = ("visite", "téléphone", "visio")
+MEETING_WITH: tuple[str, ...] = ("tuteur", "employeur")
+#: the charter: at least two meetings with the employer in any twelve months...
+MEETINGS_A_YEAR = 2
+YEAR = dt.timedelta(days=365)
+ONE_DAY = dt.timedelta(days=1)
+#: ...the first within two months of the start: no warning before
+MEETING_GRACE = dt.timedelta(days=61)
 
 
 class NeedLike(Protocol):
@@ -141,3 +150,82 @@ def proposed_level(met: int, required: int) -> str:
     """The level an evaluation sheet proposes: A when at least *required* of its criteria
     are met, EC (being acquired) otherwise. R is never proposed: it is a judgement."""
     return "A" if met >= required else "EC"
+
+
+def follow_up(
+    cohort_start: dt.date, cohort_end: dt.date, learner: Any
+) -> tuple[dt.date, dt.date, bool] | None:
+    """The days the centre follows *learner* (a learner record) in their company: see
+    :func:`follow_span`; None for a learner not in contract or without a company."""
+    if learner.status != "contract" or learner.company is None:
+        return None
+    o = learner.outcomes
+    start = learner.contract.start if learner.contract is not None else None
+    return follow_span(cohort_start, cohort_end, start, (o.rupture, o.dropout))
+
+
+def follow_span(
+    cohort_start: dt.date,
+    cohort_end: dt.date,
+    contract_start: dt.date | None,
+    stops: Iterable[Any],
+) -> tuple[dt.date, dt.date, bool] | None:
+    """The days of a follow-up within the cohort's dates: from the later of the cohort's
+    and the contract's start, up to the cohort's end or the day before the first of the
+    *stops* (a rupture's or a drop-out's date; False or None: none), and whether one of
+    these stopped it; None when it never began."""
+    start = max(cohort_start, contract_start) if contract_start else cohort_start
+    end, stopped = cohort_end, False
+    for stop in stops:
+        if isinstance(stop, dt.date) and stop - ONE_DAY < end:
+            end, stopped = stop - ONE_DAY, True
+    return (start, end, stopped) if start <= end else None
+
+
+def meetings_between(dates: Iterable[dt.date], start: dt.date, end: dt.date) -> int:
+    """How many of the meeting *dates* fall from *start* to *end* included."""
+    return sum(start <= d <= end for d in dates)
+
+
+def meetings_short(
+    dates: Iterable[dt.date], start: dt.date, end: dt.date, stopped: bool = False
+) -> list[tuple[dt.date, dt.date | None]]:
+    """The spans of days (first, last excluded; None: every day after) on which fewer than
+    :data:`MEETINGS_A_YEAR` of the meetings held from *start* to *end* fall in the twelve
+    months up to the day, counted from two months after *start* (the charter's first
+    meeting is due then). After *end*, what held on *end* holds on (the cohort's record
+    stays short), unless the follow-up *stopped* (a rupture, a drop-out): then nothing."""
+    held = sorted(d for d in dates if start <= d <= end)
+    first = start + MEETING_GRACE
+    if first > end:
+        return []
+    points = sorted(
+        {first}
+        | {d for d in held if first < d <= end}
+        | {d + YEAR for d in held if first < d + YEAR <= end}
+    )
+    after = end + ONE_DAY if stopped else None
+    spans: list[tuple[dt.date, dt.date | None]] = []
+    for i, day in enumerate(points):
+        if meetings_between(held, day - YEAR + ONE_DAY, day) >= MEETINGS_A_YEAR:
+            continue
+        until = points[i + 1] if i + 1 < len(points) else after
+        if spans and spans[-1][1] == day:
+            spans[-1] = (spans[-1][0], until)
+        else:
+            spans.append((day, until))
+    return spans
+
+
+def meetings_met(
+    dates: Iterable[dt.date], span: tuple[dt.date, dt.date, bool] | None, today: dt.date
+) -> bool | None:
+    """Are the charter's meetings met on *today* (or on the last day of the follow-up
+    *span*, when it is over)? None when they are not asked (no follow-up)."""
+    if span is None:
+        return None
+    start, end, _stopped = span
+    day = min(today, end)
+    return not any(
+        a <= day and (b is None or day < b) for a, b in meetings_short(dates, start, end)
+    )

@@ -38,7 +38,7 @@ def text_rows(rows: list[list[Any]]) -> str:
     words = {"error": _("error"), "warning": _("warning")}
     out: list[str] = []
     add = out.append
-    for path, line, col, severity, code, message, hint, _since, source in rows:
+    for path, line, col, severity, code, message, hint, _since, source, *_until in rows:
         add(f"{_where(path, line, col)}: {words[severity]} [{code}] {message}")
         if line is not None and source is not None:
             add(f"  {line} | {source}")

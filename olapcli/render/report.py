@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from olapcli.core import rules
-from olapcli.core.derive import metrics, stats
+from olapcli.core.derive import charter, metrics, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
@@ -237,6 +237,13 @@ def context(
     for part in parts:
         ids = [a.id for a in rules.activities(part.data.referentiel)]
         coverage += [(name(r.learner), metrics.coverage_counts(r.learner, ids)) for r in part.table]
+    meeting_rows: list[list[Any]] = []
+    for part in parts:
+        start, end = part.data.cohort.start, part.data.cohort.end  # type: ignore[union-attr]
+        for r in part.table:
+            count, met = charter.meetings(r.learner, start, end, today)
+            shown = None if met is None else yes if met else no
+            meeting_rows.append([name(r.learner), None if met is None else count, shown])
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
@@ -252,6 +259,8 @@ def context(
             for s in (statistician.statistics(table) if statistician else stats.statistics(table))
         ],
         "coverage_body": _coverage_body(coverage),
+        "meetings_body": _table_body(meeting_rows),
+        "outcome_counts": charter.outcome_counts(everyone),
         "annex": (annex.ask() if annex else Markup()) + _annex(table[split:], name, clear, titles),
     }
 

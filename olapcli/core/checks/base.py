@@ -11,7 +11,7 @@ from olapcli.errors import Loc, Problem
 
 def on(problems: list[Problem], today: dt.date, strict: bool = False) -> list[Problem]:
     """The *problems* that hold *today*; with *strict*, warnings become errors."""
-    held = [p for p in problems if p.since is None or p.since <= today]
+    held = [p for p in problems if p.holds_on(today)]
     if strict:
         held = [replace(p, severity="error") if p.severity == "warning" else p for p in held]
     return held
@@ -29,10 +29,11 @@ def warning(
     message: str,
     hint: str | None = None,
     since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> Problem:
     """A fidelity lint: the data shows the method distorted (an error with --strict);
-    with *since*, from that day on."""
-    return Problem(path, None, None, "warning", code, message, hint, loc, since=since)
+    with *since*, from that day on; with *until*, up to the day before."""
+    return Problem(path, None, None, "warning", code, message, hint, loc, since=since, until=until)
 
 
 def repeated(values: Iterable[tuple[str, Loc]]) -> Iterator[tuple[str, Loc]]:

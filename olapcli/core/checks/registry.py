@@ -25,6 +25,7 @@ from olapcli.core.checks.identity import (
     learner_file_name,
     learner_identities,
 )
+from olapcli.core.checks.meetings import learner_meetings
 from olapcli.core.checks.references import core_references, learner_references
 from olapcli.errors import Problem
 
@@ -57,6 +58,7 @@ CHECKS: dict[str, Check] = {
     "new-needs-each-period": Check(learner=learner_new_needs_each_period),
     "evaluated": Check(learner=learner_evaluated),
     "support": Check(learner=learner_support),
+    "meetings": Check(learner=learner_meetings),
     "referentiel-shape": Check(core=core_referentiel_shape),
     "access": Check(core=core_access),
 }

@@ -67,6 +67,14 @@ class LearnerBrief:
     #: what tells whether the needs' texts may hold a name, a phone number or an e-mail
     #: address (see :func:`olapcli.core.derive.textfold.words_of`)
     words: frozenset[str]
+    #: the charter's figures: the days of the meetings with the company...
+    meetings: tuple[dt.date, ...] = ()
+    #: ...the contract's start and the rupture's and drop-out's dates (or True/False/None),
+    #: when the learner is in contract with a company (see rules.follow_span)
+    follow: tuple[Any, Any, Any] | None = None
+    #: the paths out besides rupture and insertion: drop-out, further study (None: unknown)
+    dropout: bool | None = None
+    further_study: bool | None = None
 
 
 def of(learner: Any) -> LearnerBrief:
@@ -97,6 +105,14 @@ def of(learner: Any) -> LearnerBrief:
         latest={a: ev.level for a, ev in latest_evaluations(learner).items()},
         not_feasible=frozenset(a for a, p in learner.plan.items() if p.ar is False),
         words=words_of([t for n in learner.needs for t in (n.detail, *n.resources)]),
+        meetings=tuple(m.date for m in learner.meetings),
+        follow=(
+            (learner.contract.start if learner.contract else None, o.rupture, o.dropout)
+            if learner.status == "contract" and learner.company is not None
+            else None
+        ),
+        dropout=None if o.dropout is None else o.dropout is not False,
+        further_study=o.further_study,
     )
 
 
@@ -125,7 +141,19 @@ def to_json(b: LearnerBrief) -> list[Any]:
         b.latest,
         sorted(b.not_feasible),
         " ".join(sorted(b.words)),  # one string: a tenth of the brief, read at once
+        [d.isoformat() for d in b.meetings],
+        [_day_json(v) for v in b.follow] if b.follow is not None else None,
+        b.dropout,
+        b.further_study,
     ]
+
+
+def _day_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _day_of(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def from_json(data: Any) -> LearnerBrief:
@@ -135,7 +163,8 @@ def from_json(data: Any) -> LearnerBrief:
     checksum proves it is exactly what olap wrote (see :func:`_read`), and
     what olap wrote came from a validated learner."""
     try:
-        ident, key, first, last, tutor, company, needs, outcomes, latest, nf, words = data
+        ident, key, first, last, tutor, company, needs, outcomes, latest, nf, words, *rest = data
+        meetings, follow, dropout, further = rest
         date = dt.date.fromisoformat
         return LearnerBrief(
             ident,
@@ -154,6 +183,10 @@ def from_json(data: Any) -> LearnerBrief:
             dict(latest),
             frozenset(nf),
             frozenset(words.split()),
+            tuple(date(d) for d in meetings),
+            (_day_of(follow[0]), _day_of(follow[1]), _day_of(follow[2])) if follow else None,
+            dropout,
+            further,
         )
     except (ValueError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"bad brief: {exc}") from exc

@@ -1,0 +1,84 @@
+"""The value types of the cohort's files (dates, ids, texts, links) and their checks,
+shared by the models of :mod:`olapcli.core.model`. No I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from olapcli.core import links, rules
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _to_date(value: Any) -> Any:
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing else."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("date_with_time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError("date_invalid")
+
+
+def unique(values: list[Any]) -> list[Any]:
+    if len(set(values)) != len(values):
+        raise ValueError("duplicate_value")
+    return values
+
+
+def relative_path(value: str) -> str:
+    """A path inside the repository: relative, forward slashes, no ``..``."""
+    parts = value.split("/")
+    if not value or value.startswith("/") or "\\" in value or ":" in value or ".." in parts:
+        raise ValueError("path_outside")
+    return value
+
+
+def one_line_link(value: str) -> str:
+    """A web link holds no control character (line break, tab, escape…)."""
+    if links.has_control(value):
+        raise ValueError("link_control")
+    return value
+
+
+def resource_text(value: str) -> str:
+    """A need's resource: a title, or a link held to the rule of links."""
+    if links.looks_like_link(value):
+        one_line_link(value)
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(one_line_link)]
+Actor = Literal["entreprise", "formateur", "alternant"]
+Level = Literal["A", "EC", "R"]
+MeetingKind = Literal["visite", "téléphone", "visio"]
+MeetingWith = Literal["tuteur", "employeur"]
+ACTORS = rules.ACTORS
+LEVELS = rules.LEVELS
+MEETING_KINDS = rules.MEETING_KINDS
+MEETING_WITH = rules.MEETING_WITH
+# Literal types must be spelled out for the type checker: they say what rules says
+assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
+assert get_args(MeetingKind) == MEETING_KINDS and get_args(MeetingWith) == MEETING_WITH
