@@ -137,6 +137,12 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
                 _("« {url} » is not a web link.").format(url=links.visible(url)),
                 _("only http:// and https:// links are accepted"),
             )
+    for day in (inp.identified, inp.due):
+        if not rules.FIRST_DAY <= day <= rules.LAST_DAY:
+            raise UserError(
+                _("The date {day} is out of the years olap knows.").format(day=day),
+                _("write a date between 1900 and 2199, e.g. 2026-03-02"),
+            )
     if rules.due_before_identified(inp.identified, inp.due):
         raise UserError(
             _("The due date {due} is before the date identified {ident}.").format(

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from olapcli.core import rules
+
 _WEEKDAYS = {
     "lundi": 0,
     "mardi": 1,
@@ -43,10 +45,18 @@ def _fold(text: str) -> str:
 
 
 def parse_date(text: str, base: dt.date) -> dt.date:
-    """A date from what a trainer typed; ``ValueError`` if it is not one.
+    """A date from what a trainer typed; ``ValueError`` if it is not one, or is out of
+    the years olap knows (:data:`olapcli.core.rules.FIRST_DAY` … ``LAST_DAY``).
 
     Relative forms count from *base* (today); a weekday name means the next such day.
     """
+    day = _parse(text, base)
+    if not rules.FIRST_DAY <= day <= rules.LAST_DAY:
+        raise ValueError(text)
+    return day
+
+
+def _parse(text: str, base: dt.date) -> dt.date:
     raw = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         return dt.date.fromisoformat(raw)
@@ -64,5 +74,8 @@ def parse_date(text: str, base: dt.date) -> dt.date:
     if match:
         sign, count, unit = match.groups()
         days = int(count) * (7 if unit in ("s", "w") else 1)
-        return base + dt.timedelta(days=days if sign == "+" else -days)
+        try:
+            return base + dt.timedelta(days=days if sign == "+" else -days)
+        except OverflowError:  # « +99999999j »: no such day
+            raise ValueError(text) from None
     raise ValueError(text)

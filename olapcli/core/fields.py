@@ -21,16 +21,20 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _to_date(value: Any) -> Any:
-    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing else."""
+    """Accept a YAML date or an ISO ``YYYY-MM-DD`` string, nothing else, within
+    :data:`olapcli.core.rules.FIRST_DAY` … :data:`~olapcli.core.rules.LAST_DAY` (a date
+    far out, 9999-12-31, would overflow the day arithmetic of the checks)."""
     if isinstance(value, dt.datetime):
         raise ValueError("date_with_time")
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError:
             pass
+    if isinstance(value, dt.date):
+        if not rules.FIRST_DAY <= value <= rules.LAST_DAY:
+            raise ValueError("date_out_of_range")
+        return value
     raise ValueError("date_invalid")
 
 

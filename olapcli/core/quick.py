@@ -82,7 +82,8 @@ def _id(value: Any) -> str:
 
 
 def _date(value: Any) -> dt.date:
-    if type(value) is not dt.date:  # a date written as text, or with a time: the model says
+    # a date written as text, with a time, or out of the days olap knows: the model says
+    if type(value) is not dt.date or not rules.FIRST_DAY <= value <= rules.LAST_DAY:
         raise _Doubt
     return value
 

@@ -40,6 +40,9 @@ MEETING_KINDS: tuple[str, ...] = ("visite", "téléphone", "visio")
 MEETING_WITH: tuple[str, ...] = ("tuteur", "employeur")
 #: the charter: at least two meetings with the employer in any twelve months...
 MEETINGS_A_YEAR = 2
+#: the days a date of the files may name: a work-study follow-up, with room on both sides
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
 YEAR = dt.timedelta(days=365)
 ONE_DAY = dt.timedelta(days=1)
 #: ...the first within two months of the start: no warning before

@@ -156,6 +156,12 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
                     value=_value(given), field=field
                 )
                 hint = _("write the date as YYYY-MM-DD, e.g. 2026-03-02")
+            elif reason == "date_out_of_range":
+                code = "invalid-date"
+                msg = _(
+                    "the date « {value} » in « {field} » is out of the years olap knows"
+                ).format(value=_value(given), field=field)
+                hint = _("write a date between 1900 and 2199, e.g. 2026-03-02")
             elif reason == "date_with_time":
                 code = "invalid-date"
                 msg = _("« {field} » must be a date without a time").format(field=field)

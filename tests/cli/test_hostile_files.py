@@ -76,6 +76,8 @@ INVALID = [
     ("due before identified", "due: 2025-11-05", "due: 2025-10-01"),
     ("a need id twice", "id: b20251029-aef4f607ed", "id: b20250924-98a45ddc0a"),
     ("an unknown status", "status: contract", "status: contrat"),
+    # the checks' day arithmetic would overflow (validate crashed on it)
+    ("a due date in year 9999", "due: 2025-11-05", "due: 9999-12-31"),
     ("a URL with a newline", '"Tarte au citron meringuée (10 parts)"', '"https://x.example/a\\nb"'),
 ]
 
@@ -118,3 +120,11 @@ def test_no_write_while_a_core_file_has_an_error(olap, refused, cohort_repo):
     for args in WRITES:
         out = refused(cohort_repo, "-C", cohort_repo, *args).output
         assert "referentiel.yaml" in out and "olap validate" in out, out
+
+
+@pytest.mark.parametrize("due", ["9999-12-31", "+99999999j", "0001-01-01"])
+def test_a_date_out_of_the_years_olap_knows_is_refused(refused, cohort_repo, due):
+    args = need_args()
+    args[args.index("--due") + 1] = due
+    out = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *args).output
+    assert due in out or "1900" in out, out
