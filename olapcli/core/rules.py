@@ -38,10 +38,15 @@ SOON_DAYS = 7
 
 
 class NeedLike(Protocol):
-    id: str
-    practice: str
-    identified: dt.date
-    due: dt.date
+    # read-only: a frozen record (olapcli.core.records) is one too
+    @property
+    def id(self) -> str: ...
+    @property
+    def practice(self) -> str: ...
+    @property
+    def identified(self) -> dt.date: ...
+    @property
+    def due(self) -> dt.date: ...
 
 
 def parse_actors(text: str) -> list[str]:
@@ -92,6 +97,22 @@ def counted(
     if start is not None and need.identified < start:
         return False
     return end is None or need.identified <= end
+
+
+def same_detail(text: str) -> str:
+    """A need's detail as two records of one need compare it: case, accents and spaces
+    left aside (« Crème  citron » is « creme citron »)."""
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def need_identity(need: Any) -> tuple[str, dt.date, dt.date, str]:
+    """What makes two records one need: the same activity, dates and detail. A duplicate
+    would count the need twice in the impact table."""
+    return (need.activity, need.identified, need.due, same_detail(need.detail))
 
 
 def within(day: dt.date, start: dt.date, end: dt.date) -> bool:

@@ -34,6 +34,8 @@ class Facts:
     #: (id, start, end) of each company period, in cohort.yaml's order
     periods: tuple[tuple[str, dt.date, dt.date], ...]
     imminence_days: int
+    #: the cohort's first and last day (cohort.yaml start and end), when it is valid
+    calendar: tuple[dt.date, dt.date] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON data for olap's cache (the inverse of :meth:`from_json`)."""
@@ -46,6 +48,7 @@ class Facts:
             "practices": sorted(self.practices),
             "periods": [[p, s.isoformat(), e.isoformat()] for p, s, e in self.periods],
             "imminence_days": self.imminence_days,
+            "calendar": [d.isoformat() for d in self.calendar] if self.calendar else None,
         }
 
     @classmethod
@@ -61,6 +64,7 @@ class Facts:
             frozenset(data["practices"]),
             tuple((p, day(s), day(e)) for p, s, e in data["periods"]),
             int(data["imminence_days"]),
+            (day(data["calendar"][0]), day(data["calendar"][1])) if data["calendar"] else None,
         )
 
 
@@ -78,4 +82,5 @@ def facts_of(data: CohortData) -> Facts:
         frozenset(p.id for p in cohort.practices) if cohort else frozenset(),
         tuple((p.id, p.start, p.end) for p in cohort.periods) if cohort else (),
         cohort.policy.imminence_days if cohort else rules.DEFAULT_IMMINENCE_DAYS,
+        (cohort.start, cohort.end) if cohort else None,
     )
