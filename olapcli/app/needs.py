@@ -137,6 +137,16 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
                 _("« {url} » is not a web link.").format(url=links.visible(url)),
                 _("only http:// and https:// links are accepted"),
             )
+    from olapcli.io.clock import today
+
+    if rules.identified_in_future(inp.identified, today()):
+        # it would count in the figures of a day it was not yet known (OLAP_TODAY honoured)
+        raise UserError(
+            _("The need is identified on {date}, after today ({today}).").format(
+                date=inp.identified, today=today()
+            ),
+            _("a need is recorded once the company has expressed it: check the date"),
+        )
     if rules.due_before_identified(inp.identified, inp.due):
         raise UserError(
             _("The due date {due} is before the date identified {ident}.").format(

@@ -74,6 +74,11 @@ def due_before_identified(identified: dt.date, due: dt.date) -> bool:
     return due < identified
 
 
+def identified_in_future(identified: dt.date, today: dt.date) -> bool:
+    """A need is recorded once the company has expressed it: not identified after today."""
+    return identified > today
+
+
 def imminent(identified: dt.date, due: dt.date, imminence_days: int) -> bool:
     """Principle 1: due soon after it was identified, within *imminence_days*
     (``policy.imminence_days`` of cohort.yaml)."""
