@@ -212,6 +212,14 @@ def _append(root: Path, learner_id: str, inp: NeedInput, commit: str | None) -> 
         from olapcli.app.edit import require_valid
 
         require_valid(root, rel, before)
+        twin = rules.repeated_need(yamlread.load(before), view)
+        if twin is not None:  # validate would say duplicate-need: counted twice
+            raise UserError(
+                _(
+                    "This need is already recorded as {id} (same activity, dates and detail)."
+                ).format(id=twin),
+                _("complete that need rather than recording it again: olap need step"),
+            )
         if Store(root).known_valid(before):
             from olapcli.app.edit import finish_write
             from olapcli.io import textedit

@@ -120,6 +120,28 @@ def need_identity(need: Any) -> tuple[str, dt.date, dt.date, str]:
     return (need.activity, need.identified, need.due, same_detail(need.detail))
 
 
+def repeated_need(data: Any, need: Any) -> str | None:
+    """The id of a need of the learner file *data* (as read from YAML) that *need*
+    repeats (see :func:`need_identity`), if any: a write refuses it before validate has to."""
+    same = need_identity(need)
+    needs = data.get("needs") if isinstance(data, dict) else None
+    for n in needs if isinstance(needs, list) else []:
+        if not isinstance(n, dict):
+            continue
+        try:
+            other = (
+                str(n.get("activity")),
+                dt.date.fromisoformat(str(n.get("identified"))),
+                dt.date.fromisoformat(str(n.get("due"))),
+                same_detail(str(n.get("detail"))),
+            )
+        except ValueError:
+            continue
+        if other == same:
+            return str(n.get("id"))
+    return None
+
+
 def within(day: dt.date, start: dt.date, end: dt.date) -> bool:
     """Is *day* in the period from *start* to *end*, both included?"""
     return start <= day <= end

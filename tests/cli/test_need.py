@@ -406,3 +406,14 @@ def test_a_need_identified_after_today_is_refused(refused, olap, cohort_repo, mo
     assert "vérifiez la date" in result.stderr
     monkeypatch.setenv("OLAP_TODAY", "2026-11-22")
     assert olap("-C", cohort_repo, "need", "add", "lea-martin", *args).code == 0
+
+
+def test_the_same_need_again_is_refused(refused, olap, cohort_repo):
+    # validate would say duplicate-need: the figures would count it twice
+    first = olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args("Crème citron"))
+    assert first.code == 0, first.output
+    again = need_args("  CRÈME   citron ")
+    result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *again)
+    assert "Ce besoin est déjà enregistré sous b20261120-" in result.stderr
+    assert "olap need step" in result.stderr
+    assert olap("-C", cohort_repo, "validate").code == 0
