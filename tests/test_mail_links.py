@@ -41,8 +41,8 @@ def grant(olap, root: Path, role: str, *more: str) -> tuple[str, str]:
     return access.check_token(root, link.rsplit("/a/", 1)[1]).id, link
 
 
-def add_need(olap, root: Path) -> None:
-    result = olap("-C", root, "need", "add", "lea-martin", *need_args("Crème citron"))
+def add_need(olap, root: Path, detail: str = "Crème citron") -> None:
+    result = olap("-C", root, "need", "add", "lea-martin", *need_args(detail))
     assert result.code == 0, result.output
     assert "Traceback" not in result.output
 
@@ -190,7 +190,7 @@ def test_no_public_address_gives_no_link_and_cohort_yaml_gives_one(olap, cohort_
     with (cohort_repo / "cohort.yaml").open("a", encoding="utf-8") as f:
         f.write(f"serve:\n  public_url: {URL}/\n")
     assert olap("-C", cohort_repo, "validate").code == 0
-    add_need(olap, cohort_repo)
+    add_need(olap, cohort_repo, "Crème citron, second service")  # not the same need again
     [mine] = (cohort_repo / "outbox/pending").glob("*+tuteur.eml")
     assert len(links_in(readable(mine))) == 1
 

@@ -102,7 +102,7 @@ def test_a_child_never_asked_is_stopped():
 def test_the_statistician_agrees_with_statistics(cohort_dir):
     from olapcli.app.report import load_one
 
-    data, learners = load_one(cohort_dir)
+    data, learners, _excluded = load_one(cohort_dir)
     table = metrics.rows(data.cohort, learners)
     statistician = report.Statistician()
     assert statistician.statistics(table) == stats.statistics(table)

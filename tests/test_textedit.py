@@ -91,8 +91,9 @@ def test_usual_need_add_does_not_use_the_round_trip(olap, cohort_repo, monkeypat
 
     assert olap("-C", cohort_repo, "validate").code == 0  # marks the files valid
     monkeypatch.setattr(edit, "edit_locked", lambda *a, **k: pytest.fail("round trip used"))
-    args = need_args("Crème citron")
-    for _ in range(3):  # and again: a file olap just wrote is known valid
+    for i in range(3):  # and again: a file olap just wrote is known valid
+        # three needs, not one thrice: the same need twice is a validate error
+        args = need_args(f"Crème citron {i}")
         result = olap("-C", cohort_repo, "need", "add", "lea-martin", *args)
         assert result.code == 0, result.output
     assert olap("-C", cohort_repo, "validate", "--no-cache").code == 0

@@ -143,6 +143,16 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
                 _("The date {day} is out of the years olap knows.").format(day=day),
                 _("write a date between 1900 and 2199, e.g. 2026-03-02"),
             )
+    from olapcli.io.clock import today
+
+    if rules.identified_in_future(inp.identified, today()):
+        # it would count in the figures of a day it was not yet known (OLAP_TODAY honoured)
+        raise UserError(
+            _("The need is identified on {date}, after today ({today}).").format(
+                date=inp.identified, today=today()
+            ),
+            _("a need is recorded once the company has expressed it: check the date"),
+        )
     if rules.due_before_identified(inp.identified, inp.due):
         raise UserError(
             _("The due date {due} is before the date identified {ident}.").format(
@@ -217,6 +227,14 @@ def _append(
         from olapcli.app.edit import require_valid
 
         require_valid(root, rel, before)
+        twin = rules.repeated_need(yamlread.load(before), view)
+        if twin is not None:  # validate would say duplicate-need: counted twice
+            raise UserError(
+                _(
+                    "This need is already recorded as {id} (same activity, dates and detail)."
+                ).format(id=twin),
+                _("complete that need rather than recording it again: olap need step"),
+            )
         if Store(root).known_valid(before):
             from olapcli.app.edit import finish_write
             from olapcli.io import textedit

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,28 +84,68 @@ def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Sou
     )
 
 
-def load_one(root: Path) -> tuple[CohortData, list[LearnerBrief]]:
-    """A cohort's core files and its learners' briefs, sorted by key. A cohort with
-    errors is refused: the figures would be wrong."""
+#: how many of a refused cohort's errors are listed (the rest: olap validate)
+SHOWN_ERRORS = 20
+
+
+def _learner_file(rel: str) -> bool:
+    """Is *rel* a learner file (learners/<id>.yaml), the unit --exclude-invalid leaves out?"""
+    return rel.startswith("learners/") and rel.count("/") == 1 and rel.endswith(".yaml")
+
+
+def load_one(
+    root: Path, exclude_invalid: bool = False, today: dt.date | None = None
+) -> tuple[CohortData, list[LearnerBrief], list[impact.Excluded]]:
+    """A cohort's core files, its learners' briefs sorted by key, and the learners left
+    out. Only data ``olap validate`` accepts makes figures: a cohort with errors is
+    refused, unless *exclude_invalid*, which leaves out the learner files with errors
+    (errors elsewhere are refused all the same: they touch every learner)."""
+    from olapcli.app.validate import validate
+    from olapcli.io.clock import today as clock
     from olapcli.io.load import learners, load_core
     from olapcli.io.paths import learner_files
 
+    # the validate pass, through its cache: a warm run reads no YAML here
+    errors = [p for p in validate(root, today or clock()) if p.severity == "error"]
+    bad = {p.path for p in errors if _learner_file(p.path)} if exclude_invalid else set()
+    refused = [p for p in errors if p.path not in bad]
     # the core files and the learners: resource files hold nothing the figures count
     base, problems = load_core(root)
-    briefs, found = learners(root, learner_files(root), "brief")
-    problems += found
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or base.cohort is None or base.referentiel is None:
-        raise ProblemsError(
-            _(
-                "The cohort {path} has errors; the figures would be wrong. Run olap validate."
-            ).format(path=root),
-            errors,
-        )
-    return base, sorted((b for _rel, b in briefs), key=lambda b: b.key)
+    if refused or base.cohort is None or base.referentiel is None:
+        refused = refused or [p for p in problems if p.severity == "error"]
+        message = _(
+            "The cohort {path} has {n} error(s); the figures would be wrong. Run olap "
+            "validate to see them all and correct them."
+        ).format(path=root, n=len(refused))
+        if not exclude_invalid and all(_learner_file(p.path) for p in refused):
+            message += " " + _(
+                "Or leave the learners with errors out: --exclude-invalid (the report says so)."
+            )
+        raise ProblemsError(message, refused[:SHOWN_ERRORS])
+    rels = learner_files(root)
+    briefs, _found = learners(root, rels, "brief")
+    by_rel = dict(briefs)
+    codes: dict[str, set[str]] = {}
+    for p in errors:
+        codes.setdefault(p.path, set()).add(p.code)
+    excluded = sorted(
+        (
+            impact.Excluded(getattr(by_rel.get(rel), "key", None), tuple(sorted(codes[rel])))
+            for rel in bad
+        ),
+        key=lambda e: (e.key is None, e.key or "", e.codes),
+    )
+    kept = (b for rel, b in briefs if rel not in bad)
+    return base, sorted(kept, key=lambda b: b.key), excluded
 
 
-def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[impact.CohortPart]:
+def load(
+    roots: list[Path],
+    start: dt.date | None,
+    end: dt.date | None,
+    exclude_invalid: bool = False,
+    today: dt.date | None = None,
+) -> list[impact.CohortPart]:
     """Every cohort, checked (see :func:`load_one`), with its table and label."""
     import threading
 
@@ -119,14 +159,22 @@ def load(roots: list[Path], start: dt.date | None, end: dt.date | None) -> list[
     loaded = []
     try:
         for root in roots:
-            base, learners = load_one(root)
+            base, learners, excluded = load_one(root, exclude_invalid, today)
             assert base.cohort is not None
-            loaded.append((root, base, metrics.rows(base.cohort, learners, start, end)))
+            table = metrics.rows(base.cohort, learners, start, end)
+            loaded.append((root, base, table, excluded))
     finally:
         asking.join()
     return [
-        impact.CohortPart(root, base, table, metrics.label(base.cohort, table), sources[root])  # type: ignore[arg-type]
-        for root, base, table in loaded
+        impact.CohortPart(
+            root,
+            base,
+            table,
+            metrics.label(base.cohort, table),  # type: ignore[arg-type]
+            sources[root],
+            excluded,
+        )
+        for root, base, table, excluded in loaded
     ]
 
 
@@ -137,6 +185,7 @@ def build_report(
     start: dt.date | None = None,
     end: dt.date | None = None,
     today: dt.date | None = None,
+    exclude_invalid: bool = False,
 ) -> Path:
     """Write the impact report of *cohorts* to *out_file* (one self-contained HTML file:
     no script, no outside request; ``-``: standard output); names only with *identify*."""
@@ -154,8 +203,9 @@ def build_report(
     gc.disable()
     statistician = Statistician(cohorts[0])  # imports scipy meanwhile, when it can
     try:
-        parts = load(cohorts, start, end)
-        page = html(parts, identify, today or clock(), statistician)
+        day = today or clock()
+        parts = load(cohorts, start, end, exclude_invalid, day)
+        page = html(parts, identify, day, statistician)
     finally:
         statistician.close()
         if was:
@@ -184,6 +234,8 @@ class Metrics:
     data: bytes | None = None
     #: where they were written, when a file was asked
     written: Path | None = None
+    #: the learners left out for their errors (--exclude-invalid)
+    excluded: list[impact.Excluded] = field(default_factory=list)
 
 
 def metrics_of(
@@ -194,6 +246,7 @@ def metrics_of(
     start: dt.date | None = None,
     end: dt.date | None = None,
     sep: str = ",",
+    exclude_invalid: bool = False,
 ) -> Metrics:
     """The Annexe 7 table, its statistics and the label of the cohort at *root* (``olap
     metrics``); as JSON, CSV or XLSX bytes for those formats (JSON and XLSX with the
@@ -210,7 +263,7 @@ def metrics_of(
     gc.disable()  # as for the report: many objects, no cycles
     statistician = Statistician(root)  # imports scipy while the cohort is read, if needed
     try:
-        data, learners = load_one(root)
+        data, learners, excluded = load_one(root, exclude_invalid)
         found = impact.figures(data, learners, start, end, statistician.statistics)
     finally:
         statistician.close()
@@ -228,7 +281,14 @@ def metrics_of(
         )
         for s in found.statistics
     ]
-    made = Metrics(found.cohort, header, rows, statistics, impact.label_out(found.label, identify))
+    made = Metrics(
+        found.cohort,
+        header,
+        rows,
+        statistics,
+        impact.label_out(found.label, identify),
+        excluded=excluded,
+    )
     if fmt == "csv":
         made.data = exports.csv_bytes(header, rows, sep)
     elif fmt in ("json", "xlsx"):

@@ -262,3 +262,17 @@ def say_notices(notices: list[Any]) -> None:
         line = notice.text()
         if line:
             echo(line, err=True)  # plain: rich would cost need add ~40 ms to import
+
+
+def say_excluded(excluded: list[Any]) -> None:
+    """On stderr: the learners left out of the figures (``--exclude-invalid``), by their
+    pseudonymous key, with the codes of their errors."""
+    err.print(
+        _("{n} learner(s) left out of the figures for validate errors (--exclude-invalid):").format(
+            n=len(excluded)
+        ),
+        markup=False,
+    )
+    for e in excluded:
+        who = e.key or _("(key unknown: the file cannot be read)")
+        err.print(f"  {who}: {', '.join(e.codes)}", markup=False)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from olapcli.cli.common import out, period_options, root
+from olapcli.cli.common import out, period_options, root, say_excluded
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
@@ -48,6 +48,11 @@ def metrics(
     sep: str = typer.Option(
         ",", "--sep", help=_("CSV separator: « , » or « ; » for French spreadsheets.")
     ),
+    exclude_invalid: bool = typer.Option(
+        False,
+        "--exclude-invalid",
+        help=_("Leave out the learners whose file has validate errors (said on stderr)."),
+    ),
 ) -> None:
 
     import sys
@@ -55,7 +60,9 @@ def metrics(
     from olapcli.app.report import metrics_of
 
     first, last = period_options(start, end)
-    found = metrics_of(root(ctx), fmt.value, out_file, identify, first, last, sep)
+    found = metrics_of(root(ctx), fmt.value, out_file, identify, first, last, sep, exclude_invalid)
+    if found.excluded:
+        say_excluded(found.excluded)
     if found.written is not None:
         out.print(_("Written: {path}").format(path=found.written), markup=False)
     elif found.data is not None:

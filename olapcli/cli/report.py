@@ -39,11 +39,19 @@ def report(
         None, "--from", help=_("Count needs identified from this date.")
     ),
     end: str | None = typer.Option(None, "--to", help=_("Count needs identified up to this date.")),
+    exclude_invalid: bool = typer.Option(
+        False,
+        "--exclude-invalid",
+        help=_(
+            "Leave out the learners whose file has validate errors; the report says how "
+            "many and why, first."
+        ),
+    ),
 ) -> None:
     from olapcli.app.report import build_report
 
     first, last = period_options(start, end)
     roots = [find_cohort(c) for c in cohorts] if cohorts else [root(ctx)]
-    written = build_report(roots, out_file, identify, first, last)
+    written = build_report(roots, out_file, identify, first, last, exclude_invalid=exclude_invalid)
     if str(written) != "-":  # standard output holds the report alone
         out.print(_("Report written: {path}").format(path=written), markup=False)

@@ -50,10 +50,15 @@ MEETING_GRACE = dt.timedelta(days=61)
 
 
 class NeedLike(Protocol):
-    id: str
-    practice: str
-    identified: dt.date
-    due: dt.date
+    # read-only: a frozen record (olapcli.core.records) is one too
+    @property
+    def id(self) -> str: ...
+    @property
+    def practice(self) -> str: ...
+    @property
+    def identified(self) -> dt.date: ...
+    @property
+    def due(self) -> dt.date: ...
 
 
 def parse_actors(text: str) -> list[str]:
@@ -81,6 +86,11 @@ def due_before_identified(identified: dt.date, due: dt.date) -> bool:
     return due < identified
 
 
+def identified_in_future(identified: dt.date, today: dt.date) -> bool:
+    """A need is recorded once the company has expressed it: not identified after today."""
+    return identified > today
+
+
 def imminent(identified: dt.date, due: dt.date, imminence_days: int) -> bool:
     """Principle 1: due soon after it was identified, within *imminence_days*
     (``policy.imminence_days`` of cohort.yaml)."""
@@ -104,6 +114,44 @@ def counted(
     if start is not None and need.identified < start:
         return False
     return end is None or need.identified <= end
+
+
+def same_detail(text: str) -> str:
+    """A need's detail as two records of one need compare it: case, accents and spaces
+    left aside (« Crème  citron » is « creme citron »)."""
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def need_identity(need: Any) -> tuple[str, dt.date, dt.date, str]:
+    """What makes two records one need: the same activity, dates and detail. A duplicate
+    would count the need twice in the impact table."""
+    return (need.activity, need.identified, need.due, same_detail(need.detail))
+
+
+def repeated_need(data: Any, need: Any) -> str | None:
+    """The id of a need of the learner file *data* (as read from YAML) that *need*
+    repeats (see :func:`need_identity`), if any: a write refuses it before validate has to."""
+    same = need_identity(need)
+    needs = data.get("needs") if isinstance(data, dict) else None
+    for n in needs if isinstance(needs, list) else []:
+        if not isinstance(n, dict):
+            continue
+        try:
+            other = (
+                str(n.get("activity")),
+                dt.date.fromisoformat(str(n.get("identified"))),
+                dt.date.fromisoformat(str(n.get("due"))),
+                same_detail(str(n.get("detail"))),
+            )
+        except ValueError:
+            continue
+        if other == same:
+            return str(n.get("id"))
+    return None
 
 
 def within(day: dt.date, start: dt.date, end: dt.date) -> bool:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from olapcli.io import yamlread as yamlfast
-from tests.conftest import git
+from tests.conftest import git, need_args
 
 LEA = "learners/lea-martin.yaml"
 FULL = [
@@ -395,3 +395,25 @@ def test_unknown_learner_for_every_write_command(refused, cohort_repo):
     ):
         result = refused(cohort_repo, "-C", cohort_repo, *args)
         assert "Alternant inconnu : « personne »" in result.stderr
+
+
+def test_a_need_identified_after_today_is_refused(refused, olap, cohort_repo, monkeypatch):
+    # it would count in figures made on a day it was not yet known; OLAP_TODAY is today
+    args = need_args()
+    args[args.index("--identified") + 1] = "2026-11-22"
+    result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *args)
+    assert "Le besoin est identifié le 2026-11-22, après aujourd'hui (2026-11-21)" in result.stderr
+    assert "vérifiez la date" in result.stderr
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-22")
+    assert olap("-C", cohort_repo, "need", "add", "lea-martin", *args).code == 0
+
+
+def test_the_same_need_again_is_refused(refused, olap, cohort_repo):
+    # validate would say duplicate-need: the figures would count it twice
+    first = olap("-C", cohort_repo, "need", "add", "lea-martin", *need_args("Crème citron"))
+    assert first.code == 0, first.output
+    again = need_args("  CRÈME   citron ")
+    result = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *again)
+    assert "Ce besoin est déjà enregistré sous b20261120-" in result.stderr
+    assert "olap need step" in result.stderr
+    assert olap("-C", cohort_repo, "validate").code == 0

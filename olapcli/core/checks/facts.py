@@ -34,8 +34,9 @@ class Facts:
     #: (id, start, end) of each company period, in cohort.yaml's order
     periods: tuple[tuple[str, dt.date, dt.date], ...]
     imminence_days: int
-    #: the cohort's first and last days (the charter's meetings are counted within them)
-    dates: tuple[dt.date, dt.date] | None = None
+    #: the cohort's first and last day (cohort.yaml start and end), when it is valid: the
+    #: needs are dated within them, the charter's meetings counted within them
+    calendar: tuple[dt.date, dt.date] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON data for olap's cache (the inverse of :meth:`from_json`)."""
@@ -48,7 +49,7 @@ class Facts:
             "practices": sorted(self.practices),
             "periods": [[p, s.isoformat(), e.isoformat()] for p, s, e in self.periods],
             "imminence_days": self.imminence_days,
-            "dates": [d.isoformat() for d in self.dates] if self.dates else None,
+            "calendar": [d.isoformat() for d in self.calendar] if self.calendar else None,
         }
 
     @classmethod
@@ -64,7 +65,7 @@ class Facts:
             frozenset(data["practices"]),
             tuple((p, day(s), day(e)) for p, s, e in data["periods"]),
             int(data["imminence_days"]),
-            (day(data["dates"][0]), day(data["dates"][1])) if data.get("dates") else None,
+            (day(data["calendar"][0]), day(data["calendar"][1])) if data["calendar"] else None,
         )
 
 

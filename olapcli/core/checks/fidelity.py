@@ -22,19 +22,29 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 def learner_marked_by_company(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
-    """Principle 1: a real production need is marked or confirmed by the company."""
+    """Principle 1: a real production need is marked or confirmed by the company. A need
+    the impact table counts (:func:`olapcli.core.rules.counted`) is said so: it is in the
+    figures sent to funders without the company among its actors."""
+    practices = set(facts.practices)
     for i, need in enumerate(learner.needs):
-        if not rules.marked_by_company(need.marked_by):
-            yield warning(
-                rel,
-                ("needs", i, "marked_by"),
-                "not-marked-by-company",
-                _("need {id} is not marked by the company").format(id=need.id),
-                _(
-                    "a need is the company's real production need: have the company "
-                    "confirm it, then add « entreprise » to marked_by"
-                ),
-            )
+        if rules.marked_by_company(need.marked_by):
+            continue
+        if facts.has_cohort and rules.counted(need, practices, facts.imminence_days):
+            message = _(
+                "need {id} is counted in the impact table but not marked by the company"
+            ).format(id=need.id)
+        else:
+            message = _("need {id} is not marked by the company").format(id=need.id)
+        yield warning(
+            rel,
+            ("needs", i, "marked_by"),
+            "not-marked-by-company",
+            message,
+            _(
+                "a need is the company's real production need: have the company "
+                "confirm it, then add « entreprise » to marked_by"
+            ),
+        )
 
 
 def learner_imminence(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:

@@ -21,9 +21,9 @@ def learner_meetings(facts: Facts, rel: str, learner: Learner) -> Iterator[Probl
     employer's appointed representative, so a meeting with the tutor alone counts) in the
     twelve months before the day, within the cohort's dates; only for a learner in
     contract with a company, and not after a rupture or a drop-out."""
-    if facts.dates is None:
+    if facts.calendar is None:
         return
-    span = rules.follow_up(facts.dates[0], facts.dates[1], learner)
+    span = rules.follow_up(facts.calendar[0], facts.calendar[1], learner)
     if span is None:
         return
     dates = [m.date for m in learner.meetings]

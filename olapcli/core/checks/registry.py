@@ -26,6 +26,10 @@ from olapcli.core.checks.identity import (
     learner_identities,
 )
 from olapcli.core.checks.meetings import learner_meetings
+from olapcli.core.checks.needs import (
+    learner_calendar,
+    learner_duplicate_needs,
+)
 from olapcli.core.checks.references import core_references, learner_references
 from olapcli.errors import Problem
 
@@ -53,6 +57,8 @@ CHECKS: dict[str, Check] = {
     "file-names": Check(core_file_names, learner_file_name),
     "references": Check(core_references, learner_references),
     "dates": Check(core_dates, learner_dates),
+    "duplicate-needs": Check(learner=learner_duplicate_needs),
+    "calendar": Check(learner=learner_calendar),
     "marked-by-company": Check(learner=learner_marked_by_company),
     "imminence": Check(learner=learner_imminence),
     "new-needs-each-period": Check(learner=learner_new_needs_each_period),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -238,3 +238,14 @@ class CohortPart:
     table: list[metrics.Row]
     label: metrics.Label
     source: Source
+    #: the learners left out for their validate errors (``--exclude-invalid``)
+    excluded: list[Excluded] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A learner file left out of the figures: the learner's pseudonymous key (None when
+    the file cannot be read far enough to know it) and the codes of its errors."""
+
+    key: str | None
+    codes: tuple[str, ...]
