@@ -162,6 +162,7 @@ def error_page(code: int, message: str | None = None, hint: str | None = None) -
         405: (_("Method not allowed"), _("This address does not accept this kind of request.")),
         409: (_("Not possible now"), _("Nothing was recorded.")),
         413: (_("Request too large"), _("What was sent is too large; nothing was recorded.")),
+        415: (_("File not accepted"), _("This kind of file is not accepted.")),
         429: (_("Too many attempts"), _("Too many links opened from your address; wait a minute.")),
         500: (
             _("Server error"),

@@ -1,18 +1,29 @@
 """The routes of the actions added to ``olap serve`` after the need form: the tutor's
-(or a trainer's) evaluation. Each checks who may, calls one use-case of
+(or a trainer's) evaluation, the files deposited in the learner's own folder. Each checks who may, calls one use-case of
 :mod:`olapcli.app.serve_actions`, shows a page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, abort, request
 
 from olapcli.app import serve as use
 from olapcli.app import serve_actions as acts
+from olapcli.app import uploads
 from olapcli.i18n import _
 from olapcli.render import web as pages
-from olapcli.web import _today, actor, check_csrf, csrf_token, may_open, redirect_to, root
+from olapcli.web import (
+    _today,
+    actor,
+    check_csrf,
+    csrf_token,
+    error_page,
+    may_open,
+    redirect_to,
+    root,
+)
 
 
 def _page(name: str, **values: Any) -> Any:
@@ -20,6 +31,12 @@ def _page(name: str, **values: Any) -> Any:
     home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
     label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
     return pages.page(name, home=home, who=label, csrf=csrf_token(), **values)
+
+
+def _ascii(name: str) -> str:
+    """*name* as a quoted header value may hold it (a file committed by hand may have any
+    name): letters, digits, dots, dashes and underscores."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
 def _evaluator(learner_id: str) -> use.Actor:
@@ -61,3 +78,37 @@ def install(app: Flask) -> None:
             )
             return body, 422
         return redirect_to(f"/alternants/{learner_id}?fait=1")
+
+    @app.post("/alternants/<learner_id>/fichiers")
+    def deposit(learner_id: str) -> Any:
+        # the one route that takes more than MAX_BODY: a file and the CSRF token
+        request.max_content_length = uploads.MAX_FILE + 64 * 1024
+        who = may_open(learner_id)
+        if not use.is_learner(root(), learner_id):
+            abort(404)
+        check_csrf()
+        sent = request.files.get("fichier")
+        if sent is None or not sent.filename:
+            return error_page(400, _("Choose a file to send."), _("Nothing was recorded."))
+        data = sent.stream.read(uploads.MAX_FILE + 1)
+        try:
+            uploads.deposit(root(), learner_id, sent.filename, data, who.author, use.VIA)
+        except uploads.Refused as exc:
+            return error_page(exc.status, exc.message, exc.hint)
+        return redirect_to(f"/alternants/{learner_id}?fait=1#fichiers")
+
+    @app.get("/alternants/<learner_id>/fichiers/<name>")
+    def download(learner_id: str, name: str) -> Any:
+        may_open(learner_id)
+        data = uploads.own_file(root(), learner_id, name)
+        if data is None:
+            abort(404)
+        return (
+            data,
+            200,
+            {
+                "Content-Type": "application/octet-stream",
+                "Content-Disposition": f'attachment; filename="{_ascii(name)}"',
+                "Cache-Control": "private, no-store",
+            },
+        )
