@@ -98,9 +98,17 @@ def propose(sheet: Sheet, met: list[int]) -> str:
 
 
 def record_evaluation(
-    root: Path, learner_id: str, inp: EvalInput, commit: bool = False, notify: bool = True
+    root: Path,
+    learner_id: str,
+    inp: EvalInput,
+    commit: bool = False,
+    notify: bool = True,
+    author: str | None = None,
+    via: str = "",
 ) -> EvalRecorded:
-    """Record an evaluation; with *notify*, prepare the e-mail to the three actors."""
+    """Record an evaluation; with *notify*, prepare the e-mail to the three actors.
+    *author* (« Name <e-mail> ») signs the commit, *via* ends its message (« via olap
+    serve »), as for :func:`olapcli.app.needs.add_need`."""
     from olapcli.app.edit import editing, find_item, ids_in
     from olapcli.app.needs import new_id
     from olapcli.core.model import Evaluation
@@ -110,8 +118,8 @@ def record_evaluation(
     inp.level = inp.level.upper()
     message = _("Evaluation of {learner}: {activity} = {level}").format(
         learner=learner_id, activity=inp.activity, level=inp.level
-    )
-    with editing(root, learner_id, message if commit else None) as doc:
+    ) + (f" ({via})" if via else "")
+    with editing(root, learner_id, message if commit else None, author=author) as doc:
         if inp.need is not None:
             _i, need = find_item(doc, "needs", inp.need)
             inp.need = str(need["id"])

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olapcli.app import access
+from olapcli.app.uploads import own_files
 from olapcli.core import access as access_rules
 from olapcli.core import rules
 from olapcli.core.model import WHOLE_COHORT
@@ -146,6 +147,7 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
         "levels": {a: ev.level for a, ev in latest_evaluations(learner).items()},
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
         "today": today,
+        "own_files": own_files(root, learner_id),
     }
 
 

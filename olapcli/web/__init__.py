@@ -80,7 +80,7 @@ def create_app(
     """The web application over the cohort at *root*. *secret_dir*: where the signing
     keys are (default: OLAP_SECRET_DIR, else ~/.config/olap); *public_url* (https →
     cookies marked Secure); *now*, the clock of the links (tests)."""
-    from olapcli.web import routes
+    from olapcli.web import actions, routes
 
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config.update(
@@ -122,6 +122,7 @@ def create_app(
         return error_page(500)
 
     routes.install(app)
+    actions.install(app)
     return app
 
 
@@ -161,6 +162,7 @@ def error_page(code: int, message: str | None = None, hint: str | None = None) -
         405: (_("Method not allowed"), _("This address does not accept this kind of request.")),
         409: (_("Not possible now"), _("Nothing was recorded.")),
         413: (_("Request too large"), _("What was sent is too large; nothing was recorded.")),
+        415: (_("File not accepted"), _("This kind of file is not accepted.")),
         429: (_("Too many attempts"), _("Too many links opened from your address; wait a minute.")),
         500: (
             _("Server error"),
