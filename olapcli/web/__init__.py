@@ -87,7 +87,9 @@ def create_app(
         SECRET_KEY=use.session_secret(root, secret_dir),
         SESSION_COOKIE_NAME="olap_session",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
+        # Lax: a link clicked in a webmail (another site) must open the page; every POST
+        # still needs the CSRF token of the session
+        SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(public_url or "").startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=MAX_BODY,

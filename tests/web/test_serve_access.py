@@ -64,7 +64,7 @@ def test_a_link_sets_a_strict_session_and_leaves_the_address_bar(serve):
     assert done.status == 303
     assert done.headers["location"] == f"/alternants/{LEA}"
     cookie = done.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     page = client.get(done.headers["location"])
     assert page.status == 200 and "Léa Martin" in page.text
     assert '<html lang="fr">' in page.text

@@ -146,3 +146,38 @@ def test_a_tutor_signals_a_need_on_a_phone_and_the_trainer_sees_it(browser, serv
     assert serious_violations(page) == []
     assert errors == [] and outside == []
     trainer.close()
+
+
+def test_a_link_clicked_in_a_webmail_opens_the_page(browser, served):  # noqa: F811
+    """People open their link from a webmail: another site. The session cookie set by
+    the link must come with the redirect that follows (SameSite=Strict left them on
+    « Accès refusé »)."""
+    import http.server
+    import threading
+
+    link = f"http://127.0.0.1:{served.port}/a/{token(served.root, LEA, 'tuteur')}"
+    mail = f'<!DOCTYPE html><title>Webmail</title><a id="lien" href="{link}">votre lien</a>'
+
+    class Webmail(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(mail.encode("utf-8"))
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    webmail = http.server.HTTPServer(("127.0.0.1", 0), Webmail)
+    threading.Thread(target=webmail.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_context(viewport=PHONE, locale="fr-FR").new_page()
+        # « localhost » and « 127.0.0.1 » are two sites for the browser
+        page.goto(f"http://localhost:{webmail.server_address[1]}/")
+        with page.expect_navigation():
+            page.click("#lien")
+        assert page.url.endswith(f"/alternants/{LEA}"), page.url
+        assert "Accès refusé" not in page.title(), page.title()
+        page.context.close()
+    finally:
+        webmail.shutdown()
