@@ -44,17 +44,9 @@ _running: dict[Path, Composer] = {}
 _guard = threading.Lock()
 
 
-def start(root: Path) -> Composer:
-    """From now on, this process (a server) composes the e-mails of *root* in one
-    thread of its own, not in a detached process per write (started once)."""
-    from olapcli.app import notify
-
-    if wake not in notify.WAKE:
-        notify.WAKE.append(wake)
-    return _start(root, notify.materialise)
-
-
-def _start(root: Path, work: Callable[[Path], Any]) -> Composer:
+def start(root: Path, work: Callable[[Path], Any]) -> Composer:
+    """From now on, this process (a server) runs *work* (``notify.materialise``) for
+    *root* in one thread of its own, not a detached process per write (started once)."""
     with _guard:
         key = root.resolve()
         if key not in _running:

@@ -272,10 +272,6 @@ def _why(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-#: what wakes the composing thread of a server (:mod:`olapcli.app.composer`), if any
-WAKE: list[Callable[[Path], bool]] = []
-
-
 def in_background(root: Path) -> list[Notice]:
     """:func:`materialise` in a detached process, so that the command that recorded the
     event returns at once (composing costs a tenth of a second); in this process with
@@ -290,9 +286,10 @@ def in_background(root: Path) -> list[Notice]:
     if env.get("OLAP_NOTIFY_INLINE"):
         return materialise(root)
     earlier = [(event_from(record), why) for record, why in outbox.failures(root)]
-    if not any(wake(root) for wake in WAKE) and not detached(
-        "olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}
-    ):
+    from olapcli.app import composer  # olap serve: its own thread, not a process
+
+    lang = {"OLAP_LANG": language()}
+    if not composer.wake(root) and not detached("olapcli.app.notify", [str(root)], lang):
         return materialise(root)
     return [Notice(event, None, failed=why) for event, why in earlier if event is not None]
 

@@ -19,9 +19,10 @@ def make_server(
     from waitress.server import create_server
 
     from olapcli.app import composer
+    from olapcli.app.notify import materialise
 
     app = create_app(root, public_url=public_url, **options)
-    composer.start(root)  # one thread composes the e-mails, not a process per write
+    composer.start(root, materialise)  # one thread composes the e-mails, not a process per write
     return create_server(app, host=host, port=port, threads=8, ident="olap")
 
 
