@@ -286,7 +286,10 @@ def in_background(root: Path) -> list[Notice]:
     if env.get("OLAP_NOTIFY_INLINE"):
         return materialise(root)
     earlier = [(event_from(record), why) for record, why in outbox.failures(root)]
-    if not detached("olapcli.app.notify", [str(root)], {"OLAP_LANG": language()}):
+    from olapcli.app import composer  # olap serve: its own thread, not a process
+
+    lang = {"OLAP_LANG": language()}
+    if not composer.wake(root) and not detached("olapcli.app.notify", [str(root)], lang):
         return materialise(root)
     return [Notice(event, None, failed=why) for event, why in earlier if event is not None]
 

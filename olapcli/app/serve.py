@@ -166,14 +166,15 @@ def dashboard(root: Path, today: dt.date) -> Dashboard:
     """Needs due this week, overdue, awaiting the company's confirmation (not marked by
     entreprise), and the learners with no new need since the current period began."""
     from olapcli.core.derive.grids import open_needs
-    from olapcli.io.load import require_core, valid_learners
+    from olapcli.io.load import require_core
+    from olapcli.io.memo import LEARNERS
 
     cohort = require_core(root).cohort
     started = [p.start for p in cohort.periods if p.start <= today]
     since = max(started) if started else cohort.start
     board = Dashboard(since=since)
     week = today + dt.timedelta(days=7)
-    learners = sorted((m for _r, m in valid_learners(root)), key=lambda m: (m.last_name, m.id))
+    learners = sorted((m for _r, m in LEARNERS.valid(root)), key=lambda m: (m.last_name, m.id))
     for learner in learners:
         for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
             if need.due < today:

@@ -18,7 +18,11 @@ def make_server(
     running: ``.effective_port``, ``.run()``, ``.close()``."""
     from waitress.server import create_server
 
+    from olapcli.app import composer
+    from olapcli.app.notify import materialise
+
     app = create_app(root, public_url=public_url, **options)
+    composer.start(root, materialise)  # one thread composes the e-mails, not a process per write
     return create_server(app, host=host, port=port, threads=8, ident="olap")
 
 

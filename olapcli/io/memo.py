@@ -1,0 +1,82 @@
+"""The learners kept in memory by a long-running process (``olap serve``).
+
+The trainer's dashboard reads every learner. Through olap's cache on disk
+(:func:`olapcli.io.load.learners`) that is seconds on a 10,000-learner cohort at each
+request (the cache itself is loaded, then each model made again). A server keeps the
+models it made, each beside its file's stat, and asks the disk only for the files whose
+stat changed — or changed too recently to be trusted (git's racy rule: a file rewritten
+within the same timestamp keeps its stat).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from olapcli.errors import ProblemsError
+from olapcli.i18n import _
+from olapcli.io.paths import learner_files
+from olapcli.io.store import RACY
+
+if TYPE_CHECKING:
+    from olapcli.core.model import Learner
+
+Stat = tuple[int, int, int]
+#: up to this many changed files, each is parsed here rather than through the disk cache
+FEW = 50
+
+
+class Learners:
+    """The valid learners of cohorts, remembered by file stat."""
+
+    def __init__(self) -> None:
+        self.known: dict[Path, dict[str, tuple[Stat, Learner]]] = {}
+        self.lock = threading.Lock()
+
+    def valid(self, root: Path) -> list[tuple[str, Learner]]:
+        """As :func:`olapcli.io.load.valid_learners` (every learner, refused when a file
+        has errors), reading again only the files changed since the last call."""
+        from olapcli.io.load import learners, one_learner
+
+        with self.lock:
+            known = dict(self.known.get(root, {}))
+        rels = learner_files(root)
+        trusted_before = time.time_ns() - RACY
+        found: dict[str, Learner] = {}
+        stats: dict[str, Stat] = {}
+        for rel in rels:
+            try:
+                st = os.stat(root / rel)
+            except OSError:
+                continue  # read below: said unreadable as olap says it
+            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            hit = known.get(rel)
+            if hit is not None and hit[0] == stat and st.st_mtime_ns < trusted_before:
+                found[rel] = hit[1]
+            else:
+                stats[rel] = stat
+        stale = [rel for rel in rels if rel not in found]
+        if len(stale) > FEW:
+            fresh, problems = learners(root, stale, "model")
+        else:  # a few files written since: parsed here, cheaper than loading the disk cache
+            fresh, problems = [], []
+            for rel in stale:
+                made, errs = one_learner(root, rel)
+                fresh += made
+                problems += errs
+        if problems:
+            raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
+        for rel, learner in fresh:
+            found[rel] = learner
+            if rel in stats and stats[rel][0] < trusted_before:
+                known[rel] = (stats[rel], learner)
+        with self.lock:
+            self.known[root] = {rel: known[rel] for rel in rels if rel in known}
+        return [(rel, found[rel]) for rel in rels if rel in found]
+
+
+#: the learners this process remembers
+LEARNERS = Learners()
