@@ -86,11 +86,13 @@ def install(app: Flask) -> None:
 
     @app.get("/a/<token>")
     def link(token: str) -> Any:
-        if not limiter().allow(request.remote_addr or "?"):
-            return error_page(429)
         try:
             grant = use.open_link(root(), token, clock(), secrets_folder())
         except TokenError as exc:
+            # only failures count: behind a proxy every person shares one address, and
+            # junk sent by anyone must not stop the valid links from opening
+            if not limiter().allow(request.remote_addr or "?"):
+                return error_page(429)
             return error_page(403, exc.message, exc.hint)
         session.clear()
         session["grant"] = grant.id
