@@ -265,3 +265,17 @@ def test_an_expired_grant_gives_no_link(olap, cohort_repo, monkeypatch):
     monkeypatch.setenv("OLAP_TODAY", "2026-11-22")
     add_need(olap, cohort_repo)
     as_before(cohort_repo)
+
+
+def test_e_mails_with_a_link_are_readable_by_their_owner_only(olap, cohort_repo, smtp, monkeypatch):
+    """A personal link is a key: waiting or sent, its e-mail is the owner's file alone,
+    in folders only the owner may enter (the signing key is kept the same way)."""
+    grant(olap, cohort_repo, "tuteur")
+    add_need(olap, cohort_repo)
+    box = cohort_repo / "outbox"
+    mails = list((box / "pending").glob("*.eml"))
+    assert mails and all(p.stat().st_mode & 0o777 == 0o600 for p in mails)
+    assert all((box / sub).stat().st_mode & 0o777 == 0o700 for sub in ("pending", "sent"))
+    received(olap, cohort_repo, smtp, monkeypatch)  # sent: moved to sent/, still private
+    sent = list((box / "sent").glob("*.eml"))
+    assert sent and all(p.stat().st_mode & 0o777 == 0o600 for p in sent)

@@ -64,9 +64,13 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+def atomic_write_bytes(
+    path: Path, data: bytes, durable: bool = True, private: bool = False
+) -> None:
     """Write *data* to *path* atomically (temporary file, fsync, rename). Without
-    *durable* (caches, which can be rebuilt), the data is not forced to the disk.
+    *durable* (caches, which can be rebuilt), the data is not forced to the disk. A
+    *private* file (an e-mail: personal data, maybe a personal link) is readable by its
+    owner only, whatever its mode was.
 
     A write the system refuses (disk full, file-size limit, quota, read-only disk, no
     right) leaves *path* as it was and no temporary file: it is refused with a
@@ -80,7 +84,9 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if path.exists():
+        if private:
+            os.chmod(tmp, 0o600)
+        elif path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)

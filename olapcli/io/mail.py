@@ -184,9 +184,9 @@ def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
         msg.replace_header(ENVELOPE, ", ".join(accepted)) if msg[ENVELOPE] else msg.add_header(
             ENVELOPE, ", ".join(accepted)
         )
-        fsio.atomic_write_bytes(box / "sent" / path.name, bytes(msg))
+        fsio.atomic_write_bytes(box / "sent" / path.name, bytes(msg), private=True)
         msg.replace_header(ENVELOPE, ", ".join(refused))
-        fsio.atomic_write_bytes(path, bytes(msg))
+        fsio.atomic_write_bytes(path, bytes(msg), private=True)
         result.partial.append((path.name, sorted(refused)))
         return True
     os.replace(path, box / "sent" / path.name)

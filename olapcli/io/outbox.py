@@ -35,7 +35,8 @@ def folder(root: Path) -> Path:
     """The outbox folder, created with a .gitignore so it is never committed."""
     box = root / OUTBOX
     for sub in ("pending", "sent"):
-        (box / sub).mkdir(parents=True, exist_ok=True)
+        # its e-mails are personal data, some with a personal link: the owner's only
+        (box / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
     ignore = box / ".gitignore"
     if not ignore.exists():
         atomic_write(ignore, "# olap: e-mails waiting or sent, never committed\n*\n")
@@ -115,7 +116,7 @@ def written(root: Path, name: str) -> bool:
 def write(root: Path, name: str, data: bytes) -> Path:
     """Put the e-mail *name* in the outbox, waiting to be sent."""
     path = folder(root) / "pending" / f"{name}.eml"
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, private=True)
     return path
 
 
