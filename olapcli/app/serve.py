@@ -50,8 +50,12 @@ class Actor:
 
     @property
     def author(self) -> str:
-        """« Name <e-mail> », for the Git commit of what they do."""
-        return f"{self.name} <{self.email or NO_EMAIL}>"
+        """« Name <e-mail> », for the Git commit of what they do: a name holding « < »,
+        « > » or a control character (« Evil <ceo@…> ») cannot choose the e-mail Git
+        keeps, nor the e-mail a name."""
+        name = "".join(" " if c in "<>" or ord(c) < 32 or ord(c) == 127 else c for c in self.name)
+        email = "".join(c for c in self.email if c not in "<> " and ord(c) > 32 and ord(c) != 127)
+        return f"{' '.join(name.split()) or '?'} <{email or NO_EMAIL}>"
 
     @property
     def whole_cohort(self) -> bool:

@@ -125,8 +125,11 @@ def verify(secret: str, token: str, grants: list[Grant], now: float, today: dt.d
 
 
 def covers(grant: Grant, learner_id: str) -> bool:
-    """Does *grant* open the page of *learner_id*?"""
-    return grant.learner in (WHOLE_COHORT, learner_id)
+    """Does *grant* open the page of *learner_id*? The whole cohort only for a trainer's
+    link (an access.yaml edited by hand may say otherwise)."""
+    if grant.learner == WHOLE_COHORT:
+        return grant.role == "formateur"
+    return grant.learner == learner_id
 
 
 def same_person(a: object, b: object) -> bool:

@@ -303,3 +303,36 @@ def test_the_secrets_folder_can_be_given_to_the_app(cohort_repo, secret_dir, tmp
         client = serve.client()
         assert client.open_link(tok).status == 303
         assert client.get(f"/alternants/{LEA}").status == 200
+
+
+# --- what a hand-edited access.yaml or cohort data may not do ------------------------------
+
+
+def _grant(role: str, learner: str):
+    import datetime as dt
+
+    from olapcli.core.model import Grant
+
+    day = dt.date(2026, 11, 21)
+    return Grant(
+        id="g1", role=role, learner=learner, person="x", created=day, expires=day + dt.timedelta(9)
+    )
+
+
+def test_only_a_trainers_link_opens_the_whole_cohort():
+    from olapcli.core.access import covers
+
+    assert covers(_grant("formateur", "*"), LEA)
+    assert not covers(_grant("tuteur", "*"), LEA)  # an access.yaml edited by hand
+    assert covers(_grant("tuteur", LEA), LEA) and not covers(_grant("tuteur", LEA), "autre")
+
+
+@pytest.mark.parametrize("name", ["Evil <ceo@cfa.example>", "Marc\nGirard", "a > b <c"])
+def test_a_name_cannot_choose_the_commit_author(name):
+    from olapcli.app.serve import Actor
+
+    author = Actor(_grant("tuteur", LEA), name, "marc@x.example", "entreprise").author
+    # Git keeps what stands between the first « < » and « > »: the person's own address
+    kept = author[author.index("<") + 1 : author.index(">")]
+    assert kept == "marc@x.example" and author.count("<") == 1, author
+    assert "\n" not in author
