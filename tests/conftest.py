@@ -212,3 +212,16 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert text == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
     return check
+
+
+@pytest.fixture
+def secrets_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Its own folder of signing keys (``OLAP_SECRET_DIR``), outside any cohort, and no
+    public address for the links from the environment."""
+    folder = tmp_path_factory.mktemp("secrets")
+    monkeypatch.setenv("OLAP_SECRET_DIR", str(folder))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.delenv("OLAP_PUBLIC_URL", raising=False)
+    return folder

@@ -17,11 +17,9 @@ ACCESS = "access.yaml"
 
 
 @pytest.fixture(autouse=True)
-def secret_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path_factory.mktemp("secrets")
-    monkeypatch.setenv("OLAP_SECRET_DIR", str(folder))
-    monkeypatch.delenv("OLAP_PUBLIC_URL", raising=False)
-    return folder
+def secret_dir(secrets_folder: Path) -> Path:
+    """Every test: its own secrets folder (tests/conftest.py)."""
+    return secrets_folder
 
 
 def grant(olap, clone: Path, learner: str, role: str) -> tuple[str, str]:

@@ -19,13 +19,9 @@ LEA = "lea-martin"
 
 
 @pytest.fixture(autouse=True)
-def secret_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test: its own secrets folder, outside any cohort."""
-    folder = tmp_path_factory.mktemp("secrets")
-    monkeypatch.setenv("OLAP_SECRET_DIR", str(folder))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    monkeypatch.delenv("OLAP_PUBLIC_URL", raising=False)
-    return folder
+def secret_dir(secrets_folder: Path) -> Path:
+    """Every test: its own secrets folder (tests/conftest.py)."""
+    return secrets_folder
 
 
 def token(root: Path, learner: str, role: str, person: str | None = None) -> str:

@@ -13,15 +13,20 @@ import time
 from tests.web.conftest import LEA, Client, token
 
 
-def test_serve_starts_says_where_serves_and_stops_on_ctrl_c(cohort_repo):
-    tok = token(cohort_repo, LEA, "tuteur")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "serve", "--port", "0"],
+def serving(root) -> subprocess.Popen[str]:
+    """``olap serve`` on *root*, on a free port, in its own process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "olapcli", "-C", str(root), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+
+
+def test_serve_starts_says_where_serves_and_stops_on_ctrl_c(cohort_repo):
+    tok = token(cohort_repo, LEA, "tuteur")
+    proc = serving(cohort_repo)
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
@@ -57,13 +62,7 @@ def test_serve_help_teaches_with_an_example(olap):
 def test_serve_takes_the_public_url_of_cohort_yaml(cohort_repo):
     with (cohort_repo / "cohort.yaml").open("a", encoding="utf-8") as handle:
         handle.write("serve:\n  public_url: https://olap.cfa.example\n")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "olapcli", "-C", str(cohort_repo), "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc = serving(cohort_repo)
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
