@@ -274,3 +274,33 @@ def test_sync_pushes_nothing_when_the_merged_cohort_has_errors(olap, clones):
     assert result.code == 1 and "rien n'a été poussé" in result.output
     assert LEA in result.output
     assert run_git(karim, "ls-remote", "origin").stdout == before
+
+
+def test_sync_waits_for_a_write_in_progress(olap, clones, tmp_path):
+    """olap sync rebases under the write lock: a write in progress (olap serve posting a
+    need, a trainer's need add) finishes before the rebase starts, never in its middle."""
+    import subprocess
+    import sys
+    import time
+
+    from olapcli.io.files import lock_path, repo_lock
+
+    anne, karim = clones
+    add_need(olap, anne, "Crème citron pour 40 parts")
+    assert olap("-C", anne, "sync").code == 0
+    add_need(olap, karim, "Pâte sablée pour le banquet")
+    before = run_git(karim, "rev-parse", "HEAD").stdout
+    with repo_lock(karim):  # a write in progress
+        assert lock_path(karim).exists()
+        sync = subprocess.Popen(
+            [sys.executable, "-m", "olapcli", "-C", str(karim), "sync"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        assert sync.poll() is None, sync.communicate()  # waiting for the lock
+        assert run_git(karim, "rev-parse", "HEAD").stdout == before  # nothing rebased yet
+    out, err = sync.communicate(timeout=60)
+    assert sync.returncode == 0, out + err
+    assert "Crème citron" in needs_of(karim) and "Pâte sablée" in needs_of(karim)

@@ -111,16 +111,19 @@ def sync(root: Path, push: bool = True, today: dt.date | None = None) -> Synced:
     top = git.toplevel(root)
     if top is None:
         raise UserError(_("{path} is not in a Git repository.").format(path=root))
-    if git.uncommitted(top):
-        raise UserError(
-            _("There are uncommitted changes: olap sync shares commits only."),
-            _("commit them (olap … --commit, or git commit), then olap sync"),
-        )
     done = Synced()
-    if git.uses_driver(root) and not git.registered(root):
-        git.register(root)
-        done.registered = True
-    done.pulled, conflicted, done.detail = git.pull_rebase(top)
+    # under the write lock, as every write: a need posted on olap serve (or added at a
+    # terminal) meanwhile waits for the rebase, and is never caught in the middle of it
+    with files.repo_lock(root):
+        if git.uncommitted(top):
+            raise UserError(
+                _("There are uncommitted changes: olap sync shares commits only."),
+                _("commit them (olap … --commit, or git commit), then olap sync"),
+            )
+        if git.uses_driver(root) and not git.registered(root):
+            git.register(root)
+            done.registered = True
+        done.pulled, conflicted, done.detail = git.pull_rebase(top)
     if not done.pulled:
         done.conflicted = conflicted
         return done
