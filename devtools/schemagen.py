@@ -53,5 +53,9 @@ def write(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or ["schema"]:
+    args = sys.argv[1:] or ["schema"]
+    if any(arg.startswith("-") for arg in args):
+        print(__doc__)
+        sys.exit(0 if args in (["-h"], ["--help"]) else 2)
+    for arg in args:
         write(Path(arg))
