@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 #: what the entries of the cache were made by (a new olap makes them again)
-ENTRIES = f"validate-5 {__version__}"
+ENTRIES = f"validate-6 {__version__}"
 #: the files whose errors make every learner file unfit for a write (see known_valid)
 CORE_FILES = frozenset({COHORT, REFERENTIEL, SUBJECTS})
 #: the entry of the learners table that says which context its entries were made in

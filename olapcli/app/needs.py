@@ -102,7 +102,7 @@ def need_input_errors(inp: NeedInput) -> list[str]:
         or any(a not in rules.ACTORS for a in inp.marked_by)
     ):
         errors.append("marked_by")
-    if not inp.detail:
+    if not inp.detail or links.hidden(inp.detail):
         errors.append("detail")
     if any(not r for r in inp.resources):
         errors.append("resources")

@@ -74,6 +74,16 @@ Date = Annotated[
 ]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+
+
+def _plain(value: str) -> str:
+    if links.hidden(value):
+        raise ValueError("text_control")
+    return value
+
+
+#: a text written by a person and shown to others (a need's detail): nothing hidden
+PlainText = Annotated[Text, AfterValidator(_plain)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(one_line_link)]
 Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]

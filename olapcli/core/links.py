@@ -56,3 +56,14 @@ def public_base(url: object) -> str | None:
     if parts.query or parts.fragment or "@" in parts.netloc:
         return None
     return text
+
+
+#: characters a text never needs and that hide or reorder what it shows: controls (but
+#: tab and line break), DEL, C1, and the bidirectional overrides and isolates
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def hidden(text: str) -> bool:
+    """Does *text* (a need's detail, say) hold a character that hides or reorders what it
+    shows?"""
+    return _HIDDEN.search(text) is not None

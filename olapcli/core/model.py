@@ -26,6 +26,7 @@ from olapcli.core.fields import (
     Level,
     MeetingKind,
     MeetingWith,
+    PlainText,
     Text,
     Url,
     relative_path,
@@ -243,7 +244,7 @@ class Need(Base):
     marked_by: Annotated[list[Actor], AfterValidator(unique)] = Field(min_length=1)
     identified: Date
     due: Date
-    detail: Text
+    detail: PlainText
     company: str | None = None
     resources: list[Annotated[Text, AfterValidator(resource_text)]] = Field(default_factory=list)
     steps: Steps | None = None

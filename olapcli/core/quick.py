@@ -64,6 +64,13 @@ def _text(value: Any) -> str:
     return value
 
 
+def _plain(value: Any) -> str:
+    text = _text(value)
+    if links.hidden(text):  # the model says what is wrong
+        raise _Doubt
+    return text
+
+
 def _resource(value: Any) -> str:
     text = _text(value)
     if links.looks_like_link(text) and links.has_control(text):
@@ -224,7 +231,7 @@ def _quick_need(data: Any) -> Need:
         marked_by,
         _date(d["identified"]),
         _date(d["due"]),
-        _text(d["detail"]),
+        _plain(d["detail"]),
         _opt_str(d.get("company")),
         tuple(_resource(r) for r in _list(d.get("resources", []))),
         None if steps is None else _steps(steps),

@@ -162,6 +162,10 @@ def problems_from(rel: str, exc: ValidationError) -> list[Problem]:
                     "the date « {value} » in « {field} » is out of the years olap knows"
                 ).format(value=_value(given), field=field)
                 hint = _("write a date between 1900 and 2199, e.g. 2026-03-02")
+            elif reason == "text_control":
+                code = "control-in-text"
+                msg = _("« {field} » holds a control or direction character").format(field=field)
+                hint = _("write the text again without it: it hides or reorders what is shown")
             elif reason == "date_with_time":
                 code = "invalid-date"
                 msg = _("« {field} » must be a date without a time").format(field=field)

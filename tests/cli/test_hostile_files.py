@@ -78,6 +78,9 @@ INVALID = [
     ("an unknown status", "status: contract", "status: contrat"),
     # the checks' day arithmetic would overflow (validate crashed on it)
     ("a due date in year 9999", "due: 2025-11-05", "due: 9999-12-31"),
+    # a right-to-left override would show the detail reversed on every page and e-mail
+    ("a direction override in a detail", 'detail: "Beurre blanc', 'detail: "\\u202eBeurre blanc'),
+    ("an escape in a detail", 'detail: "Beurre blanc', 'detail: "\\e[31mBeurre blanc'),
     ("a URL with a newline", '"Tarte au citron meringuée (10 parts)"', '"https://x.example/a\\nb"'),
 ]
 
@@ -128,3 +131,8 @@ def test_a_date_out_of_the_years_olap_knows_is_refused(refused, cohort_repo, due
     args[args.index("--due") + 1] = due
     out = refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *args).output
     assert due in out or "1900" in out, out
+
+
+@pytest.mark.parametrize("detail", ["Crème\x1b[31m citron", "Crème \u202ecitron", "a\x00b"])
+def test_a_detail_hiding_characters_is_refused_at_input(refused, cohort_repo, detail):
+    refused(cohort_repo, "-C", cohort_repo, "need", "add", "lea-martin", *need_args(detail))

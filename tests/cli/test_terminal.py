@@ -28,7 +28,8 @@ MARKUP = "[bold]X[/bold][link=https://evil.example]clic[/link]"
 def hostile(cohort_dir: Path) -> Path:
     learner = cohort_dir / "learners" / "lea-martin.yaml"
     edit(learner, 'first_name: "Léa"', f'first_name: "{HOSTILE}"')
-    edit(learner, 'detail: "', r'detail: "\e[2J[red]rouge[/red]\a ')
+    # a detail may not hold control characters (the model refuses them): markup only
+    edit(learner, 'detail: "', r'detail: "[red]rouge[/red] ')
     return make_repo(cohort_dir)
 
 
