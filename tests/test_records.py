@@ -101,11 +101,11 @@ def damaged(data: Any, rng: random.Random, edits: int) -> Any:
         last = path[-1]
         action = rng.random()
         if action < 0.6:
-            parent[last] = rng.choice(ODD)
+            parent[last] = copy.deepcopy(rng.choice(ODD))  # never one list inside itself
         elif action < 0.8 and isinstance(parent, dict):
             del parent[last]
         elif isinstance(parent, dict):
-            parent[rng.choice(["extra", "as_", "statut", "notes"])] = rng.choice(ODD)
+            parent[rng.choice(["extra", "as_", "statut", "notes"])] = copy.deepcopy(rng.choice(ODD))
     return data
 
 
