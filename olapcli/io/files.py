@@ -12,6 +12,7 @@ import fcntl
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,10 +166,21 @@ def lock_path(root: Path) -> Path:
     return git / "olap.lock" if git.is_dir() else root / ".olap.lock"
 
 
+#: the locks this thread holds: taking one again (a write of olap serve's write queue,
+#: already under the lock) goes on at once — a second ``flock`` would wait for itself
+_held = threading.local()
+
+
 @contextlib.contextmanager
 def file_lock(path: Path, timeout: float | None, busy: UserError | None = None) -> Iterator[None]:
     """Hold an exclusive ``flock`` on *path* (created if absent): wait up to *timeout*
-    seconds (None: as long as it takes; 0: not at all), then raise *busy*."""
+    seconds (None: as long as it takes; 0: not at all), then raise *busy*. Reentrant in
+    one thread; other threads and processes wait."""
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    key = os.path.abspath(path)
+    if key in held:
+        yield
+        return
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:  # a read-only disk, no right on the folder…
@@ -194,7 +206,11 @@ def file_lock(path: Path, timeout: float | None, busy: UserError | None = None) 
                         assert busy is not None, "a lock with a timeout says why it is busy"
                         raise busy from None
                     time.sleep(0.01)
-        yield
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
     finally:
         os.close(fd)
 

@@ -10,9 +10,12 @@ conflict it reports success and leaves invalid YAML behind.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from olapcli.errors import UserError
@@ -43,6 +46,37 @@ def run(
         raise
 
 
+#: (cohort folder, work tree, note) while this thread's commits are grouped
+_group = threading.local()
+
+
+@contextlib.contextmanager
+def grouped(
+    root: Path, top: Path, note: Callable[[list[str], str, str | None], None]
+) -> Iterator[None]:
+    """While in this block, :func:`commit` in *top* hands (files, message, author) to
+    *note* instead of committing (:mod:`olapcli.io.gitbatch` makes the commits)."""
+    _group.now = (root, top, note)
+    try:
+        yield
+    finally:
+        _group.now = None
+
+
+def _grouped() -> tuple[Path, Path, Callable[[list[str], str, str | None], None]] | None:
+    return getattr(_group, "now", None)
+
+
+def run_bytes(root: Path, *args: str, data: bytes) -> subprocess.CompletedProcess[bytes]:
+    """Run git in *root* with *data* on its standard input, its output as bytes."""
+    try:
+        return subprocess.run(["git", *args], cwd=root, input=data, capture_output=True)
+    except FileNotFoundError as exc:
+        if exc.filename == "git":
+            raise missing() from None
+        raise
+
+
 class GitMissing(UserError):
     """The ``git`` command is not on the PATH."""
 
@@ -59,6 +93,9 @@ def missing() -> GitMissing:
 
 def toplevel(root: Path) -> Path | None:
     """The working tree holding *root*, or None outside Git."""
+    group = _grouped()
+    if group is not None and root.resolve() == group[0]:
+        return group[1]  # asked by every write of a group: known
     found = run(root, "rev-parse", "--show-toplevel")
     return Path(found.stdout.strip()) if found.returncode == 0 else None
 
@@ -90,6 +127,10 @@ def commit(root: Path, paths: list[Path], message: str, author: str | None = Non
     keeps the index untouched when it fails). The caller puts the files back."""
     top = require_repo(root).resolve()
     rels = [str(p.resolve().relative_to(top)) for p in paths]
+    group = _grouped()
+    if group is not None and group[1] == top:
+        group[2](rels, message, author)  # made with the others of the write queue's turn
+        return ""
     tracked = set(run(top, "ls-files", "-z", "--", *rels).stdout.split("\0"))
     new = [rel for rel in rels if rel not in tracked]
     added = run(top, "add", "--", *new) if new else None
@@ -108,9 +149,15 @@ def commit(root: Path, paths: list[Path], message: str, author: str | None = Non
 _NO_IDENTITY = ("user.name", "user.email", "who you are", "empty ident", "auto-detect email")
 
 
-def refused(done: subprocess.CompletedProcess[str]) -> UserError:
+def refused(
+    done: subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes],
+) -> UserError:
     """The refusal of a commit Git declined, with what Git (or its hook) said."""
-    detail = "\n".join(t.strip() for t in (done.stderr, done.stdout) if t.strip())
+    said = [
+        t.decode(errors="replace") if isinstance(t, bytes) else t or ""
+        for t in (done.stderr, done.stdout)
+    ]
+    detail = "\n".join(t.strip() for t in said if t.strip())
     if any(words in detail for words in _NO_IDENTITY):
         hint = _("check « git config user.name » and « user.email », then try again")
     else:
