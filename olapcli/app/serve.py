@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from olapcli.app import access
+from olapcli.app import access, writes
 from olapcli.app.uploads import own_files
 from olapcli.core import access as access_rules
 from olapcli.core import rules
@@ -268,8 +268,20 @@ def signal_need(
     if warnings and not confirmed:
         result.warning = warnings[0]
         return result
-    result.done = add_need(root, learner_id, inp, True, author=actor.author, via=VIA)
+    done = writes.write(
+        root, lambda: add_need(root, learner_id, inp, True, False, author=actor.author, via=VIA)
+    )
+    done.notices = _announce(root, [("need", learner_id, done.need.id, None)])
+    result.done = done
     return result
+
+
+def _announce(root: Path, events: list[tuple[str, str, str, str | None]]) -> list[Any]:
+    """The e-mails of a web write, once its commit is made (as the command line does
+    after its own)."""
+    from olapcli.app import notify
+
+    return notify.announce(root, [notify.Event(*e) for e in events])
 
 
 def confirm_need(root: Path, learner_id: str, need_id: str, actor: Actor) -> None:
@@ -281,11 +293,15 @@ def confirm_need(root: Path, learner_id: str, need_id: str, actor: Actor) -> Non
     message = _("Need {need} of {learner} confirmed by {side}").format(
         need=need_id, learner=learner_id, side=actor.side
     )
-    with editing(root, learner_id, f"{message} ({VIA})", author=actor.author) as doc:
-        _i, need = find_item(doc, "needs", need_id)
-        marked = [str(a) for a in need.get("marked_by") or []]
-        if actor.side not in marked:
-            need["marked_by"] = flow_list([*marked, actor.side])
+
+    def confirm() -> None:
+        with editing(root, learner_id, f"{message} ({VIA})", author=actor.author) as doc:
+            _i, need = find_item(doc, "needs", need_id)
+            marked = [str(a) for a in need.get("marked_by") or []]
+            if actor.side not in marked:
+                need["marked_by"] = flow_list([*marked, actor.side])
+
+    writes.write(root, confirm)
 
 
 def mark_step(
@@ -297,7 +313,17 @@ def mark_step(
 
     if step not in ("prepared", "applied", "valorised"):
         raise UserError(_("Unknown step « {step} ».").format(step=step))
-    return step_need(root, learner_id, need_id, {step: today}, True, author=actor.author, via=VIA)
+    done = writes.write(
+        root,
+        lambda: step_need(
+            root, learner_id, need_id, {step: today}, True, False, author=actor.author, via=VIA
+        ),
+    )
+    from olapcli.app.notify import ANNOUNCED_STEPS
+
+    if step in ANNOUNCED_STEPS:
+        done.notices = _announce(root, [("step", learner_id, done.need.id, step)])
+    return done
 
 
 def public_url(root: Path, url: str | None) -> str | None:

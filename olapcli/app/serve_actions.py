@@ -148,5 +148,13 @@ def evaluate(
         criteria=met or None,
         comment=comment or None,
     )
-    result.done = record_evaluation(root, learner_id, inp, True, author=actor.author, via=VIA)
+    from olapcli.app import writes
+    from olapcli.app.serve import _announce
+
+    done = writes.write(
+        root,
+        lambda: record_evaluation(root, learner_id, inp, True, False, author=actor.author, via=VIA),
+    )
+    done.notices = _announce(root, [("eval", learner_id, done.evaluation.id, None)])
+    result.done = done
     return result
