@@ -53,7 +53,8 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
     ]
     # the peers who can help on each open need: other learners' names, for the eyes of
     # a trainer over the whole cohort only (a tutor's or an apprentice's link covers one)
-    helpers = cohort.need_peers(root(), learner_id) if who.whole_cohort else {}
+    # (every learner is looked at: only when there is an open need to help on)
+    helpers = cohort.need_peers(root(), learner_id) if who.whole_cohort and data["open"] else {}
     return _page("learner", notice=notice, side=who.side, steps=steps, helpers=helpers, **data)
 
 
