@@ -261,3 +261,48 @@ def test_a_tutor_or_apprentice_sees_no_other_learner(served, role, person):
     assert "Zz001" not in page.text and "Zz002" not in page.text  # …but not its peers
     assert 'class="helpers"' not in page.text
     assert "/alternants/zz-001" not in page.text and "/alternants/zz-002" not in page.text
+
+
+# --- the pages put together are the whole table ----------------------------------------------
+
+
+def test_the_pages_put_together_are_olap_match_and_the_static_synoptic_table(served, monkeypatch):
+    """A page computes only its rows, with the cohort's peers: pages of 2 rows, put end
+    to end, give what ``olap match`` and the static site compute over every learner."""
+    import datetime as dt
+
+    from olapcli.app import serve_cohort
+    from olapcli.app.peers import match
+    from olapcli.core.derive.grids import synoptic
+    from olapcli.io.load import require_core, valid_learners
+    from tests.conftest import TODAY
+
+    SIZE = 2
+    monkeypatch.setattr(serve_cohort, "PAGE_SIZE", SIZE)
+    root, today = served.root, dt.date.fromisoformat(TODAY)
+    for activity in (None, "1.1", RARE):
+        whole = match(root, activity).matches
+        pages, page = [], 1
+        while True:
+            found = serve_cohort.pairs_page(root, page, activity)
+            assert found["paging"].pages == max(1, -(-len(whole) // SIZE))
+            pages += [(lrn.id, need.id, count) for lrn, need, _named, count in found["rows"]]
+            if page == found["paging"].pages:
+                break
+            page += 1
+        assert pages == [(m.learner, m.need.id, len(m.peers)) for m in whole], activity
+    needs = [m.learner for m in match(root).matches]
+    assert len(needs) > SIZE and len(set(needs)) < len(needs)  # a learner with several
+
+    learners = [m for _r, m in valid_learners(root)]
+    cells = synoptic(learners, require_core(root).referentiel, today)
+    order = sorted(learners, key=lambda m: (m.last_name, m.first_name, m.id))
+    seen = []
+    for page in range(1, -(-len(order) // SIZE) + 1):
+        found = serve_cohort.synoptic_page(root, page, today)
+        for learner in found["learners"]:
+            seen.append(learner.id)
+            assert found["cells"][learner.id] == cells[learner.id], learner.id
+    assert seen == [m.id for m in order]
+    with pytest.raises(serve_cohort.NoSuchPage):
+        serve_cohort.synoptic_page(root, len(order) // SIZE + 2, today)
