@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from olapcli.core import rules
-from olapcli.core.derive.grids import Match, matches
+from olapcli.core.derive.grids import Match, Peer, matches
 from olapcli.errors import UserError
 from olapcli.i18n import _
+
+if TYPE_CHECKING:
+    from olapcli.core.model import Learner
 
 
 @dataclass
@@ -19,10 +23,16 @@ class Matched:
     titles: dict[str, str]
 
 
-def match(root: Path, activity: str | None = None) -> Matched:
+def match(
+    root: Path,
+    activity: str | None = None,
+    learners: list[Learner] | None = None,
+    peers: dict[str, list[Peer]] | None = None,
+) -> Matched:
     """Every open need (on *activity*, or all) with the learners rated A (autonomous),
     then R (resource for peers), the most recent first; refused when a learner file has
-    errors."""
+    errors. ``olap serve`` passes the *learners* it keeps in memory (a page of them) and
+    the whole cohort's *peers*; otherwise every learner is read."""
     from olapcli.io.load import require_core, valid_learners
 
     titles = rules.activity_titles(require_core(root).referentiel)
@@ -31,5 +41,6 @@ def match(root: Path, activity: str | None = None) -> Matched:
             _("Unknown activity « {id} ».").format(id=activity),
             _("referentiel.yaml lists the activities of the cohort"),
         )
-    learners = [lrn for _rel, lrn in valid_learners(root)]
-    return Matched(matches(learners, activity), titles)
+    if learners is None:
+        learners = [lrn for _rel, lrn in valid_learners(root)]
+    return Matched(matches(learners, activity, peers), titles)

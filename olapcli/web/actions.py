@@ -30,7 +30,14 @@ def _page(name: str, **values: Any) -> Any:
     who = actor()
     home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
     label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
-    return pages.page(name, home=home, who=label, csrf=csrf_token(), **values)
+    return pages.page(
+        name,
+        home=home,
+        who=label,
+        csrf=csrf_token(),
+        cohort_nav=who.whole_cohort,  # the links to the synoptic table and peer matching
+        **values,
+    )
 
 
 def _ascii(name: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, abort, request, session
 
 from olapcli.app import serve as use
+from olapcli.app import serve_cohort as cohort
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -30,7 +31,14 @@ def _page(name: str, **values: Any) -> Any:
     who = actor()
     home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
     label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
-    return pages.page(name, home=home, who=label, csrf=csrf_token(), **values)
+    return pages.page(
+        name,
+        home=home,
+        who=label,
+        csrf=csrf_token(),
+        cohort_nav=who.whole_cohort,  # the links to the synoptic table and peer matching
+        **values,
+    )
 
 
 def _learner_page(learner_id: str, notice: str | None = None) -> Any:
@@ -43,7 +51,11 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
         ("applied", _("Mark applied")),
         ("valorised", _("Mark valorised")),
     ]
-    return _page("learner", notice=notice, side=who.side, steps=steps, **data)
+    # the peers who can help on each open need: other learners' names, for the eyes of
+    # a trainer over the whole cohort only (a tutor's or an apprentice's link covers one)
+    # (every learner is looked at: only when there is an open need to help on)
+    helpers = cohort.need_peers(root(), learner_id) if who.whole_cohort and data["open"] else {}
+    return _page("learner", notice=notice, side=who.side, steps=steps, helpers=helpers, **data)
 
 
 def _form(

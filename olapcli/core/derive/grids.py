@@ -71,9 +71,16 @@ def peers_by_activity(learners: Iterable[Learner]) -> dict[str, list[Peer]]:
     return out
 
 
-def matches(learners: list[Learner], activity: str | None = None) -> list[Match]:
-    """Every open need (of *activity*, or all) with its candidate peers."""
-    peers = peers_by_activity(learners)
+def matches(
+    learners: list[Learner],
+    activity: str | None = None,
+    peers: dict[str, list[Peer]] | None = None,
+) -> list[Match]:
+    """Every open need (of *activity*, or all) of *learners* with its candidate peers:
+    *peers* (:func:`peers_by_activity` of the whole cohort, when *learners* are a page
+    of it), else those of *learners*."""
+    if peers is None:
+        peers = peers_by_activity(learners)
     out = []
     for learner in sorted(learners, key=lambda item: item.id):
         for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
@@ -171,10 +178,16 @@ class Cell:
 
 
 def synoptic(
-    learners: list[Learner], referentiel: Referentiel, today: dt.date
+    learners: list[Learner],
+    referentiel: Referentiel,
+    today: dt.date,
+    peers: dict[str, list[Peer]] | None = None,
 ) -> dict[str, dict[str, Cell]]:
-    """learner id -> activity id -> cell (only non-empty cells)."""
-    peers = peers_by_activity(learners)
+    """learner id -> activity id -> cell (only non-empty cells), for *learners*; the
+    peers named in a cell come from *peers* (:func:`peers_by_activity` of the whole
+    cohort, when *learners* are a page of it), else from *learners*."""
+    if peers is None:
+        peers = peers_by_activity(learners)
     rank = {"late": 3, "soon": 2, "open": 1, "": 0}
     out: dict[str, dict[str, Cell]] = {}
     for learner in learners:
