@@ -228,7 +228,9 @@ def test_a_grouped_commit_keeps_the_message_as_git_commit_does(
 
     root = cohort_repo
     start = head(root)
-    batch = gitbatch.Batch(root.resolve(), root.resolve())
+    found = gitbatch.possible(root.resolve())
+    assert found is not None
+    batch = gitbatch.Batch(root.resolve(), root.resolve(), found)
     path = root / "learners/lea-martin.yaml"
     path.write_text(path.read_text() + "# note\n")
     with gitbatch.collecting(batch):

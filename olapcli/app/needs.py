@@ -227,7 +227,8 @@ def _append(
         from olapcli.app.edit import require_valid
 
         require_valid(root, rel, before)
-        twin = rules.repeated_need(yamlread.load(before), view)
+        old = yamlread.load(before)
+        twin = rules.repeated_need(old, view)
         if twin is not None:  # validate would say duplicate-need: counted twice
             raise UserError(
                 _(
@@ -239,7 +240,6 @@ def _append(
             from olapcli.app.edit import finish_write
             from olapcli.io import textedit
 
-            old = yamlread.load(before)
             taken = {str(n.get("id")) for n in old.get("needs") or [] if isinstance(n, dict)}
             view.id = new_id("b", inp.identified, taken)
             after = textedit.append_need(before, old, _need_dict(view))

@@ -76,8 +76,9 @@ def _turn(root: Path, jobs: list[_Job]) -> None:
         with files.repo_lock(root):
             batch = None
             top = git.toplevel(root)
-            if top is not None and gitbatch.possible(top):
-                batch = gitbatch.Batch(top.resolve(), root.resolve())
+            head = gitbatch.possible(top) if top is not None else None
+            if top is not None and head is not None:
+                batch = gitbatch.Batch(top.resolve(), root.resolve(), head)
             pending: list[_Job] = []
             for job in jobs:
                 try:

@@ -46,6 +46,8 @@ class Batch:
     top: Path
     #: the cohort folder the writes name (asked for its work tree by every write)
     root: Path
+    #: (commit, branch) of HEAD, from :func:`possible`
+    head: tuple[str, str]
     entries: list[Entry] = field(default_factory=list)
 
     def record(self, rels: list[str], message: str, author: str | None) -> None:
@@ -73,24 +75,20 @@ class Batch:
                 raise git.refused(done)
             paths = list(dict.fromkeys(rel for e in entries for rel in e.rels))
             git.run(self.top, "update-index", "-q", "--add", "--", *paths)
-            git.run(self.top, "gc", "--auto", "--quiet")  # as git commit does: packs kept few
+            _tidy(self.top)
         except BaseException:
             self._restore(list(dict.fromkeys(rel for e in entries for rel in e.rels)))
             raise
 
     def _stream(self, entries: list[Entry]) -> bytes:
-        from olapcli.io import git
 
-        head = git.run(self.top, "rev-parse", "HEAD", "--symbolic-full-name", "HEAD")
-        parent, branch = [*head.stdout.split(), "", ""][:2]
-        if head.returncode != 0 or not branch.startswith("refs/heads/"):
-            raise git.refused(head)
+        # HEAD as the turn found it under the lock: should anyone have moved the branch
+        # since, fast-import refuses (not a fast-forward) and the group is refused
+        parent, branch = self.head
         committer = _ident(self.top, "GIT_COMMITTER_IDENT")
-        # the machine's author: its date is each commit's (GIT_AUTHOR_DATE honoured)
-        said = git.run(self.top, "var", "GIT_AUTHOR_IDENT")
-        if said.returncode != 0 and not all(e.author for e in entries):
-            raise git.refused(said)
-        machine = said.stdout.strip() or committer
+        machine = committer  # the date of each commit; the machine's author when none given
+        if "GIT_AUTHOR_DATE" in os.environ or not all(e.author for e in entries):
+            machine = _ident(self.top, "GIT_AUTHOR_IDENT")
         when = " ".join(machine.rsplit(" ", 2)[1:])
         blobs = self._blobs(entries)
         modes = _modes(self.top, [rel for e in entries for rel in e.rels])
@@ -176,20 +174,35 @@ def collecting(batch: Batch) -> Iterator[Batch]:
         yield batch
 
 
-def possible(top: Path) -> bool:
-    """May the commits in *top* be grouped? Not when Git would run a commit hook or
-    sign, nor without a branch with a commit on it."""
+def possible(top: Path) -> tuple[str, str] | None:
+    """(commit, branch) of HEAD when the commits in *top* may be grouped; None when Git
+    would run a commit hook or sign, or without a branch with a commit on it."""
     from olapcli.io import git
 
     head = git.run(top, "rev-parse", "--git-path", "hooks", "HEAD", "--symbolic-full-name", "HEAD")
     lines = head.stdout.split("\n")
     if head.returncode != 0 or len(lines) < 3 or not lines[2].startswith("refs/heads/"):
-        return False
+        return None
     hooks = Path(lines[0]) if os.path.isabs(lines[0]) else top / lines[0]
     if any(os.access(hooks / name, os.X_OK) for name in COMMIT_HOOKS):
-        return False
+        return None
     sign = git.run(top, "config", "--type=bool", "--get", "commit.gpgsign").stdout.strip()
-    return sign != "true"
+    return None if sign == "true" else (lines[1], lines[2])
+
+
+#: turns since the last ``git gc --auto`` (one pack per turn; Git repacks past 50)
+_turns = {"since": 0}
+
+
+def _tidy(top: Path) -> None:
+    """Every 20 turns, ``git gc --auto`` as ``git commit`` runs it (in the background
+    when there is work): the packs each turn leaves are kept few."""
+    from olapcli.io import git
+
+    _turns["since"] += 1
+    if _turns["since"] >= 20:
+        _turns["since"] = 0
+        git.run(top, "gc", "--auto", "--quiet")
 
 
 def _ident(top: Path, var: str) -> str:
