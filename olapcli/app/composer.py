@@ -5,16 +5,23 @@ A write command starts a detached process to compose the e-mail of its event
 wasteful in a server, where 20 people posting at once started 20 Python interpreters
 that fought the server for the CPUs. In the server, one thread composes instead: each
 write wakes it, and one pass writes the e-mails of every event waiting (the writes that
-came while it worked are composed together in the next pass). Nothing is lost if the
+came while it worked are composed together in the next pass), once the writes pause
+— composing competes with the answers for the CPU. Nothing is lost if the
 server stops before: the events stay in the outbox, as with the detached process.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+#: seconds without a write before the e-mails are composed
+QUIET = 0.3
+#: seconds after a write by which its e-mail is composed, writes or not
+LATEST = 10.0
 
 
 class Composer:
@@ -33,7 +40,12 @@ class Composer:
     def _loop(self) -> None:
         while True:
             self.wanted.wait()
+            began = time.monotonic()
             self.wanted.clear()
+            # while people keep posting, answer them first: compose once the writes
+            # pause (QUIET), or at the latest LATEST after the first one
+            while time.monotonic() - began < LATEST and self.wanted.wait(QUIET):
+                self.wanted.clear()
             try:
                 self.work(self.root)
             except Exception:
