@@ -496,3 +496,26 @@ def test_a_journal_written_beside_another_base_is_ignored(tmp_path):
     (cache.folder / "t.journal.json").write_bytes(stale)  # base A's journal, late
     found = cache.table("t").load()
     assert "z" not in found and found["a"] == 1 and found["x0"] == 0
+
+
+def test_a_file_kept_in_memory_is_read_again_once_it_changes(cohort_repo):
+    """olap serve keeps access.yaml in memory between requests (io/memo.MODELS): a link
+    revoked since must be seen at the next request, even within the same second."""
+    from olapcli.app.access import grant_access, revoke_grant
+    from olapcli.core.model import AccessFile
+    from olapcli.io.memo import Models
+
+    today = dt.date(2026, 11, 21)
+    made = grant_access(cohort_repo, "lea-martin", "tuteur", today).grant
+    path = cohort_repo / "access.yaml"
+    old = time.time() - 60
+    os.utime(path, (old, old))  # old enough to be trusted
+    memo = Models()
+    first, _problems = memo.read(cohort_repo, "access.yaml", AccessFile)
+    again, _problems = memo.read(cohort_repo, "access.yaml", AccessFile)
+    assert first is not None and again is first  # not read again
+    revoke_grant(cohort_repo, made.id, today)
+    now, _problems = memo.read(cohort_repo, "access.yaml", AccessFile)
+    assert now is not None and [g.revoked for g in now.grants] == [today]
+    os.utime(path, (old, old))
+    assert memo.read(cohort_repo, "access.yaml", AccessFile)[0] == now

@@ -124,11 +124,11 @@ def _person(root: Path, cohort: Cohort, role: str, learner: str, person: str | N
 def _read_grants(root: Path) -> list[Grant]:
     """The grants of access.yaml (none when absent); refused when it has errors."""
     from olapcli.core.model import AccessFile
-    from olapcli.io.load import read_model
+    from olapcli.io.memo import MODELS
 
     if not files.exists(root / ACCESS):
         return []
-    model, problems = read_model(root, ACCESS, AccessFile)
+    model, problems = MODELS.read(root, ACCESS, AccessFile)
     if model is None:
         raise ProblemsError(
             _("{path} has errors; fix them first (olap validate shows them).").format(path=ACCESS),

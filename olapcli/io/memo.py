@@ -14,17 +14,18 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from olapcli.errors import ProblemsError
+from olapcli.errors import Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.io.paths import learner_files
 from olapcli.io.store import RACY
 
 if TYPE_CHECKING:
-    from olapcli.core.model import Learner
+    from olapcli.core.model import Base, Learner
 
 Stat = tuple[int, int, int]
+M = TypeVar("M", bound="Base")
 #: up to this many changed files, each is parsed here rather than through the disk cache
 FEW = 50
 
@@ -80,3 +81,36 @@ class Learners:
 
 #: the learners this process remembers
 LEARNERS = Learners()
+
+
+class Models:
+    """Single files read into a model (access.yaml, read at every request of olap
+    serve to check the session's grant), remembered by file stat as :class:`Learners`."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[Path, str, type], tuple[Stat, Any]] = {}
+        self.lock = threading.Lock()
+
+    def read(self, root: Path, rel: str, model: type[M]) -> tuple[M | None, list[Problem]]:
+        """As :func:`olapcli.io.load.read_model`, without reading a file unchanged since."""
+        from olapcli.io.load import read_model
+
+        key = (root.resolve(), rel, model)
+        try:
+            st = os.stat(root / rel)
+        except OSError:
+            return read_model(root, rel, model)  # said missing or unreadable as olap says it
+        stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+        with self.lock:
+            hit = self.known.get(key)
+        if hit is not None and hit[0] == stat:
+            return hit[1], []
+        made, problems = read_model(root, rel, model)
+        if made is not None and st.st_mtime_ns < time.time_ns() - RACY:
+            with self.lock:
+                self.known[key] = (stat, made)
+        return made, problems
+
+
+#: the single files this process remembers
+MODELS = Models()
