@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from olapcli.core.layout import CORE_FILES
 from olapcli.errors import ProblemsError
 from olapcli.i18n import _
 from olapcli.io.paths import learner_files
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from olapcli.core.model import Learner
 
 Stat = tuple[int, int, int]
+#: what :func:`signature` gives: each file read for the dashboard with its full stat
+Signature = tuple[tuple[str, int, int, int, int], ...]
 #: up to this many changed files, each is parsed here rather than through the disk cache
 FEW = 50
 
@@ -80,3 +83,26 @@ class Learners:
 
 #: the learners this process remembers
 LEARNERS = Learners()
+
+
+def signature(root: Path) -> Signature | None:
+    """The state of the files the dashboard is made from (the core files and every
+    learner file): each relative path with its modification and change times, size and
+    inode — any write, rename, addition or removal gives another signature. None while
+    one of them was modified less than :data:`~olapcli.io.store.RACY` ago (a later write
+    in the same clock tick could keep its stat): then nothing computed from them may be
+    kept. One listing and one stat per file: tens of milliseconds on 10,000 learners,
+    against hundreds to make the dashboard again."""
+    base = os.fspath(root)
+    trusted_before = time.time_ns() - RACY
+    found = []
+    for rel in (*CORE_FILES, *learner_files(root)):
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except OSError:
+            found.append((rel, -1, -1, -1, -1))  # missing: said as such when loaded
+            continue
+        if st.st_mtime_ns >= trusted_before or st.st_ctime_ns >= trusted_before:
+            return None
+        found.append((rel, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+    return tuple(found)

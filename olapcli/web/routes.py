@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, abort, request, session
 
+from olapcli.app import dashboard as boards
 from olapcli.app import serve as use
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
@@ -106,7 +107,7 @@ def install(app: Flask) -> None:
         who = actor()
         if not who.whole_cohort:
             return redirect_to(f"/alternants/{who.grant.learner}")
-        return _page("dashboard", board=use.dashboard(root(), _today()), today=_today())
+        return _page("dashboard", board=boards.dashboard(root(), _today()), today=_today())
 
     @app.get("/alternants/<learner_id>")
     def learner(learner_id: str) -> Any:

@@ -1,11 +1,11 @@
-"""The trainer's dashboard (app/serve.dashboard) on the sample cohort: what it lists
+"""The trainer's dashboard (app/dashboard.py) on the sample cohort: what it lists
 under each heading follows the data."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from olapcli.app.serve import dashboard
+from olapcli.app.dashboard import dashboard
 from olapcli.core.derive.grids import open_needs
 from olapcli.io.load import valid_learners
 from tests.conftest import TODAY
