@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask, abort, request, session
 
-from olapcli.app import dashboard as boards
 from olapcli.app import serve as use
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
@@ -101,13 +100,6 @@ def install(app: Flask) -> None:
         if grant.learner == "*":
             return redirect_to("/")
         return redirect_to(f"/alternants/{grant.learner}")
-
-    @app.get("/")
-    def home() -> Any:
-        who = actor()
-        if not who.whole_cohort:
-            return redirect_to(f"/alternants/{who.grant.learner}")
-        return _page("dashboard", board=boards.dashboard(root(), _today()), today=_today())
 
     @app.get("/alternants/<learner_id>")
     def learner(learner_id: str) -> Any:
