@@ -50,9 +50,11 @@ class Learners:
         trusted_before = time.time_ns() - RACY
         found: dict[str, Learner] = {}
         stats: dict[str, Stat] = {}
+        base = os.fspath(root)
         for rel in rels:
             try:
-                st = os.stat(root / rel)
+                # a str path: a pathlib join per file is a third of this loop's time
+                st = os.stat(os.path.join(base, rel))
             except OSError:
                 continue  # read below: said unreadable as olap says it
             stat = (st.st_mtime_ns, st.st_size, st.st_ino)
