@@ -25,7 +25,9 @@ from olapcli.io.store import RACY
 if TYPE_CHECKING:
     from olapcli.core.model import Learner
 
-Stat = tuple[int, int, int]
+#: modification and change times, size, inode: an edit that restores the modification
+#: time still changes the change time (it cannot be set back)
+Stat = tuple[int, int, int, int]
 #: what :func:`signature` gives: each file read for the dashboard with its full stat
 Signature = tuple[tuple[str, int, int, int, int], ...]
 #: up to this many changed files, each is parsed here rather than through the disk cache
@@ -57,9 +59,9 @@ class Learners:
                 st = os.stat(os.path.join(base, rel))
             except OSError:
                 continue  # read below: said unreadable as olap says it
-            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             hit = known.get(rel)
-            if hit is not None and hit[0] == stat and st.st_mtime_ns < trusted_before:
+            if hit is not None and hit[0] == stat and max(stat[:2]) < trusted_before:
                 found[rel] = hit[1]
             else:
                 stats[rel] = stat
@@ -76,7 +78,7 @@ class Learners:
             raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
         for rel, learner in fresh:
             found[rel] = learner
-            if rel in stats and stats[rel][0] < trusted_before:
+            if rel in stats and max(stats[rel][:2]) < trusted_before:
                 known[rel] = (stats[rel], learner)
         with self.lock:
             self.known[root] = {rel: known[rel] for rel in rels if rel in known}
