@@ -200,11 +200,16 @@ def count(page: str, section: str) -> int:
     return int(found.group(1))
 
 
-def test_a_board_is_one_for_every_thread(serve):
-    """Eight trainers at once: one board made, the same answer for each."""
+def test_trainers_at_once_get_the_board_kept(serve):
+    """Eight trainers at once, the files settled: the same page for each, from the one
+    board kept."""
     import threading
 
+    from olapcli.app.dashboard import BOARDS, dashboard
+    from olapcli.io.store import RACY
+
     trainers: list[Client] = [logged_in(serve, "*", "formateur", "fdupont") for _ in range(8)]
+    time.sleep(RACY / 1e9 + 0.2)
     pages: list[str] = []
     lock = threading.Lock()
 
@@ -220,3 +225,47 @@ def test_a_board_is_one_for_every_thread(serve):
         t.join()
     assert len(pages) == 8 and len(set(pages)) == 1 and "En retard" in pages[0]
     assert TODAY in pages[0]
+    kept = BOARDS.kept[serve.root].board
+    assert kept is not None and dashboard(serve.root, dt.date.fromisoformat(TODAY)) is kept
+
+
+def test_boards_read_while_files_change_end_on_the_files(cohort_repo):
+    """Threads asking for the board while a learner file changes under them: no error,
+    and once the writes stop, the board is the one the files give."""
+    import threading
+
+    from olapcli.app.dashboard import dashboard, make
+    from olapcli.io.store import RACY
+
+    today = dt.date.fromisoformat(TODAY)
+    path = cohort_repo / "learners" / f"{LEA}.yaml"
+    text = path.read_text(encoding="utf-8")
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                dashboard(cohort_repo, today)
+            except BaseException as exc:
+                failures.append(exc)
+                return
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for k in range(10):  # written as olap writes: a new file renamed over the old one
+        tmp = path.with_name(f".{LEA}.tmp")
+        tmp.write_text(text.replace("Martin", f"Martin{k}"), encoding="utf-8")
+        tmp.replace(path)
+        time.sleep(0.05)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert failures == []
+    time.sleep(RACY / 1e9 + 0.2)
+    board = dashboard(cohort_repo, today)
+    assert board == make(cohort_repo, today)
+    assert "Martin9" in {m.last_name for m in board.quiet} | {
+        m.last_name for m, _n in board.overdue + board.awaiting
+    }
