@@ -6,11 +6,13 @@ a temporary folder, starts the real server (``olap serve``: waitress on 127.0.0.
 its own process), opens the links, then measures:
 
 - a learner's page, warm: median and p95 over 200 requests;
-- the trainer's dashboard, warm: median and p95 over 20 requests;
+- the trainer's dashboard, warm: median and p95 over 20 requests; then just after a
+  learner file changed (10 times: the board is made again);
 - 20 clients at once, each the company tutor of one learner posting 25 needs through
   the need form (with its CSRF token): 500 posts; then checks that the 500 commits are
   there (``git rev-list --count``), every need is in its learner's file, ``olap
-  validate`` exits 0 and no answer was a 5xx.
+  validate`` exits 0 and no answer was a 5xx. ``--no-posts`` skips them: the section
+  then keeps the posts' figures of the run that measured them, said as such.
 
 Writes the figures in docs/benchmarks.md, in the section « olap serve under load,
 measured by hand » (bench/run.py keeps it when it rewrites the file), with the CPU
@@ -134,7 +136,7 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(size: int, work: Path) -> dict:
+def measure(size: int, work: Path, with_posts: bool = True) -> dict:
     env = {
         **os.environ,
         **GIT_ENV,
@@ -162,6 +164,11 @@ def measure(size: int, work: Path) -> dict:
         results["learner"] = stats([boss.timed("GET", page)[0] for _ in range(200)])
         print("dashboard…", flush=True)
         results["dashboard"] = stats([boss.timed("GET", "/")[0] for _ in range(20)])
+        print("dashboard after a write…", flush=True)
+        results["remade"] = stats([remade(boss, root, k) for k in range(10)])
+        if not with_posts:
+            results["load_after"] = loadavg()
+            return results
         print(f"{CLIENTS} clients × {POSTS} posts…", flush=True)
         results["load_posts"] = loadavg()
         results.update(posts(port, learners, tutors))
@@ -178,6 +185,15 @@ def measure(size: int, work: Path) -> dict:
     )
     results["validate"] = done.returncode
     return results
+
+
+def remade(client: Client, root: Path, k: int) -> float:
+    """The dashboard asked for just after a learner file changed (a comment appended, as
+    an editor or a ``git pull`` would change it): the board is made again."""
+    path = root / "learners" / f"alternant-{CLIENTS + 1 + k:05d}.yaml"
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f"# bench.serve {k}\n")
+    return client.timed("GET", "/")[0]
 
 
 def git(root: Path, *args: str) -> str:
@@ -248,17 +264,31 @@ def ms(x: float) -> str:
     return f"{x * 1000:.0f} ms"
 
 
-def section(r: dict) -> str:
+#: how a section says its posts' figures come from an earlier run (``--no-posts``)
+KEPT_NOTE = "Posts not measured in this run (`--no-posts`): their row and the line after the table are those of the run of "
+POSTS_ROW = "| a need posted through the form"
+AFTER = "After the "
+#: a paragraph written by hand under the figures, kept when the section is written again
+BY_HAND = "Read (by hand)"
+
+
+def section(r: dict, old: str = "") -> str:
+    """The section of docs/benchmarks.md for the results *r*; *old*, the section written
+    before, gives the posts' figures when this run skipped them, and the paragraph read
+    by hand."""
     name, cpus = machine()
-    posts_total = CLIENTS * POSTS
-    five = sum(n for s, n in r["statuses"].items() if s >= 500)
+    today = dt.date.today().isoformat()
+    load = (
+        f"{r['load_before']} before, {r['load_posts']} when the posts began, {r['load_after']} after"
+        if "post" in r
+        else f"{r['load_before']} before, {r['load_after']} after"
+    )
     lines = [
         TITLE,
         "",
-        f"`python -m bench.serve`, {dt.date.today().isoformat()}, on {name} "
+        f"`python -m bench.serve`, {today}, on {name} "
         f"(`nproc` = {cpus}; the machine was shared with other jobs: load average "
-        f"{r['load_before']} before, {r['load_posts']} when the posts began, "
-        f"{r['load_after']} after). A generated cohort of {r['size']:,} learners in a Git "
+        f"{load}). A generated cohort of {r['size']:,} learners in a Git "
         "repository; `olap serve` (waitress, 8 threads) in its own process on 127.0.0.1; "
         "one HTTP connection per request, as a browser without keep-alive.",
         "",
@@ -268,19 +298,61 @@ def section(r: dict) -> str:
         f"{ms(r['learner']['median'])} | {ms(r['learner']['p95'])} | p95 ≤ 100 ms | {cpus} |",
         f"| the trainer's dashboard, warm ({r['dashboard']['n']} requests) | "
         f"{ms(r['dashboard']['median'])} | {ms(r['dashboard']['p95'])} | ≤ 300 ms | {cpus} |",
-        f"| a need posted through the form, {CLIENTS} clients at once × {POSTS} posts "
-        f"({r['post']['n']} posts, {r['wall']:.1f} s in all) | {ms(r['post']['median'])} | "
-        f"{ms(r['post']['p95'])} | p95 ≤ 1 s | {cpus} |",
-        "",
-        f"After the {posts_total} posts: {r['commits']} new commits "
-        f"(`git rev-list --count`), {posts_total - r['missing']} of {posts_total} needs "
-        f"in the learners' files, `olap validate` exit {r['validate']}, "
-        f"{five} answers 5xx (statuses: "
-        + ", ".join(f"{s} × {n}" for s, n in r["statuses"].items())
-        + ").",
-        "",
+    ]
+    if "remade" in r:
+        lines.append(
+            f"| the dashboard just after a learner file changed, made again "
+            f"({r['remade']['n']} requests) | {ms(r['remade']['median'])} | "
+            f"{ms(r['remade']['p95'])} | — | {cpus} |"
+        )
+    if "post" in r:
+        posts_total = CLIENTS * POSTS
+        five = sum(n for s, n in r["statuses"].items() if s >= 500)
+        lines += [
+            f"| a need posted through the form, {CLIENTS} clients at once × {POSTS} posts "
+            f"({r['post']['n']} posts, {r['wall']:.1f} s in all) | {ms(r['post']['median'])} | "
+            f"{ms(r['post']['p95'])} | p95 ≤ 1 s | {cpus} |",
+            "",
+            f"After the {posts_total} posts: {r['commits']} new commits "
+            f"(`git rev-list --count`), {posts_total - r['missing']} of {posts_total} needs "
+            f"in the learners' files, `olap validate` exit {r['validate']}, "
+            f"{five} answers 5xx (statuses: "
+            + ", ".join(f"{s} × {n}" for s, n in r["statuses"].items())
+            + ").",
+        ]
+    else:
+        lines += kept_posts(old)
+    lines.append("")
+    lines += [
+        m.group(0).strip() + "\n"
+        for m in re.finditer(rf"^{re.escape(BY_HAND)}.*?(?=\n\n|\Z)", old, re.M | re.S)
     ]
     return "\n".join(lines)
+
+
+def kept_posts(old: str) -> list[str]:
+    """The posts' row and sentence of the section *old*, with the day they were
+    measured (a row kept again keeps its first day); said as not measured when *old*
+    has none."""
+    row = next((x for x in old.splitlines() if x.startswith(POSTS_ROW)), None)
+    after = next((x for x in old.splitlines() if x.startswith(AFTER)), None)
+    if row is None:
+        return ["", "Posts not measured in this run (`--no-posts`), nor in an earlier one."]
+    found = re.search(re.escape(KEPT_NOTE) + r"(\S+?)\.", old) or re.search(
+        r"`python -m bench\.serve`, (\d{4}-\d{2}-\d{2})", old
+    )
+    day = found.group(1) if found else "an earlier day"
+    lines = [row, ""]
+    if after:
+        lines += [after, ""]
+    return [*lines, f"{KEPT_NOTE}{day}."]
+
+
+def current() -> str:
+    """The section « olap serve under load » of docs/benchmarks.md as it is now."""
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    found = re.search(rf"^{re.escape(TITLE)}$.*?(?=^## |\Z)", old, re.M | re.S)
+    return found.group(0) if found else ""
 
 
 def write(text: str) -> None:
@@ -297,13 +369,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs")
+    parser.add_argument(
+        "--no-posts",
+        action="store_true",
+        help="skip the 500 posts (the section keeps the posts' figures of the last run that "
+        "measured them, said as such)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="olap-bench-serve-"))
     try:
-        results = measure(args.size, work)
+        results = measure(args.size, work, with_posts=not args.no_posts)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    text = section(results)
+    text = section(results, current())
     print(text)
     if not args.no_write:
         write(text)

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from olapcli.app import access, writes
+from olapcli.app.dashboard import Dashboard as Dashboard  # moved: app/dashboard.py
+from olapcli.app.dashboard import dashboard as dashboard
 from olapcli.app.uploads import own_files
 from olapcli.core import access as access_rules
 from olapcli.core import rules
@@ -27,7 +29,7 @@ from olapcli.i18n import _
 
 if TYPE_CHECKING:
     from olapcli.app.needs import Recorded
-    from olapcli.core.model import Grant, Learner
+    from olapcli.core.model import Grant
 
 #: the actor's column a person marks a need in, by the role of their link
 SIDE = {"tuteur": "entreprise", "alternant": "alternant", "formateur": "formateur"}
@@ -153,45 +155,6 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
         "today": today,
         "own_files": own_files(root, learner_id),
     }
-
-
-@dataclass
-class Dashboard:
-    """The trainer's view of the cohort."""
-
-    due_week: list[tuple[Learner, Any]] = field(default_factory=list)
-    overdue: list[tuple[Learner, Any]] = field(default_factory=list)
-    awaiting: list[tuple[Learner, Any]] = field(default_factory=list)
-    quiet: list[Learner] = field(default_factory=list)
-    since: dt.date | None = None
-
-
-def dashboard(root: Path, today: dt.date) -> Dashboard:
-    """Needs due this week, overdue, awaiting the company's confirmation (not marked by
-    entreprise), and the learners with no new need since the current period began."""
-    from olapcli.core.derive.grids import open_needs
-    from olapcli.io.load import require_core
-    from olapcli.io.memo import LEARNERS
-
-    cohort = require_core(root).cohort
-    started = [p.start for p in cohort.periods if p.start <= today]
-    since = max(started) if started else cohort.start
-    board = Dashboard(since=since)
-    week = today + dt.timedelta(days=7)
-    learners = sorted((m for _r, m in LEARNERS.valid(root)), key=lambda m: (m.last_name, m.id))
-    for learner in learners:
-        for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
-            if need.due < today:
-                board.overdue.append((learner, need))
-            elif need.due <= week:
-                board.due_week.append((learner, need))
-            if "entreprise" not in need.marked_by:
-                board.awaiting.append((learner, need))
-        if not any(n.identified >= since for n in learner.needs):
-            board.quiet.append(learner)
-    for rows in (board.due_week, board.overdue, board.awaiting):
-        rows.sort(key=lambda row: (row[1].due, row[0].last_name, row[1].id))
-    return board
 
 
 def need_choices(root: Path, learner_id: str) -> dict[str, Any]:

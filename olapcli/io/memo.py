@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from olapcli.core.layout import CORE_FILES
 from olapcli.errors import Problem, ProblemsError
 from olapcli.i18n import _
 from olapcli.io.paths import learner_files
@@ -24,7 +25,11 @@ from olapcli.io.store import RACY
 if TYPE_CHECKING:
     from olapcli.core.model import Base, Learner
 
-Stat = tuple[int, int, int]
+#: modification and change times, size, inode: an edit that restores the modification
+#: time still changes the change time (it cannot be set back)
+Stat = tuple[int, int, int, int]
+#: what :func:`signature` gives: each file read for the dashboard with its full stat
+Signature = tuple[tuple[str, int, int, int, int], ...]
 M = TypeVar("M", bound="Base")
 #: up to this many changed files, each is parsed here rather than through the disk cache
 FEW = 50
@@ -48,14 +53,16 @@ class Learners:
         trusted_before = time.time_ns() - RACY
         found: dict[str, Learner] = {}
         stats: dict[str, Stat] = {}
+        base = os.fspath(root)
         for rel in rels:
             try:
-                st = os.stat(root / rel)
+                # a str path: a pathlib join per file is a third of this loop's time
+                st = os.stat(os.path.join(base, rel))
             except OSError:
                 continue  # read below: said unreadable as olap says it
-            stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+            stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
             hit = known.get(rel)
-            if hit is not None and hit[0] == stat and st.st_mtime_ns < trusted_before:
+            if hit is not None and hit[0] == stat and max(stat[:2]) < trusted_before:
                 found[rel] = hit[1]
             else:
                 stats[rel] = stat
@@ -72,7 +79,7 @@ class Learners:
             raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
         for rel, learner in fresh:
             found[rel] = learner
-            if rel in stats and stats[rel][0] < trusted_before:
+            if rel in stats and max(stats[rel][:2]) < trusted_before:
                 known[rel] = (stats[rel], learner)
         with self.lock:
             self.known[root] = {rel: known[rel] for rel in rels if rel in known}
@@ -100,13 +107,13 @@ class Models:
             st = os.stat(root / rel)
         except OSError:
             return read_model(root, rel, model)  # said missing or unreadable as olap says it
-        stat = (st.st_mtime_ns, st.st_size, st.st_ino)
+        stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         with self.lock:
             hit = self.known.get(key)
         if hit is not None and hit[0] == stat:
             return hit[1], []
         made, problems = read_model(root, rel, model)
-        if made is not None and st.st_mtime_ns < time.time_ns() - RACY:
+        if made is not None and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY:
             with self.lock:
                 self.known[key] = (stat, made)
         return made, problems
@@ -114,3 +121,26 @@ class Models:
 
 #: the single files this process remembers
 MODELS = Models()
+
+
+def signature(root: Path) -> Signature | None:
+    """The state of the files the dashboard is made from (the core files and every
+    learner file): each relative path with its modification and change times, size and
+    inode — any write, rename, addition or removal gives another signature. None while
+    one of them was modified less than :data:`~olapcli.io.store.RACY` ago (a later write
+    in the same clock tick could keep its stat): then nothing computed from them may be
+    kept. One listing and one stat per file: tens of milliseconds on 10,000 learners,
+    against hundreds to make the dashboard again."""
+    base = os.fspath(root)
+    trusted_before = time.time_ns() - RACY
+    found = []
+    for rel in (*CORE_FILES, *learner_files(root)):
+        try:
+            st = os.stat(os.path.join(base, rel))
+        except OSError:
+            found.append((rel, -1, -1, -1, -1))  # missing: said as such when loaded
+            continue
+        if st.st_mtime_ns >= trusted_before or st.st_ctime_ns >= trusted_before:
+            return None
+        found.append((rel, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+    return tuple(found)

@@ -46,6 +46,7 @@ def environment() -> Environment:
             markdown=filters.markdown,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
+            number=filters.number,
         )
         env.globals.update(_=_, ngettext=ngettext)
         _ENV = env

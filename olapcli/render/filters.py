@@ -35,6 +35,12 @@ def _safe_href(url: str) -> str:
     return quote(text, safe="/#?&=.:-_~%+")
 
 
+def number(value: Any) -> str:
+    """A count with its thousands apart, as French writes them (10 000, with a narrow
+    no-break space that never breaks the number at the end of a line)."""
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
 def in_site(src: str, depth: int) -> bool:
     """Does the relative reference *src*, on a page *depth* folders below the site's root,
     stay inside the site? Never for a URL with a scheme or a host, nor for an absolute

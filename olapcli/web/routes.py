@@ -113,13 +113,6 @@ def install(app: Flask) -> None:
             return redirect_to("/")
         return redirect_to(f"/alternants/{grant.learner}")
 
-    @app.get("/")
-    def home() -> Any:
-        who = actor()
-        if not who.whole_cohort:
-            return redirect_to(f"/alternants/{who.grant.learner}")
-        return _page("dashboard", board=use.dashboard(root(), _today()), today=_today())
-
     @app.get("/alternants/<learner_id>")
     def learner(learner_id: str) -> Any:
         notice = _("Recorded.") if request.args.get("fait") else None

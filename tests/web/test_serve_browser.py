@@ -181,3 +181,37 @@ def test_a_link_clicked_in_a_webmail_opens_the_page(browser, served):  # noqa: F
         page.context.close()
     finally:
         webmail.shutdown()
+
+
+def test_a_section_s_full_list_page_by_page_on_a_phone(browser, tmp_path, monkeypatch):  # noqa: F811
+    """A cohort too large to list on the dashboard: the trainer follows « Voir tout »,
+    then the next page, on a phone; every page fits, passes axe and keeps its CSP."""
+    from bench.gen import generate
+    from tests.conftest import make_repo
+    from tests.web.test_board import DAY
+
+    monkeypatch.setenv("OLAP_TODAY", DAY)
+    root = make_repo(generate(tmp_path / "cohorte", 150))
+    for served in start(root):
+        base = f"http://127.0.0.1:{served.port}"
+        trainer = browser.new_context(viewport=PHONE, locale="fr-FR")
+        page, errors, outside = watched(trainer, base)
+        page.goto(f"{base}/a/{token(root, '*', 'formateur', 'fdupont')}")
+        assert page.url == f"{base}/"
+        assert fits(page)
+        assert serious_violations(page) == []
+        page.locator("a[href='/tableau/sans-besoin']").click()
+        page.wait_for_url(f"{base}/tableau/sans-besoin")
+        assert "Page 1 sur 3" in page.locator("nav.pages").inner_text()
+        page.locator("a[rel=next]").click()
+        page.wait_for_url(f"{base}/tableau/sans-besoin?page=2")
+        assert page.locator("a[rel=prev]").count() == 1 and page.locator("a[rel=next]").count() == 1
+        assert page.locator("ul.quiet li").count() == 50
+        assert fits(page)
+        assert serious_violations(page) == []
+        page.goto(f"{base}/tableau/en-retard?page=2")
+        assert page.locator("table caption").inner_text() == "En retard, page 2 sur 2"
+        assert fits(page)
+        assert serious_violations(page) == []
+        assert errors == [] and outside == []
+        trainer.close()

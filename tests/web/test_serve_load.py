@@ -36,7 +36,7 @@ def test_a_web_need_gets_its_e_mail_from_the_server_s_own_thread(cohort_repo, mo
 def test_the_dashboard_s_memory_sees_each_write_and_each_error(cohort_repo):
     import datetime as dt
 
-    from olapcli.app.serve import dashboard
+    from olapcli.app.dashboard import dashboard
     from olapcli.errors import ProblemsError
     from olapcli.io.load import valid_learners
     from olapcli.io.memo import Learners
