@@ -63,7 +63,7 @@ def test_a_turn_makes_one_commit_per_write_in_one_go(cohort_repo: Path, olap) ->
         job(root, "hugo-lefevre", "Buffet de 60 couverts", "Anne Tutrice"),
         job(root, "lea-martin", "Pièce montée du samedi", "Paul Tuteur"),
     ]
-    writes._turn(root, jobs)
+    writes._turn(root, root, jobs)
     assert [j.error for j in jobs] == [None] * 4
     assert seen == [start]  # the commits were grouped, not made one by one
     log = git(root, "log", "--reverse", "--format=%H|%an|%ae|%cn|%s", f"{start}..HEAD")
@@ -113,7 +113,7 @@ def test_with_a_commit_hook_each_write_commits_alone(cohort_repo: Path) -> None:
         writes._Job(lambda: seen.append(head(root))),
         job(root, "hugo-lefevre", "Second", "Anne Tutrice"),
     ]
-    writes._turn(root, jobs)
+    writes._turn(root, root, jobs)
     assert [j.error for j in jobs] == [None] * 3
     assert seen != [start]  # committed at once: the hook must run for each commit
     assert (root / ".git/hook-ran").read_text().split() == ["ran", "ran"]
@@ -132,7 +132,7 @@ def test_a_failed_group_puts_the_files_back_and_refuses_each_write(cohort_repo: 
     ]
     lock.write_text("")
     try:
-        writes._turn(root, jobs)
+        writes._turn(root, root, jobs)
     finally:
         lock.unlink()
     assert all(isinstance(j.error, UserError) for j in jobs)

@@ -20,8 +20,9 @@ from typing import Any
 
 #: seconds without a write before the e-mails are composed
 QUIET = 0.3
-#: seconds after a write by which its e-mail is composed, writes or not
-LATEST = 10.0
+#: seconds after a write by which its e-mail is composed, writes or not (a tutor reads
+#: it minutes later: ``olap notify send`` runs on a timer, and composes what is missing)
+LATEST = 60.0
 
 
 class Composer:

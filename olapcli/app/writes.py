@@ -40,6 +40,8 @@ class _Queue:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: the work tree holding the cohort (asked once: a server does not move)
+        self.top: Path | None = None
         self.cond = threading.Condition()
         self.waiting: list[_Job] = []
         self.leading = False
@@ -55,7 +57,11 @@ class _Queue:
             self.leading = True
             jobs, self.waiting = self.waiting, []
         try:
-            _turn(self.root, jobs)
+            if self.top is None:
+                from olapcli.io import git
+
+                self.top = git.toplevel(self.root)
+            _turn(self.root, self.top, jobs)
         finally:
             with self.cond:
                 for left in jobs:
@@ -67,15 +73,14 @@ class _Queue:
         return job.outcome()  # type: ignore[no-any-return]
 
 
-def _turn(root: Path, jobs: list[_Job]) -> None:
+def _turn(root: Path, top: Path | None, jobs: list[_Job]) -> None:
     """Run *jobs* under the repo lock, their commits grouped when there are several."""
     from olapcli.errors import UserError
-    from olapcli.io import files, git, gitbatch
+    from olapcli.io import files, gitbatch
 
     try:
         with files.repo_lock(root):
             batch = None
-            top = git.toplevel(root)
             head = gitbatch.possible(top) if top is not None else None
             if top is not None and head is not None:
                 batch = gitbatch.Batch(top.resolve(), root.resolve(), head)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,13 @@ def run(
     public_url: str | None,
     ready: Callable[[str], None],
 ) -> None:
-    """Serve until interrupted (Ctrl-C ends it cleanly); *ready* is told the address."""
+    """Serve until interrupted (Ctrl-C ends it cleanly); *ready* is told the address.
+    Meanwhile a thread loads the learners into memory (:func:`olapcli.app.serve.warm`)."""
+    from olapcli.app import serve as use
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     server = make_server(root, host, port, public_url)
+    threading.Thread(target=use.warm, args=(root,), name="olap-warm", daemon=True).start()
     try:  # Ctrl-C from the moment the address is said stops it cleanly
         ready(f"http://{host}:{server.effective_port}")
         server.run()
