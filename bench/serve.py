@@ -114,7 +114,7 @@ def stats(times: list[float]) -> dict[str, float]:
     }
 
 
-def start_server(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+def start_server(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int, str]:
     olap = Path(sys.executable).with_name("olap")
     proc = subprocess.Popen(
         [str(olap), "-C", str(root), "serve", "--port", "0"],
@@ -124,11 +124,14 @@ def start_server(root: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int
         text=True,
     )
     assert proc.stdout is not None
+    port = None
     for line in proc.stdout:
         found = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         if found:
+            port = int(found.group(1))
+        if port is not None and " olap.warm " in line:  # the learners are in memory
             threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the log
-            return proc, int(found.group(1))
+            return proc, port, line.split(" olap.warm ", 1)[1].strip()
     raise SystemExit("olap serve did not start")
 
 
@@ -151,8 +154,8 @@ def measure(size: int, work: Path, with_posts: bool = True) -> dict:
     tutors = [grant(root, lid, "tuteur") for lid in learners]
     trainer = grant(root, "*", "formateur", person="fdupont")
     before = int(git(root, "rev-list", "--count", "HEAD"))
-    proc, port = start_server(root, env)
-    results: dict = {"size": size, "load_before": loadavg()}
+    proc, port, warm = start_server(root, env)
+    results: dict = {"size": size, "load_before": loadavg(), "warm": warm}
     try:
         boss = Client(port)
         boss.request("GET", f"/a/{trainer}")
@@ -173,6 +176,7 @@ def measure(size: int, work: Path, with_posts: bool = True) -> dict:
         results["load_posts"] = loadavg()
         results.update(posts(port, learners, tutors))
         results["load_after"] = loadavg()
+        results["mails"] = composed(root)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -252,6 +256,20 @@ def posts(port: int, learners: list[str], tutors: list[str]) -> dict:
     }
 
 
+def composed(root: Path, limit: float = 300.0) -> tuple[int, float | None]:
+    """(events noted, seconds after the posts until none waits for its e-mail), None
+    past *limit*: the server composes the outbox once the writes pause."""
+    pending = root / "outbox" / "pending"
+    names = {p.stem.split("+")[0] for p in pending.glob("need-*") if p.suffix in (".event", ".eml")}
+    noted = len(names)
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if not any(pending.glob("*.event")):
+            return noted, time.perf_counter() - start
+        time.sleep(0.2)
+    return noted, None
+
+
 def missing(root: Path, learners: list[str]) -> int:
     gone = 0
     for k, lid in enumerate(learners):
@@ -289,7 +307,8 @@ def section(r: dict, old: str = "") -> str:
         f"`python -m bench.serve`, {today}, on {name} "
         f"(`nproc` = {cpus}; the machine was shared with other jobs: load average "
         f"{load}). A generated cohort of {r['size']:,} learners in a Git "
-        "repository; `olap serve` (waitress, 8 threads) in its own process on 127.0.0.1; "
+        "repository; `olap serve` (waitress, 8 threads) in its own process on 127.0.0.1, "
+        f"measured once it had loaded the learners (its log: « {r.get('warm', '?')} »); "
         "one HTTP connection per request, as a browser without keep-alive.",
         "",
         "| what | median | p95 | target | CPUs |",
@@ -318,7 +337,13 @@ def section(r: dict, old: str = "") -> str:
             f"in the learners' files, `olap validate` exit {r['validate']}, "
             f"{five} answers 5xx (statuses: "
             + ", ".join(f"{s} × {n}" for s, n in r["statuses"].items())
-            + ").",
+            + "). "
+            + (
+                f"The server composed the e-mails of the {r['mails'][0]} needs once the "
+                f"posts paused: none left to compose {r['mails'][1]:.1f} s after the last one."
+                if r.get("mails") and r["mails"][1] is not None
+                else "The e-mails were not all composed within 5 minutes of the last post."
+            ),
         ]
     else:
         lines += kept_posts(old)

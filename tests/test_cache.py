@@ -522,3 +522,48 @@ def test_a_file_kept_in_memory_is_read_again_once_it_changes(cohort_repo, monkey
     assert now is not None and [g.revoked for g in now.grants] == [today]
     os.utime(path, (old, old))
     assert memo.read(cohort_repo, "access.yaml", AccessFile)[0] == now
+
+
+def test_the_server_loads_the_learners_at_start_and_freezes_them(cohort_repo, monkeypatch):
+    """olap serve's start (app/serve.warm): every learner in memory, then the objects
+    loaded are left out of the collector's passes (a full pass stopped every request)."""
+    import gc
+
+    from olapcli.app.serve import warm
+    from olapcli.io import memo
+    from olapcli.io.memo import LEARNERS
+
+    monkeypatch.setattr(memo, "RACY", 0)  # the files were just copied: trusted all the same
+    try:
+        warm(cohort_repo)
+        assert gc.get_freeze_count() > 0
+        kept = LEARNERS.known[cohort_repo]
+        assert sorted(kept) == sorted(
+            f"learners/{p.name}" for p in (cohort_repo / "learners").glob("*.yaml")
+        )
+    finally:
+        gc.unfreeze()
+
+
+def test_the_peers_hint_reads_the_cohort_again_after_a_write_or_once_its_time_is_up(
+    cohort_repo, monkeypatch
+):
+    """memo.Learners.recent (the peers on a trainer's learner page): the last answer of
+    valid() while younger than the window, unless a write went through this process's
+    queue (app/writes) since; past the window, the files are asked again."""
+    from olapcli.app import writes
+    from olapcli.io import memo
+
+    monkeypatch.setattr(memo, "RACY", 0)
+    kept = memo.Learners()
+    monkeypatch.setattr(memo, "LEARNERS", kept)
+    first = kept.recent(cohort_repo, 60)
+    path = next((cohort_repo / "learners").glob("*.yaml"))
+    with path.open("a", encoding="utf-8") as out:
+        out.write("# changed elsewhere\n")
+    assert kept.recent(cohort_repo, 60) is first  # within the window: as read before
+    again = kept.recent(cohort_repo, 0)  # past it: read again
+    assert again is not first and again == first
+    assert kept.recent(cohort_repo, 60) is again
+    assert writes.write(cohort_repo, lambda: 42) == 42  # a write through the queue
+    assert kept.recent(cohort_repo, 60) is not again

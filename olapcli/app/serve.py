@@ -305,11 +305,17 @@ def warm(root: Path) -> None:
     for it), then keep what is loaded out of Python's collector passes: a full pass over
     10,000 learners' objects stopped every request for half a second at random."""
     import gc
+    import logging
+    import time
 
     from olapcli.io.memo import LEARNERS
 
+    start = time.perf_counter()
     try:
-        LEARNERS.valid(root)
+        count = len(LEARNERS.valid(root))
     except UserError:  # a file with errors: the pages say so
-        pass
+        count = 0
     gc.freeze()
+    logging.getLogger("olap.warm").info(
+        _("{n} learners in memory ({s:.1f} s)").format(n=count, s=time.perf_counter() - start)
+    )

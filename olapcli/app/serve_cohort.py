@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 #: the peers named for an open need (the others are counted)
 SHOWN = 5
+#: seconds the peers of a learner's page may be behind a change made elsewhere
+FRESH = 2.0
 #: the peers named in a cell of the synoptic table
 SHOWN_IN_CELL = 3
 
@@ -174,8 +176,12 @@ def pairs_page(root: Path, page: int, activity: str | None = None) -> dict[str, 
 
 def need_peers(root: Path, learner_id: str) -> dict[str, tuple[list[tuple[Peer, str]], int]]:
     """need id -> (the first :data:`SHOWN` peers who can help on it, named; how many
-    there are), for each open need of *learner_id*: for a trainer's eyes only."""
-    learners = _learners(root)
+    there are), for each open need of *learner_id*: for a trainer's eyes only. The
+    cohort is as read at most :data:`FRESH` seconds before, or since this server's last
+    write (a hint: a change pushed from elsewhere shows at the next look)."""
+    from olapcli.io.memo import LEARNERS
+
+    learners = [lrn for _rel, lrn in LEARNERS.recent(root, FRESH)]
     by_id = {m.id: m for m in learners}
     learner = by_id.get(learner_id)
     if learner is None:

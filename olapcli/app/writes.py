@@ -77,6 +77,7 @@ def _turn(root: Path, top: Path | None, jobs: list[_Job]) -> None:
     """Run *jobs* under the repo lock, their commits grouped when there are several."""
     from olapcli.errors import UserError
     from olapcli.io import files, gitbatch
+    from olapcli.io.memo import LEARNERS
 
     try:
         with files.repo_lock(root):
@@ -102,6 +103,7 @@ def _turn(root: Path, top: Path | None, jobs: list[_Job]) -> None:
                 except Exception as exc:
                     for job in pending:
                         job.error, job.result = exc, None
+            LEARNERS.written()  # the peers' hint reads the files again
             for job in jobs:
                 job.done = True
     except UserError as exc:  # the lock not obtained: nothing ran

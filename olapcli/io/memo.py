@@ -41,6 +41,24 @@ class Learners:
     def __init__(self) -> None:
         self.known: dict[Path, dict[str, tuple[Stat, Learner]]] = {}
         self.lock = threading.Lock()
+        #: root -> (when, what) of the last :meth:`valid`, for :meth:`recent`
+        self.last: dict[Path, tuple[float, list[tuple[str, Learner]]]] = {}
+
+    def recent(self, root: Path, within: float) -> list[tuple[str, Learner]]:
+        """As :meth:`valid`, or its last answer when it was given less than *within*
+        seconds ago and no write went through :meth:`written` since: checking the stat
+        of 10,000 files costs more than the page that needs a hint from them."""
+        with self.lock:
+            last = self.last.get(root)
+        if last is not None and time.monotonic() - last[0] < within:
+            return last[1]
+        return self.valid(root)
+
+    def written(self) -> None:
+        """A write went through this process: :meth:`recent` asks the files again (of
+        every cohort: a root may be spelled more than one way)."""
+        with self.lock:
+            self.last.clear()
 
     def valid(self, root: Path) -> list[tuple[str, Learner]]:
         """As :func:`olapcli.io.load.valid_learners` (every learner, refused when a file
@@ -81,9 +99,11 @@ class Learners:
             found[rel] = learner
             if rel in stats and max(stats[rel][:2]) < trusted_before:
                 known[rel] = (stats[rel], learner)
+        made = [(rel, found[rel]) for rel in rels if rel in found]
         with self.lock:
             self.known[root] = {rel: known[rel] for rel in rels if rel in known}
-        return [(rel, found[rel]) for rel in rels if rel in found]
+            self.last[root] = (time.monotonic(), made)
+        return made
 
 
 #: the learners this process remembers
