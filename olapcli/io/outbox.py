@@ -83,12 +83,15 @@ def failures(root: Path) -> list[tuple[dict[str, Any], str]]:
     """The events still waiting whose e-mail could not be written last time: (record,
     why)."""
     out = []
-    for marker, record in noted(root):
+    # the few failures first: a burst of writes leaves hundreds of events waiting, and
+    # each write asks this
+    for mark in sorted((root / OUTBOX / "pending").glob("*.failed")):
         try:
-            why = marker.with_suffix(".failed").read_text(encoding="utf-8")
+            why = mark.read_text(encoding="utf-8")
+            record = json.loads(mark.with_suffix(".event").read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            continue
-        if record is not None:
+            continue  # its event is gone (written since) or not olap's
+        if isinstance(record, dict):
             out.append((record, why))
     return out
 
