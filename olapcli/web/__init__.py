@@ -159,6 +159,22 @@ def limiter() -> RateLimit:
     return limit
 
 
+def _page(name: str, **values: Any) -> Any:
+    """The page *name* for the session's person: their home, name and role, the CSRF
+    token of the forms, the trainer's links over the cohort."""
+    who = actor()
+    home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
+    label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
+    return pages.page(
+        name,
+        home=home,
+        who=label,
+        csrf=csrf_token(),
+        cohort_nav=who.whole_cohort,  # the links to the synoptic table and peer matching
+        **values,
+    )
+
+
 def error_page(code: int, message: str | None = None, hint: str | None = None) -> Any:
     """A French error page (never a stack trace)."""
     texts = {

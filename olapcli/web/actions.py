@@ -13,31 +13,15 @@ from olapcli.app import serve as use
 from olapcli.app import serve_actions as acts
 from olapcli.app import uploads
 from olapcli.i18n import _
-from olapcli.render import web as pages
 from olapcli.web import (
+    _page,
     _today,
-    actor,
     check_csrf,
-    csrf_token,
     error_page,
     may_open,
     redirect_to,
     root,
 )
-
-
-def _page(name: str, **values: Any) -> Any:
-    who = actor()
-    home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
-    label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
-    return pages.page(
-        name,
-        home=home,
-        who=label,
-        csrf=csrf_token(),
-        cohort_nav=who.whole_cohort,  # the links to the synoptic table and peer matching
-        **values,
-    )
 
 
 def _ascii(name: str) -> str:

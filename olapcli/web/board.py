@@ -9,8 +9,7 @@ from typing import Any
 from flask import Flask, abort, request
 
 from olapcli.app import dashboard as boards
-from olapcli.web import _today, actor, redirect_to, root
-from olapcli.web.routes import _page
+from olapcli.web import _page, _today, actor, redirect_to, root
 
 #: a page number as a person types it (int() would take « ١ », « +2 » or « 1_0 »)
 NUMBER = re.compile(r"[0-9]{1,6}")

@@ -12,8 +12,7 @@ from flask import Flask, abort, request
 
 from olapcli.app import serve_cohort as use
 from olapcli.errors import UserError
-from olapcli.web import _today, actor, error_page, root
-from olapcli.web.routes import _page
+from olapcli.web import _page, _today, actor, error_page, root
 
 
 def _whole_cohort() -> None:

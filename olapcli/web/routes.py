@@ -13,8 +13,8 @@ from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.render import web as pages
 from olapcli.web import (
+    _page,
     _today,
-    actor,
     check_csrf,
     clock,
     csrf_token,
@@ -25,20 +25,6 @@ from olapcli.web import (
     root,
     secrets_folder,
 )
-
-
-def _page(name: str, **values: Any) -> Any:
-    who = actor()
-    home = "/" if who.whole_cohort else f"/alternants/{who.grant.learner}"
-    label = _("{name} ({role})").format(name=who.name, role=who.grant.role)
-    return pages.page(
-        name,
-        home=home,
-        who=label,
-        csrf=csrf_token(),
-        cohort_nav=who.whole_cohort,  # the links to the synoptic table and peer matching
-        **values,
-    )
 
 
 def _learner_page(learner_id: str, notice: str | None = None) -> Any:

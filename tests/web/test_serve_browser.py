@@ -202,7 +202,7 @@ def test_a_section_s_full_list_page_by_page_on_a_phone(browser, tmp_path, monkey
         assert serious_violations(page) == []
         page.locator("a[href='/tableau/sans-besoin']").click()
         page.wait_for_url(f"{base}/tableau/sans-besoin")
-        assert "Page 1 sur 3" in page.locator("nav.pages").inner_text()
+        assert "Page 1 sur 3" in page.locator("nav.paging").inner_text()
         page.locator("a[rel=next]").click()
         page.wait_for_url(f"{base}/tableau/sans-besoin?page=2")
         assert page.locator("a[rel=prev]").count() == 1 and page.locator("a[rel=next]").count() == 1
