@@ -37,6 +37,8 @@ SIDE = {"tuteur": "entreprise", "alternant": "alternant", "formateur": "formateu
 VIA = "via olap serve"
 #: the fields of the need form, in order (every one required: the « pop-up »)
 NEED_FIELDS = ("activity", "identified", "due", "detail", "practice")
+#: the longest text a form takes (a need's detail, an evaluation's comment)
+TEXT_MAX = 2000
 #: an address for Git when the actor has none in the data
 NO_EMAIL = "sans-adresse@olap.invalid"
 
@@ -198,6 +200,8 @@ def signal_need(
     for name, value in values.items():
         if not value:
             result.errors[name] = required
+    if len(values["detail"]) > TEXT_MAX:
+        result.errors["detail"] = _("At most 2,000 characters.")
     if values["activity"] and values["activity"] not in core.activity_ids():
         result.errors["activity"] = _("Choose an activity of the list.")
     if values["practice"] and values["practice"] not in core.practices:

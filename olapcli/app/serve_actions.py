@@ -111,7 +111,7 @@ def evaluate(
     ``formateur`` for a trainer) on *today*, with ``olap eval add --commit``'s use-case;
     nothing is written while a field is wrong."""
     from olapcli.app.evaluations import EvalInput, propose, record_evaluation
-    from olapcli.app.serve import VIA
+    from olapcli.app.serve import TEXT_MAX, VIA
 
     if not may_evaluate(actor):
         raise UserError(_("Only the tutor and the trainers record evaluations."))
@@ -132,7 +132,7 @@ def evaluate(
         result.errors["level"] = _("This activity has no evaluation sheet: choose A, EC or R.")
     elif level != FROM_SHEET and level not in rules.LEVELS:
         result.errors["level"] = _("Choose A, EC or R.")
-    if len(comment) > 2000:
+    if len(comment) > TEXT_MAX:
         result.errors["comment"] = _("At most 2,000 characters.")
     if result.errors:
         return result

@@ -33,8 +33,8 @@ def test_a_missing_field_is_marked_and_nothing_is_written(serve):
     done = client.post(FORM, need_form(csrf, detail=""))
     assert done.status == 422
     assert (
-        'id="detail" name="detail" rows="4" required aria-invalid="true" aria-describedby="err-detail"'
-        in done.text
+        'id="detail" name="detail" rows="4" maxlength="2000" required aria-invalid="true" '
+        'aria-describedby="err-detail"' in done.text
     )
     assert '<p class="error" id="err-detail">Ce champ est obligatoire.</p>' in done.text
     assert "Crème citron" not in done.text or 'value="6.3" selected' in done.text  # kept
@@ -51,7 +51,11 @@ def test_bad_dates_and_unknown_choices_are_refused_beside_their_field(serve):
         assert f'id="err-{name}"' in done.text
     done = client.post(FORM, need_form(csrf, identified="demain"))
     assert 'id="err-identified"' in done.text and "AAAA-MM-JJ" in done.text
-    assert snapshot(serve.root) == before
+    done = client.post(FORM, need_form(csrf, detail="x" * 2001))  # the form says 2,000
+    assert done.status == 422 and 'id="err-detail"' in done.text
+    assert "caractères au plus." in done.text
+    assert client.post(FORM, need_form(csrf, detail="x" * 2000)).status == 303
+    assert snapshot(serve.root) != before  # the longest accepted is written
 
 
 def test_a_need_is_one_commit_by_the_tutor_with_the_e_mails_queued(serve, olap):
