@@ -99,6 +99,22 @@ def install(app: Flask) -> None:
             return redirect_to("/")
         return redirect_to(f"/alternants/{grant.learner}")
 
+    @app.post("/deconnexion")
+    def logout() -> Any:
+        """End this browser's session (a computer shared at the company): the link
+        itself stays valid until it expires or is revoked."""
+        check_csrf()
+        session.clear()
+        body = pages.page(
+            "error",
+            title=_("Logged out"),
+            message=_("This browser no longer opens your pages."),
+            hint=_("To come back, open your personal link again."),
+            home=None,
+            who=None,
+        )
+        return body, 200, {"Content-Type": "text/html; charset=utf-8"}
+
     @app.get("/alternants/<learner_id>")
     def learner(learner_id: str) -> Any:
         notice = _("Recorded.") if request.args.get("fait") else None

@@ -71,6 +71,24 @@ def test_a_link_sets_a_strict_session_and_leaves_the_address_bar(serve):
     assert_headers(page)
 
 
+def test_logging_out_ends_this_browser_s_session(serve):
+    """A computer shared at the company: « Se déconnecter » on every page (a form with
+    the CSRF token, so another site cannot log a person out); the link still opens."""
+    client = logged_in(serve, LEA, "tuteur")
+    page = client.get(f"/alternants/{LEA}")
+    assert 'action="/deconnexion"' in page.text and "Se déconnecter" in page.text
+    csrf = client.csrf(f"/alternants/{LEA}")
+    assert client.post("/deconnexion", {"csrf": "wrong"}).status == 400
+    assert client.get(f"/alternants/{LEA}").status == 200  # still logged in
+    done = client.post("/deconnexion", {"csrf": csrf})
+    assert done.status == 200 and "Déconnecté" in done.text and "lien personnel" in done.text
+    assert "Se déconnecter" not in done.text
+    assert_headers(done)
+    assert client.get(f"/alternants/{LEA}").status == 403
+    assert client.post(f"/alternants/{LEA}/besoins/nouveau", need_form(csrf)).status in (400, 403)
+    assert client.open_link(token(serve.root, LEA, "tuteur")).status == 303
+
+
 def test_cookies_are_secure_behind_an_https_public_url(cohort_repo):
     for serve in start(cohort_repo, public_url="https://olap.cfa.example"):
         done = serve.client().open_link(token(cohort_repo, LEA, "tuteur"))

@@ -45,12 +45,12 @@ def test_a_tutor_deposits_a_file_and_evaluates_on_a_phone(browser, served, olap,
     assert fits(page)
     assert serious_violations(page) == []
     page.select_option("#cible", f"b:{need}")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("#criterion-1")
     assert fits(page)
     assert serious_violations(page) == []
     page.check("#criterion-1")
-    page.click("button[type=submit]")  # one criterion of the three needed: EC
+    page.click("main button[type=submit]")  # one criterion of the three needed: EC
     page.wait_for_url(f"{base}/alternants/{LEA}?fait=1")
     [ev] = [e for e in learner_data(root)["evaluations"] if e.get("need") == need]
     assert ev["level"] == "EC" and ev["criteria"] == [1] and ev["by"] == "entreprise"
