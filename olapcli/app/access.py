@@ -234,7 +234,7 @@ def grant_access(
         grants = yamlwrite.block_seq(doc.data, "grants")
         yamlwrite.append_item(grants, yamlwrite.new_map(entry))
         message = _("Personal link {id}: {role} for {learner}").format(
-            id=grant_id, role=role, learner=learner
+            id=grant_id, role=role, learner=_("the whole cohort") if learner == "*" else learner
         )
         made = _save(root, doc, message if commit else None)
     grant = next(g for g in made.grants if g.id == grant_id)

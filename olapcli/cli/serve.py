@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import typer
 
 from olapcli.cli.common import echo, root
@@ -37,8 +39,9 @@ def serve(
         echo(_("olap serve listens on {address} (Ctrl-C to stop).").format(address=address))
         echo(
             _(
-                "Make a personal link: olap access grant LEARNER --role tuteur --public-url {url}"
-            ).format(url=base or address)
+                "Make a personal link: olap -C {folder} access grant LEARNER --role tuteur "
+                "--public-url {url}"
+            ).format(folder=shlex.quote(str(folder)), url=base or address)
         )
 
     run(folder, host, port, base, ready)

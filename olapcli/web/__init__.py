@@ -212,7 +212,14 @@ def check_csrf() -> None:
     sent = request.form.get("csrf", "")
     token = session.get("csrf")
     if not isinstance(token, str) or not hmac.compare_digest(sent.encode(), token.encode()):
-        abort(400)
+        from flask import make_response
+
+        page = error_page(
+            400,
+            _("This form has expired, or was not sent from this page; nothing was recorded."),
+            _("Reload the page, then send the form again."),
+        )
+        abort(make_response(*page))
 
 
 def actor() -> use.Actor:

@@ -110,9 +110,10 @@ def test_alternant_link_names_the_learner_and_the_public_url(olap, cohort_repo):
 def test_a_trainer_link_may_open_the_whole_cohort(olap, cohort_repo, whole):
     done = olap(
         "-C", cohort_repo, "access", "grant", *whole, "--role", "formateur",
-        "--person", "Anne.Berger@cfa-metiers-bouche.example",
+        "--person", "Anne.Berger@cfa-metiers-bouche.example", "--commit",
     )  # fmt: skip
     assert done.code == 0, done.output
+    assert commits(cohort_repo)[0].endswith(": formateur pour toute la cohorte")
     [g] = grants(cohort_repo)
     assert (g["learner"], g["person"]) == ("*", "aberger")  # the e-mail names the trainer
     grant = access.check_token(cohort_repo, token_of(done.stdout))

@@ -115,6 +115,7 @@ def test_a_link_that_opens_nothing_gets_a_french_403(serve, reason):
     done = client.open_link(tok)
     assert done.status == 403
     assert expected in done.text and "Traceback" not in done.text
+    assert "Demandez un nouveau lien au centre" in done.text  # a sentence on a page
     assert_headers(done)
     assert "olap_session" not in client.cookies
     assert client.get(f"/alternants/{LEA}").status == 403
@@ -208,7 +209,7 @@ def test_a_post_without_the_session_csrf_token_is_400_and_writes_nothing(serve, 
     ):
         done = client.post(path, need_form(csrf, step="applied"))  # type: ignore[arg-type]
         assert done.status == 400, path
-        assert "Requête incorrecte" in done.text
+        assert "Requête incorrecte" in done.text and "Rechargez la page" in done.text
         assert_headers(done)
     assert snapshot(serve.root) == before and commits(serve.root) == count
 

@@ -32,7 +32,8 @@ def test_serve_starts_says_where_serves_and_stops_on_ctrl_c(cohort_repo):
         first = proc.stdout.readline()
         found = re.search(r"olap serve écoute sur http://127\.0\.0\.1:(\d+) \(Ctrl-C", first)
         assert found, first + (proc.stderr.read() if proc.stderr else "")
-        assert "olap access grant" in proc.stdout.readline()
+        hint = proc.stdout.readline()  # to be pasted as it is, from any folder
+        assert f"olap -C {cohort_repo} access grant ALTERNANT --role tuteur" in hint, hint
         client = Client("127.0.0.1", int(found.group(1)))
         assert client.open_link(tok).status == 303
         assert client.get(f"/alternants/{LEA}").status == 200
