@@ -47,10 +47,19 @@ def learner_yaml(i: int, q: int, t: int, rupture, exam, absence, sat) -> str:
             f"    marked_by: [entreprise]\n    identified: {ident}\n"
             f'    due: {ident + dt.timedelta(days=5)}\n    detail: "besoin {k}"\n'
         )
-    # one need that must not count: not imminent (60 days)
+    # needs that must not count: not imminent (60 days); marked by the trainer alone
+    # (not the company's need); identified on its due day (not anticipated)
     needs.append(
         f'  - id: bx{i:02d}\n    activity: "3.1"\n    marked_by: [entreprise]\n'
         f'    identified: {D0}\n    due: {D0 + dt.timedelta(days=60)}\n    detail: "loin"\n'
+    )
+    needs.append(
+        f'  - id: by{i:02d}\n    activity: "3.1"\n    marked_by: [formateur, alternant]\n'
+        f'    identified: {D0}\n    due: {D0 + dt.timedelta(days=3)}\n    detail: "sans"\n'
+    )
+    needs.append(
+        f'  - id: bz{i:02d}\n    activity: "3.1"\n    marked_by: [entreprise]\n'
+        f'    identified: {D0}\n    due: {D0}\n    detail: "le jour même"\n'
     )
     out = [
         f"id: l{i:02d}",
@@ -132,7 +141,7 @@ def test_counts_follow_the_rule(built):
     for row, (q, t, *_rest) in zip(table, PEOPLE, strict=True):
         assert (
             row.counts["qualite"] == q and row.counts["theatre"] == t
-        )  # the 60-day need never counts
+        )  # the 60-day need, the trainer's alone and the one due the day it was known never count
         assert row.counts["sport"] == 0  # an all-zero column
         assert row.total == q + t and row.proactive == (q + t > 0)
 

@@ -9,7 +9,7 @@ will do), so this module imports nothing heavy: ``olap need add`` uses it too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 #: the three actors of the method, one column each in the grid (the « I » of each)
@@ -59,6 +59,8 @@ class NeedLike(Protocol):
     def identified(self) -> dt.date: ...
     @property
     def due(self) -> dt.date: ...
+    @property
+    def marked_by(self) -> Sequence[str]: ...
 
 
 def parse_actors(text: str) -> list[str]:
@@ -97,6 +99,28 @@ def imminent(identified: dt.date, due: dt.date, imminence_days: int) -> bool:
     return 0 <= lead_days(identified, due) <= imminence_days
 
 
+def anticipated(
+    need: NeedLike,
+    practices: set[str],
+    imminence_days: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> bool:
+    """The count rule but the company's mark (:func:`counted`): its practice is one of
+    the cohort's *practices*; it was identified strictly before it was due (a need known
+    on its due day was not anticipated), within the imminence window; and, when a period
+    is asked (``--from``/``--to``), it was identified in it."""
+    if need.practice not in practices:
+        return False
+    if not imminent(need.identified, need.due, imminence_days):
+        return False
+    if lead_days(need.identified, need.due) < 1:
+        return False
+    if start is not None and need.identified < start:
+        return False
+    return end is None or need.identified <= end
+
+
 def counted(
     need: NeedLike,
     practices: set[str],
@@ -104,16 +128,14 @@ def counted(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> bool:
-    """The count rule of the impact table (docs/metrics.md): *need* counts as an
-    anticipated imminent need when its practice is one of the cohort's *practices*, it is
-    imminent, and, when a period is asked (``--from``/``--to``), it was identified in it."""
-    if need.practice not in practices:
-        return False
-    if not imminent(need.identified, need.due, imminence_days):
-        return False
-    if start is not None and need.identified < start:
-        return False
-    return end is None or need.identified <= end
+    """The count rule of the impact table, written once (docs/metrics.md): *need* counts
+    as an anticipated imminent need when the company is one of its actors (it marked or
+    confirmed it: principle 1, a real need of the company) and it is
+    :func:`anticipated`. A duplicate is a validate error, and figures are made from
+    valid data only: no duplicate is ever counted."""
+    return marked_by_company(need.marked_by) and anticipated(
+        need, practices, imminence_days, start, end
+    )
 
 
 def same_detail(text: str) -> str:

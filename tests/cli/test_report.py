@@ -77,6 +77,35 @@ def test_figures_match_olap_metrics(olap, cohort_repo, report):
         assert short["key"] in report
 
 
+def test_the_count_rule_is_printed_and_followed(olap, cohort_repo, report):
+    """The rule said in the report is the one its figures follow, counted here from the
+    YAML files without olap: the company among the actors, identified strictly before
+    due and within the window, a practice of the cohort."""
+    import datetime as dt
+
+    import yaml
+
+    cohort = yaml.safe_load((cohort_repo / "cohort.yaml").read_text(encoding="utf-8"))
+    days = (cohort.get("policy") or {}).get("imminence_days", 21)
+    practices = {p["id"] for p in cohort["practices"]}
+    by_hand = 0
+    left_out = 0
+    for path in sorted((cohort_repo / "learners").glob("*.yaml")):
+        learner = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for need in learner.get("needs") or []:
+            lead = (
+                dt.date.fromisoformat(str(need["due"]))
+                - dt.date.fromisoformat(str(need["identified"]))
+            ).days
+            fits = need.get("practice", "qualite") in practices and 1 <= lead <= days
+            by_hand += fits and "entreprise" in need["marked_by"]
+            left_out += fits and "entreprise" not in need["marked_by"]
+    assert by_hand > 0 and left_out > 0  # the sample has both
+    assert f'<td class="center">{by_hand}</td>' in report
+    text = re.sub(r"\s+", " ", report)
+    assert "La règle de comptage" in text and f"au plus {days} jours avant" in text
+
+
 def test_several_cohorts_are_added_up(olap, cohort_repo, tmp_path):
     other = tmp_path / "autre"
     shutil.copytree(SAMPLE, other)

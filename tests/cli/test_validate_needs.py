@@ -83,17 +83,17 @@ def test_a_need_outside_the_contract(olap, cohort_dir):
     assert "recherche de contrat" in str(found[0]["hint"])
 
 
-def test_a_counted_need_not_marked_by_the_company_says_it_is_counted(olap, cohort_dir):
+def test_a_need_not_marked_by_the_company_says_it_is_not_counted(olap, cohort_dir):
     edit(cohort_dir / LEA, "marked_by: [entreprise, alternant]", "marked_by: [alternant]")
     found = [p for p in _problems(olap, cohort_dir, "not-marked-by-company") if p["path"] == LEA]
     n = line_of(cohort_dir / LEA, "marked_by: [alternant]")
     assert [(p["line"], p["col"]) for p in found] == [(n, 5)]
     assert found[0]["message"] == (
-        f"le besoin {FIRST} est compté dans le tableau d'impact mais n'est pas marqué par "
-        "l'entreprise"
+        f"le besoin {FIRST} n'est pas compté dans le tableau d'impact : l'entreprise ne l'a "
+        "ni signalé ni confirmé"
     )
     assert "ajoutez « entreprise » à marked_by" in str(found[0]["hint"])
-    # one that is not counted (not imminent) keeps the plain message: no second lint
+    # one that would not count anyway (not imminent) keeps the plain message
     edit(cohort_dir / LEA, "due: 2025-09-30", "due: 2025-12-30")
     found = [p for p in _problems(olap, cohort_dir, "not-marked-by-company") if p["path"] == LEA]
     assert [p["message"] for p in found] == [f"le besoin {FIRST} n'est pas marqué par l'entreprise"]

@@ -23,15 +23,16 @@ ONE_DAY = dt.timedelta(days=1)
 
 def learner_marked_by_company(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
     """Principle 1: a real production need is marked or confirmed by the company. A need
-    the impact table counts (:func:`olapcli.core.rules.counted`) is said so: it is in the
-    figures sent to funders without the company among its actors."""
+    the impact table would count but for that (:func:`olapcli.core.rules.anticipated`)
+    is said so: it is left out of the figures sent to funders."""
     practices = set(facts.practices)
     for i, need in enumerate(learner.needs):
         if rules.marked_by_company(need.marked_by):
             continue
-        if facts.has_cohort and rules.counted(need, practices, facts.imminence_days):
+        if facts.has_cohort and rules.anticipated(need, practices, facts.imminence_days):
             message = _(
-                "need {id} is counted in the impact table but not marked by the company"
+                "need {id} is not counted in the impact table: the company has not marked "
+                "or confirmed it"
             ).format(id=need.id)
         else:
             message = _("need {id} is not marked by the company").format(id=need.id)

@@ -44,6 +44,8 @@ class NeedBrief:
     due: dt.date
     detail: str
     resources: tuple[str, ...]
+    #: its actors (the count rule asks for the company's mark)
+    marked_by: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -89,7 +91,14 @@ def of(learner: Any) -> LearnerBrief:
         company=learner.company.name if learner.company else None,
         needs=tuple(
             NeedBrief(
-                n.id, n.activity, n.practice, n.identified, n.due, n.detail, tuple(n.resources)
+                n.id,
+                n.activity,
+                n.practice,
+                n.identified,
+                n.due,
+                n.detail,
+                tuple(n.resources),
+                tuple(n.marked_by),
             )
             for n in learner.needs
         ),
@@ -134,6 +143,7 @@ def to_json(b: LearnerBrief) -> list[Any]:
                 n.due.isoformat(),
                 n.detail,
                 list(n.resources),
+                list(n.marked_by),
             ]
             for n in b.needs
         ],
@@ -175,8 +185,8 @@ def from_json(data: Any) -> LearnerBrief:
             company,
             tuple(
                 [
-                    NeedBrief(i, a, p, date(d1), date(d2), detail, tuple(res))
-                    for i, a, p, d1, d2, detail, res in needs
+                    NeedBrief(i, a, p, date(d1), date(d2), detail, tuple(res), tuple(by))
+                    for i, a, p, d1, d2, detail, res, by in needs
                 ]
             ),
             dict(zip(OUTCOME_KEYS, outcomes, strict=True)),
