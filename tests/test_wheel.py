@@ -162,6 +162,12 @@ def test_the_installed_package_runs_every_main_command(venv: Path, tmp_path: Pat
     assert "1 courriel(s) envoyé(s)" in sent
     ((rcpts, _message),) = server.inbox.messages
     assert "lea.martin@mail.example" in rcpts
+    sent_link = run(
+        "-C", cohort, "access", "grant", "lea-martin", "--role", "alternant",
+        "--public-url", "https://olap.cfa.example", "--send", "--commit",
+    )  # fmt: skip
+    assert "Envoyé à Léa Martin <lea.martin@mail.example>" in sent_link  # link.txt.j2 shipped
+    assert len(list((cohort / "outbox" / "pending").glob("link-*.eml"))) == 1
 
     # olap init, from the example cohort and from the scaffold
     run("init", tmp_path / "exemple", "--sample")

@@ -71,9 +71,18 @@ def grant(
         show_default=False,
     ),
     commit: bool = typer.Option(False, "--commit", help=_("Commit access.yaml.")),
+    send: bool = typer.Option(
+        False,
+        "--send",
+        help=_(
+            "E-mail the link to the person, through the outbox (olap notify send delivers "
+            "it): their address from the learner file or cohort.yaml, or --person."
+        ),
+    ),
 ) -> None:
     from olapcli.app.access import grant_access
     from olapcli.app.inputs import today
+    from olapcli.app.linkmail import addressee, send_link
 
     if all_ and learner is not None:
         refuse(_("Give a learner or --all, not both."))
@@ -82,9 +91,11 @@ def grant(
             _("Which learner is the link for?"),
             _("give a learner id, or --all for a trainer's link to the whole cohort"),
         )
+    whom = "*" if all_ else str(learner)
+    to = addressee(root(ctx), role.value, whom, person, public_url) if send else None
     made = grant_access(
         root(ctx),
-        "*" if all_ else str(learner),
+        whom,
         role.value,
         today(),
         person,
@@ -104,6 +115,14 @@ def grant(
         markup=False,
     )
     out.print(made.link, markup=False, soft_wrap=True)
+    if to is not None:
+        send_link(root(ctx), to, g.role, g.id, made.link, g.expires)
+        out.print(
+            _("Sent to {name} <{email}> through the outbox: olap notify send delivers it.").format(
+                name=to.name, email=to.email
+            ),
+            markup=False,
+        )
 
 
 @app.command(

@@ -418,3 +418,73 @@ def test_a_signing_key_others_can_read_is_not_used(olap, refused, cohort_repo, s
         access.check_token(cohort_repo, token_of(done.stdout))
     key.chmod(0o600)
     assert access.check_token(cohort_repo, token_of(done.stdout)).role == "tuteur"
+
+
+# --- --send: the link e-mailed to the person alone ------------------------------------------
+
+
+def test_send_e_mails_the_link_to_the_person_alone(olap, cohort_repo, smtp, monkeypatch):
+    import email
+    from email import policy
+
+    done = olap(
+        "-C", cohort_repo, "access", "grant", LEA, "--role", "tuteur",
+        "--public-url", "https://olap.cfa.example", "--send", "--commit",
+    )  # fmt: skip
+    assert done.code == 0, done.output
+    link = next(ln for ln in done.stdout.splitlines() if ln.startswith("https://"))
+    assert "Envoyé à Marc Girard <marc.girard@brasserie-halles.example>" in done.stdout
+    [grant] = grants(cohort_repo)
+    path = cohort_repo / "outbox" / "pending" / f"link-{grant['id']}.eml"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # a key: its owner reads it alone
+    assert git(cohort_repo, "status", "--porcelain") == ""  # never in a commit
+    server = smtp()
+    for key, value in server.env().items():
+        monkeypatch.setenv(key, value)
+    assert olap("-C", cohort_repo, "notify", "send").code == 0
+    [(rcpts, data)] = server.inbox.messages
+    assert rcpts == ["marc.girard@brasserie-halles.example"]  # no one else
+    mail = email.message_from_bytes(data, policy=policy.default)
+    body = mail.get_content()
+    assert link in body and "Bonjour Marc Girard" in body and "Léa Martin" in mail["Subject"]
+    last = dt.date.fromisoformat(str(grant["expires"])) - dt.timedelta(days=1)
+    assert f"jusqu'au {last.isoformat()} inclus" in body
+    assert access.check_token(cohort_repo, link.rsplit("/", 1)[1]).id == grant["id"]
+
+
+def test_send_to_a_trainer_takes_the_address_of_cohort_yaml(olap, cohort_repo):
+    done = olap(
+        "-C", cohort_repo, "access", "grant", "--all", "--role", "formateur",
+        "--person", "fdupont", "--public-url", "https://olap.cfa.example", "--send",
+    )  # fmt: skip
+    assert done.code == 0, done.output
+    [sent] = (cohort_repo / "outbox" / "pending").glob("link-*.eml")
+    text = sent.read_text(encoding="utf-8")
+    to = text.split("\nTo: ", 1)[1].split("\n", 1)[0]
+    assert to.endswith("<francois.dupont@cfa-metiers-bouche.example>"), to
+    assert "toute la cohorte" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ([LEA, "--role", "tuteur"], "--public-url"),  # a link to this computer: useless
+        ([LEA, "--role", "alternant", "--public-url", "https://o.example"], "adresse e-mail"),
+        (["*", "--role", "tuteur", "--public-url", "https://o.example"], "formateur"),
+        (["nobody", "--role", "tuteur", "--public-url", "https://o.example"], "nobody"),
+        ([LEA, "--role", "tuteur", "--public-url", "https://o.example"], "pas une adresse"),
+    ],
+)
+def test_send_refusals_grant_nothing(refused, cohort_repo, args, said, monkeypatch):
+    if "alternant" in args:  # Léa without an e-mail address
+        edit(cohort_repo / f"learners/{LEA}.yaml", "email: lea.martin", "# email: lea.martin")
+        git(cohort_repo, "commit", "-qam", "sans adresse")
+    if said == "pas une adresse":  # the sender: checked before the link is granted
+        edit(cohort_repo / "cohort.yaml", "  sender:", "  # sender:")
+        git(cohort_repo, "commit", "-qam", "sans expéditeur")
+        monkeypatch.setenv("OLAP_SMTP_FROM", "pas une adresse")
+    out = refused(cohort_repo, "-C", cohort_repo, "access", "grant", *args, "--send").output
+    assert said in out
+    assert not (cohort_repo / "access.yaml").exists() or "grants" not in (
+        cohort_repo / "access.yaml"
+    ).read_text(encoding="utf-8")
