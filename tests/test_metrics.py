@@ -380,3 +380,121 @@ def test_the_terminal_table_lines_up_and_shows_controls_harmless():
     assert len(bars) == 1
     assert body[0].endswith("  3") and body[1].endswith(" 12")
     assert "Satisfaction" in text and "l'entreprise" in text  # wrapped on words
+
+
+# --- the label per company period: the lint's boundaries and exemptions ----------------------
+
+#: the sample's company periods (cohort.yaml), written out here: the test's own calendar
+PERIODS = [
+    ("P1", dt.date(2025, 9, 29), dt.date(2025, 10, 17)),
+    ("P2", dt.date(2025, 11, 3), dt.date(2025, 11, 28)),
+    ("P3", dt.date(2026, 1, 5), dt.date(2026, 1, 30)),
+    ("P4", dt.date(2026, 2, 23), dt.date(2026, 3, 20)),
+    ("P5", dt.date(2026, 4, 13), dt.date(2026, 5, 7)),
+]
+
+
+def _person(ident: str, needs: list[dt.date], company: bool = True, rupture=None) -> str:
+    lines = [
+        f"id: {ident}", f"key: K-{ident.upper()}", "first_name: A", f"last_name: {ident}",
+        "status: contract", "contract:", "  type: apprentissage", "  start: 2025-09-01",
+    ]  # fmt: skip
+    if company:
+        lines += ["company:", '  name: "Maison"']
+    lines.append("needs:" if needs else "needs: []")
+    for k, day in enumerate(needs):
+        lines += [
+            f"  - id: b{ident}{k:02d}", '    activity: "3.1"', "    marked_by: [entreprise]",
+            f"    identified: {day}", f"    due: {day + dt.timedelta(days=4)}",
+            f'    detail: "besoin {k}"',
+        ]  # fmt: skip
+    if rupture:
+        lines += ["outcomes:", f"  rupture: {rupture}"]
+    return "\n".join(lines) + "\n"
+
+
+def _owed_by_hand(needs: list[dt.date], rupture: dt.date | None, company: bool, lo, hi):
+    """{period: needs missing} for min_needs 1, by the rule written in docs/metrics.md:
+    a need belongs to the period it was identified in, or to the next one when
+    identified before it since the previous one ended; a period the learner is not
+    followed in (no company, begun on or after the rupture) is not asked."""
+    owed = {}
+    if not company:
+        return None
+    previous_end = dt.date(2025, 9, 1) - dt.timedelta(days=1)  # the cohort's start
+    for pid, start, end in PERIODS:
+        window = [d for d in needs if previous_end < d <= end]
+        previous_end = end
+        if (rupture and rupture <= start) or end < lo or start > hi:
+            continue
+        if not window:
+            owed[pid] = 1
+    return owed
+
+
+@pytest.mark.parametrize(
+    "window", [(None, None), (dt.date(2025, 11, 1), dt.date(2026, 2, 1))], ids=["all", "from-to"]
+)
+def test_the_label_per_period_follows_the_lint_s_periods_and_exemptions(tmp_path, olap, window):
+    root = tmp_path / "c"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("learners"))
+    (root / "learners").mkdir()
+    cohort = root / "cohort.yaml"
+    text = cohort.read_text(encoding="utf-8")
+    text = text.replace("min_needs: 3", "min_needs: 1").replace("per: action", "per: period")
+    cohort.write_text(text.replace("columns: [qualite, theatre, mobilite]", "columns: all"))
+    d = dt.date
+    people = {
+        # a need in each gap before a period: each counts for the following period
+        "gaps": (
+            [d(2025, 9, 20), d(2025, 10, 25), d(2025, 12, 10), d(2026, 2, 2), d(2026, 4, 1)],
+            True,
+            None,
+        ),
+        # broken on P3's first day: P3, P4 and P5 are not asked
+        "rupt": ([d(2025, 10, 1), d(2025, 11, 10)], True, d(2026, 1, 5)),
+        # no company: no period asked, not judged
+        "solo": ([], False, None),
+        # one need identified before P2, due in it: P2 only (never two periods)
+        "once": ([d(2025, 10, 30)], True, None),
+    }
+    for ident, (needs, company, rupture) in people.items():
+        (root / "learners" / f"{ident}.yaml").write_text(
+            _person(ident, needs, company, rupture), encoding="utf-8"
+        )
+    args = []
+    lo, hi = d(2025, 9, 1), d(2026, 6, 30)
+    if window[0]:
+        lo, hi = window
+        args = ["--from", str(lo), "--to", str(hi)]
+    done = olap("-C", root, "metrics", "--format", "json", *args)
+    assert done.code == 0, done.output
+    label = json.loads(done.stdout)["label"]
+    want = {i: _owed_by_hand(n, r, c, lo, hi) for i, (n, c, r) in people.items()}
+    # the needs counted are those identified within --from/--to
+    if window[0]:
+        want = {
+            i: _owed_by_hand([x for x in n if lo <= x <= hi], r, c, lo, hi)
+            for i, (n, c, r) in people.items()
+        }
+    assert {s["key"]: s["missing"] for s in label["short"]} == {
+        f"K-{i.upper()}": owed for i, owed in want.items() if owed
+    }
+    assert label["exempt"] == ["K-SOLO"]
+    judged = [i for i in people if want[i] is not None]
+    assert label["share"] == pytest.approx(sum(not want[i] for i in judged) / len(judged))
+    asked = [p for p, s, e in PERIODS if not (e < lo or s > hi)]
+    assert label["units"] == asked
+
+    # validate's no-new-need lint draws the same line, once every period is over
+    lint = json.loads(olap("-C", root, "validate", "--format", "json").stdout)
+    flagged: dict[str, set[str]] = {}
+    for p in lint:
+        if p["code"] == "no-new-need":
+            flagged.setdefault(p["path"], set()).add(
+                p["message"].split("période en entreprise ")[1].split(" ")[0]
+            )
+    full = {
+        i: _owed_by_hand(n, r, c, d(2025, 9, 1), d(2026, 6, 30)) for i, (n, c, r) in people.items()
+    }
+    assert flagged == {f"learners/{i}.yaml": set(o) for i, o in full.items() if o}

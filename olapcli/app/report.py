@@ -170,7 +170,7 @@ def load(
             root,
             base,
             table,
-            metrics.label(base.cohort, table),  # type: ignore[arg-type]
+            metrics.label(base.cohort, table, start, end),  # type: ignore[arg-type]
             sources[root],
             excluded,
         )

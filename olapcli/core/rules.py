@@ -181,9 +181,42 @@ def within(day: dt.date, start: dt.date, end: dt.date) -> bool:
     return start <= day <= end
 
 
-def need_in_period(need: Any, start: dt.date, end: dt.date) -> bool:
-    """A need belongs to a company period when it was identified or is due in it."""
-    return within(need.identified, start, end) or within(need.due, start, end)
+Span = tuple[str, dt.date, dt.date]
+
+
+def period_spans(periods: Sequence[Span], first: dt.date | None = None) -> list[Span]:
+    """Each company period (id, start, end) with the days since the previous one ended:
+    a need identified between two periods is the preparation of the next one, so it
+    belongs to the following period; before the first, from *first* (the cohort's
+    start) on. After the last period, a need belongs to none."""
+    spans: list[Span] = []
+    before: dt.date | None = None
+    for pid, start, end in sorted(periods, key=lambda p: (p[1], p[2])):
+        begin = start if before is None else min(start, before + ONE_DAY)
+        if before is None and first is not None:
+            begin = min(begin, first)
+        spans.append((pid, begin, end))
+        before = max(end, before) if before is not None else end
+    return spans
+
+
+def period_of(identified: dt.date, spans: Sequence[Span]) -> str | None:
+    """The id of the span (:func:`period_spans`) a need identified on *identified*
+    belongs to: each need to one period at most, the lint and the figures alike."""
+    for pid, start, end in spans:
+        if start <= identified <= end:
+            return pid
+    return None
+
+
+def period_exempt(
+    followed: tuple[dt.date, dt.date, bool] | None, start: dt.date, end: dt.date
+) -> bool:
+    """Is a learner exempt from a new need in the company period *start* – *end*: is the
+    period outside the days the centre follows them in a company (:func:`follow_up`:
+    None when not in contract or without a company; from the contract's start, up to
+    the day before a rupture or a drop-out)?"""
+    return followed is None or end < followed[0] or start > followed[1]
 
 
 def activities(referentiel: Any) -> Iterator[Any]:

@@ -10,10 +10,10 @@ report is asked with names.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import html as _html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,14 +70,18 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     )
     periods: dict[str, int] = {}
     for part in parts:
-        dues = sorted(need.due for r in part.table for need in r.needs)
-        for period in part.data.cohort.periods:  # type: ignore[union-attr]
-            n = bisect.bisect_right(dues, period.end) - bisect.bisect_left(dues, period.start)
-            key = period.id if len(parts) == 1 else f"{part.data.cohort.formation.name} {period.id}"  # type: ignore[union-attr]
-            periods[key] = periods.get(key, 0) + max(0, n)
+        cohort = part.data.cohort
+        spans = rules.period_spans([(p.id, p.start, p.end) for p in cohort.periods], cohort.start)  # type: ignore[union-attr]
+        found = Counter(rules.period_of(n.identified, spans) for r in part.table for n in r.needs)
+        for period in cohort.periods:  # type: ignore[union-attr]
+            key = period.id if len(parts) == 1 else f"{cohort.formation.name} {period.id}"  # type: ignore[union-attr]
+            periods[key] = periods.get(key, 0) + found[period.id]
     per_period = _bars(
         _("Anticipated needs per company period"),
-        _("Number of anticipated imminent needs due within each company period."),
+        _(
+            "Number of anticipated imminent needs identified for each company period (in it, "
+            "or since the previous one ended)."
+        ),
         [(k, v, "#4a7c2a") for k, v in periods.items()],
     )
     outcome_items = []

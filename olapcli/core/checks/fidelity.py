@@ -73,29 +73,33 @@ def learner_imminence(facts: Facts, rel: str, learner: Learner) -> Iterator[Prob
 
 def learner_new_needs_each_period(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:
     """Principle 4: re-ask every period; a period over without a new need is a gap (from
-    the day after it ends)."""
-    if not facts.has_cohort or learner.status != "contract":
+    the day after it ends). A need belongs to the period it was identified in, or to the
+    next one when identified between two (:func:`olapcli.core.rules.period_spans`); a
+    period outside the learner's follow-up in a company is exempt
+    (:func:`olapcli.core.rules.period_exempt`) — the label's per-period units alike."""
+    if not facts.has_cohort or not facts.calendar:
         return
-    for period_id, start, end in facts.periods:
-        if learner.contract and end < learner.contract.start:
+    followed = rules.follow_up(*facts.calendar, learner)
+    spans = rules.period_spans(facts.periods, facts.calendar[0])
+    found = {rules.period_of(n.identified, spans) for n in learner.needs}
+    starts = {pid: start for pid, start, _end in facts.periods}
+    for period_id, _begin, end in spans:
+        start = starts[period_id]
+        if rules.period_exempt(followed, start, end) or period_id in found:
             continue
-        rupture = learner.outcomes.rupture
-        if rupture and not isinstance(rupture, bool) and rupture <= start:
-            continue
-        if not any(rules.need_in_period(n, start, end) for n in learner.needs):
-            yield warning(
-                rel,
-                ("needs",) if learner.needs else ("id",),
-                "no-new-need",
-                _("no new need identified for the company period {id} ({start} – {end})").format(
-                    id=period_id, start=start, end=end
-                ),
-                _(
-                    "ask the company the multiple-choice questions of the référentiel "
-                    "again before each period"
-                ),
-                since=end + ONE_DAY,
-            )
+        yield warning(
+            rel,
+            ("needs",) if learner.needs else ("id",),
+            "no-new-need",
+            _("no new need identified for the company period {id} ({start} – {end})").format(
+                id=period_id, start=start, end=end
+            ),
+            _(
+                "ask the company the multiple-choice questions of the référentiel "
+                "again before each period"
+            ),
+            since=end + ONE_DAY,
+        )
 
 
 def learner_evaluated(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]:

@@ -54,6 +54,8 @@ class LabelOut(_Out):
     per: str
     units: list[str]
     short: list[dict[str, Any]]
+    #: keys of the learners no unit applies to (per period: no company period followed)
+    exempt: list[str] = []
 
 
 class AnnexNeed(_Out):
@@ -124,7 +126,7 @@ def figures(
         [{"id": p.id, "label": p.label} for p in cohort.practices],
         table,
         statistics(table),
-        metrics.label(cohort, table),
+        metrics.label(cohort, table, start, end),
     )
 
 
@@ -140,6 +142,7 @@ def label_out(lab: metrics.Label, identify: bool) -> LabelOut:
         per=lab.per,
         units=lab.units,
         short=[{k: v for k, v in s.items() if identify or k != "learner"} for s in lab.short],
+        exempt=lab.exempt,
     )
 
 

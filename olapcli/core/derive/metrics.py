@@ -86,47 +86,81 @@ class Label:
     """The label « proactivité pour l'emploi » for one training action."""
 
     granted: bool
-    share: float  # learners who meet it
+    share: float  # learners who meet it, among those it applies to
     required_share: float
     min_needs: int
     columns: list[str]
     per: str
     units: list[str]
     short: list[dict[str, Any]]  # who falls short, where and by how much
+    #: keys of the learners no unit applies to (per period: no company period followed)
+    exempt: list[str] = field(default_factory=list)
 
 
-def label(cohort: Cohort, table: list[Row]) -> Label:
+def _units(
+    cohort: Cohort, per: str, start: dt.date | None, end: dt.date | None
+) -> list[tuple[str, dt.date, dt.date]]:
+    """The units the label is judged on, within ``--from``/``--to``: the action, each
+    school year, or each company period overlapping them."""
+    lo = max(cohort.start, start) if start else cohort.start
+    hi = min(cohort.end, end) if end else cohort.end
+    if per == "action":
+        return [("action", lo, hi)]
+    if per == "year":
+        years = _school_years(cohort.start, cohort.end)
+        return [(n, a, b) for n, a, b in years if a <= hi and b >= lo]
+    return [(p.id, p.start, p.end) for p in cohort.periods if p.start <= hi and p.end >= lo]
+
+
+def label(
+    cohort: Cohort, table: list[Row], start: dt.date | None = None, end: dt.date | None = None
+) -> Label:
     """Granted when at least (1 − tolerance) of the learners have ``min_needs`` counted
-    needs on the chosen columns, for the whole action, each school year or each period."""
+    needs on the chosen columns, for the whole action, each school year or each company
+    period within *start* – *end* (``--from``/``--to``). A need belongs to the one unit
+    it was identified in; per period, to the next period when identified between two
+    (:func:`olapcli.core.rules.period_spans`, as the no-new-need lint), and a period
+    outside a learner's follow-up in a company is not asked of them (after a rupture,
+    without a company: :func:`olapcli.core.rules.period_exempt`, as the lint)."""
     policy = cohort.policy.label
     columns = [p.id for p in cohort.practices] if policy.columns == "all" else list(policy.columns)
-    if policy.per == "action":
-        units = [("action", cohort.start, cohort.end)]
-    elif policy.per == "year":
-        units = _school_years(cohort.start, cohort.end)
-    else:
-        units = [(p.id, p.start, p.end) for p in cohort.periods]
-    short = []
+    units = _units(cohort, policy.per, start, end)
+    spans = rules.period_spans([(p.id, p.start, p.end) for p in cohort.periods], cohort.start)
+    short, exempt = [], []
     meeting = 0
     for row in table:
-        missing = {}
-        for name, start, end in units:
-            n = sum(
-                1
-                for need in row.needs
-                if need.practice in columns
-                and (policy.per == "action" or rules.need_in_period(need, start, end))
+        mine = units
+        if policy.per == "period":
+            follow = row.learner.follow
+            followed = (
+                rules.follow_span(cohort.start, cohort.end, follow[0], follow[1:])
+                if follow is not None
+                else None
             )
+            mine = [u for u in units if not rules.period_exempt(followed, u[1], u[2])]
+            if not mine:
+                exempt.append(row.learner.key)
+                continue
+        mine_needs = [n for n in row.needs if n.practice in columns]
+        missing = {}
+        for name, first, last in mine:
+            if policy.per == "period":
+                n = sum(rules.period_of(need.identified, spans) == name for need in mine_needs)
+            elif policy.per == "year":
+                n = sum(first <= need.identified <= last for need in mine_needs)
+            else:
+                n = len(mine_needs)  # the table's needs are those of --from/--to already
             if n < policy.min_needs:
                 missing[name] = policy.min_needs - n
         if missing:
             short.append({"learner": row.learner.id, "key": row.learner.key, "missing": missing})
         else:
             meeting += 1
-    share = meeting / len(table) if table else 0.0
+    judged = len(table) - len(exempt)
+    share = meeting / judged if judged else 0.0
     required = 1 - policy.tolerance
     return Label(
-        bool(table) and share >= required - 1e-12,
+        bool(judged) and share >= required - 1e-12,
         share,
         required,
         policy.min_needs,
@@ -134,6 +168,7 @@ def label(cohort: Cohort, table: list[Row]) -> Label:
         policy.per,
         [u[0] for u in units],
         short,
+        exempt,
     )
 
 
