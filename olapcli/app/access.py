@@ -248,6 +248,38 @@ def list_grants(root: Path, today: dt.date, include_all: bool = False) -> list[G
     return [r for r in rows if include_all or r.state == "valid"]
 
 
+def trainer_link(
+    root: Path, person: str, today: dt.date, public_url: str | None, now: float | None = None
+) -> str:
+    """A new link for the trainer *person*'s grant over the whole cohort that works
+    *today* (``olap serve --trainer``): nothing is written; refused when there is none."""
+    from olapcli.io import secrets
+    from olapcli.io.load import require_core
+
+    cohort = require_core(root).cohort
+    trainer = _trainer(cohort, person)
+    found = [
+        g
+        for g in _read_grants(root)
+        if g.role == "formateur"
+        and g.learner == WHOLE_COHORT
+        and g.person == trainer
+        and rules.state(g, today) == "valid"
+    ]
+    if not found:
+        raise UserError(
+            _("{person} has no link to the whole cohort that works today.").format(person=trainer),
+            _(
+                "make one: olap access grant --all --role formateur --person {person} --commit"
+            ).format(person=trainer),
+        )
+    grant = max(found, key=lambda g: g.expires)
+    configured = cohort.serve.public_url if cohort.serve else None
+    base = _public_url(public_url or configured)
+    secret = secrets.ensure_secret(rules.cohort_key(cohort), refuse_inside=root)
+    return f"{base}/a/{rules.sign(secret, grant, time.time() if now is None else now)}"
+
+
 def revoke_grant(root: Path, grant_id: str, today: dt.date, commit: bool = False) -> Grant:
     """Mark the grant *grant_id* revoked *today*: its link opens nothing from now on."""
     if commit:

@@ -159,13 +159,30 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     }
 
 
-def need_choices(root: Path, learner_id: str) -> dict[str, Any]:
+def need_choices(root: Path, learner_id: str, query: str = "") -> dict[str, Any]:
     """What the need form offers: the référentiel's groups (with their question) and the
-    practices."""
+    practices; with *query*, only the activities whose id or title holds each of its
+    words, whatever their case and accents (all of them when none does)."""
+    from dataclasses import replace
+
     from olapcli.app.needs import form
 
     core = form(root, learner_id)
-    return {"groups": core.groups, "practices": core.practices}
+    groups, found = core.groups, None
+    words = rules.same_detail(query[:200]).split()
+    if words:
+        kept = [
+            replace(g, activities=[a for a in g.activities if _holds(words, a.id, a.title)])
+            for g in core.groups
+        ]
+        found = sum(len(g.activities) for g in kept)
+        groups = [g for g in kept if g.activities] or core.groups
+    return {"groups": groups, "practices": core.practices, "query": query, "found": found}
+
+
+def _holds(words: list[str], *texts: str) -> bool:
+    folded = rules.same_detail(" ".join(texts))
+    return all(w in folded for w in words)
 
 
 @dataclass
@@ -272,18 +289,33 @@ def confirm_need(root: Path, learner_id: str, need_id: str, actor: Actor) -> Non
 
 
 def mark_step(
-    root: Path, learner_id: str, need_id: str, step: str, today: dt.date, actor: Actor
+    root: Path,
+    learner_id: str,
+    need_id: str,
+    step: str,
+    today: dt.date,
+    actor: Actor,
+    advantage: str = "",
 ) -> Recorded:
-    """Record the step *step* (prepared, applied, valorised) of a need *today*, as
-    ``olap need step --commit`` does, signed by the actor."""
+    """Record the step *step* (prepared, applied, valorised) of a need *today*, with the
+    *advantage* obtained when it is valorised, as ``olap need step --commit`` does,
+    signed by the actor."""
     from olapcli.app.needs import step_need
 
     if step not in ("prepared", "applied", "valorised"):
         raise UserError(_("Unknown step « {step} ».").format(step=step))
+    steps: dict[str, Any] = {step: today}
+    advantage = advantage.strip()
+    if advantage and step != "valorised":
+        raise UserError(_("An advantage is recorded when the need is valorised."))
+    if len(advantage) > TEXT_MAX:
+        raise UserError(_("The advantage: at most 2,000 characters."))
+    if advantage:
+        steps["advantage"] = advantage
     done = writes.write(
         root,
         lambda: step_need(
-            root, learner_id, need_id, {step: today}, True, False, author=actor.author, via=VIA
+            root, learner_id, need_id, steps, True, False, author=actor.author, via=VIA
         ),
     )
     from olapcli.app.notify import ANNOUNCED_STEPS

@@ -28,15 +28,31 @@ def serve(
         envvar="OLAP_PUBLIC_URL",
         help=_("Address the people reach (behind the proxy), e.g. https://olap.cfa.example."),
     ),
+    trainer: str | None = typer.Option(
+        None,
+        "--trainer",
+        help=_(
+            "Print the link of this trainer (id in cohort.yaml) to the whole cohort, from "
+            "their grant that works today — not under a service: the link would be in its log."
+        ),
+    ),
 ) -> None:
+    from olapcli.app.access import trainer_link
+    from olapcli.app.inputs import today
     from olapcli.app.serve import public_url as checked
 
     folder = root(ctx)
     base = checked(folder, public_url)
+    if trainer is not None:  # refused before the server starts
+        trainer_link(folder, trainer, today(), base)
     from olapcli.web.server import run
 
     def ready(address: str) -> None:
         echo(_("olap serve listens on {address} (Ctrl-C to stop).").format(address=address))
+        if trainer is not None:
+            link = trainer_link(folder, trainer, today(), base or address)
+            echo(_("Your link ({person}): {link}").format(person=trainer, link=link))
+            return
         echo(
             _(
                 "Make a personal link: olap -C {folder} access grant LEARNER --role tuteur "

@@ -50,8 +50,9 @@ def _form(
     errors: dict[str, str],
     warning: str | None,
     code: int = 200,
+    query: str = "",
 ) -> Any:
-    choices = use.need_choices(root(), learner_id)
+    choices = use.need_choices(root(), learner_id, query)
     data = use.learner_page(root(), learner_id, _today())
     body = _page(
         "need_form",
@@ -127,7 +128,7 @@ def install(app: Flask) -> None:
             abort(404)
         if request.method == "GET":
             values = {"identified": _today().isoformat(), "practice": "qualite"}
-            return _form(learner_id, values, {}, None)
+            return _form(learner_id, values, {}, None, query=request.args.get("q", ""))
         check_csrf()
         values = {name: request.form.get(name, "") for name in use.NEED_FIELDS}
         confirmed = request.form.get("confirmed") == "1"
@@ -151,7 +152,15 @@ def install(app: Flask) -> None:
         who = may_open(learner_id)
         check_csrf()
         try:
-            use.mark_step(root(), learner_id, need_id, request.form.get("step", ""), _today(), who)
+            use.mark_step(
+                root(),
+                learner_id,
+                need_id,
+                request.form.get("step", ""),
+                _today(),
+                who,
+                request.form.get("advantage", ""),
+            )
         except UserError as exc:
             return error_page(400, exc.message, exc.hint)
         return redirect_to(f"/alternants/{learner_id}?fait=1")

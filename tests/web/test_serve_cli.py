@@ -13,10 +13,10 @@ import time
 from tests.web.conftest import LEA, Client, token
 
 
-def serving(root) -> subprocess.Popen[str]:
+def serving(root, *more: str) -> subprocess.Popen[str]:
     """``olap serve`` on *root*, on a free port, in its own process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "olapcli", "-C", str(root), "serve", "--port", "0"],
+        [sys.executable, "-m", "olapcli", "-C", str(root), "serve", "--port", "0", *more],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -69,6 +69,35 @@ def test_serve_takes_the_public_url_of_cohort_yaml(cohort_repo):
         first = proc.stdout.readline()
         assert "olap serve écoute" in first, first + (proc.stderr.read() if proc.stderr else "")
         assert "--public-url https://olap.cfa.example" in proc.stdout.readline()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+
+
+def test_serve_prints_the_trainer_s_own_link_which_opens_the_dashboard(cohort_repo, refused):
+    """--trainer: the link of the trainer's grant over the whole cohort, signed anew for
+    the address the server listens on; no grant, no start (exit 2, nothing written)."""
+    done = refused(cohort_repo, "-C", cohort_repo, "serve", "--port", "0", "--trainer", "fdupont")
+    assert "olap access grant --all --role formateur --person fdupont" in done.stderr
+    token(cohort_repo, "*", "formateur", "fdupont")
+    proc = serving(cohort_repo, "--trainer", "fdupont")
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", first)
+        assert found, first + (proc.stderr.read() if proc.stderr else "")
+        mine = proc.stdout.readline()
+        link = re.search(
+            rf"Votre lien \(fdupont\) : (http://127\.0\.0\.1:{found.group(1)}/a/\S+)", mine
+        )
+        assert link, mine
+        client = Client("127.0.0.1", int(found.group(1)))
+        opened = client.get(link.group(1).split(found.group(1), 1)[1])
+        assert opened.status == 303 and opened.headers["location"] == "/"
+        assert "Tableau de bord" in client.get("/").text
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
     finally:

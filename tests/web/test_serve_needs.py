@@ -139,6 +139,33 @@ def test_the_company_confirms_a_need_and_the_learner_marks_a_step(serve):
     assert wrong.status == 400 and "Étape inconnue" in wrong.text
 
 
+def test_the_tutor_values_a_need_with_the_advantage_obtained(serve, olap):
+    """Valorised with the advantage the apprentice earned (a bonus, a new task): the same
+    use-case as ``olap need step --valorised --advantage``, one commit by the tutor."""
+    tutor = logged_in(serve, LEA, "tuteur")
+    csrf = tutor.csrf(FORM)
+    assert tutor.post(FORM, need_form(csrf, detail="à valoriser")).status == 303
+    need = need_of(serve.root, "à valoriser")["id"]
+    page = tutor.get(f"/alternants/{LEA}")
+    assert f'id="adv-{need}" name="advantage" maxlength="2000"' in page.text
+    step = f"/alternants/{LEA}/besoins/{need}/etape"
+    before = snapshot(serve.root)
+    early = tutor.post(step, {"csrf": csrf, "step": "applied", "advantage": "prime"})
+    assert early.status == 400 and "valorisé" in early.text  # only with « valorised »
+    long = tutor.post(step, {"csrf": csrf, "step": "valorised", "advantage": "x" * 2001})
+    assert long.status == 400 and snapshot(serve.root) == before
+    done = tutor.post(step, {"csrf": csrf, "step": "valorised", "advantage": "Prime de 50 €"})
+    assert done.status == 303
+    shown = need_of(serve.root, "à valoriser")
+    assert {k: str(v) for k, v in shown["steps"].items()} == {
+        "valorised": TODAY,
+        "advantage": "Prime de 50 €",
+    }
+    assert git(serve.root, "log", "-1", "--format=%an").strip() == "Marc Girard"
+    assert "Avantage obtenu : Prime de 50 €" in tutor.get(f"/alternants/{LEA}").text
+    assert olap("-C", serve.root, "validate").code == 0
+
+
 def test_an_unknown_need_is_a_french_400(serve):
     client = logged_in(serve, LEA, "tuteur")
     csrf = client.csrf(FORM)
@@ -205,3 +232,26 @@ def test_a_web_write_and_a_cli_write_at_the_same_moment_both_land(serve):
         assert need_of(serve.root, detail)
     assert commits(serve.root) == count + 6
     assert git(serve.root, "status", "--porcelain", "--", "learners").strip() == ""
+
+
+def test_the_form_finds_an_activity_by_words_of_its_title(serve):
+    """The search box of the form (no JavaScript: a GET that narrows the list): every
+    word, whatever its case and accents; nothing found keeps the whole list."""
+    import re
+
+    client = logged_in(serve, LEA, "tuteur")
+
+    def options(text: str) -> list[str]:  # the activities' list alone
+        listed = text.split('<select id="activity"', 1)[1].split("</select>", 1)[0]
+        return re.findall(r'<option value="([^"]+)"', listed)
+
+    whole = options(client.get(FORM).text)
+    assert len(whole) > 20
+    one = client.get(FORM + "?q=DESSERT+assiette")
+    assert options(one.text) == ["6.3"] and 'value="6.3" selected' in one.text
+    assert "1 activité(s) pour « DESSERT assiette »" in one.text
+    some = client.get(FORM + "?q=eplucher")  # « Éplucher »
+    assert "3.1" in options(some.text) and len(options(some.text)) < len(whole)
+    none = client.get(FORM + "?q=%3Cscript%3Ezzz")
+    assert options(none.text) == whole and "Aucune activité pour « &lt;script&gt;zzz »" in none.text
+    assert "<script>" not in none.text
