@@ -57,3 +57,61 @@ def test_a_tutor_deposits_a_file_and_evaluates_on_a_phone(browser, served, olap,
     assert olap("-C", root, "validate").code == 0
     assert errors == [] and outside == []
     context.close()
+
+
+def test_an_apprentice_prepares_a_need_and_deposits_a_file_by_keyboard(browser, served, tmp_path):  # noqa: F811
+    """Issue 12, point 6: the apprentice on a phone marks a need prepared and deposits a
+    file, with the keyboard alone (Tab, Enter); then logs out. axe-core on each page,
+    the refusal and the logged-out page included."""
+    from tests.conftest import TODAY
+    from tests.web.test_serve_browser import tab_to
+
+    base = f"http://127.0.0.1:{served.port}"
+    root = served.root
+    need = past_need(served)  # open, not prepared
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page, errors, outside = watched(context, base)
+    page.goto(f"{base}/a/{token(root, LEA, 'alternant')}")
+    assert page.url == f"{base}/alternants/{LEA}"
+    assert page.locator("a[href*='/evaluations/nouvelle']").count() == 0  # no evaluating
+    assert serious_violations(page) == []
+
+    # « Marquer préparé » on that need, reached by Tab
+    action = f"/alternants/{LEA}/besoins/{need}/etape"
+    tab_to(page, f"form[action='{action}']:has(input[value=prepared]) button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/alternants/{LEA}?fait=1")
+    [done] = [n for n in learner_data(root)["needs"] if n["id"] == need]
+    assert str(done["steps"]["prepared"]) == TODAY
+    assert git(root, "log", "-1", "--format=%an").strip() == "Léa Martin"
+    assert page.locator(f"form[action='{action}']:has(input[value=prepared])").count() == 0
+    assert fits(page)
+
+    # the own folder: the file chosen, then « Envoyer le fichier » by Tab and Enter
+    sent = tmp_path / "fiche.pdf"
+    sent.write_bytes(PDF)
+    page.set_input_files("#fichier", str(sent))
+    tab_to(page, "form.upload button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/alternants/{LEA}?fait=1#fichiers")
+    assert (root / f"learners/{LEA}/files/fiche.pdf").read_bytes() == PDF
+    assert git(root, "log", "-1", "--format=%an").strip() == "Léa Martin"
+    assert serious_violations(page) == []
+
+    # another learner's page: the French refusal, accessible too
+    page.goto(f"{base}/alternants/chloe-dubois")
+    assert "Accès refusé" in page.inner_text("h1")
+    assert serious_violations(page) == []
+
+    # « Se déconnecter » by Tab and Enter: the logged-out page, then nothing opens
+    page.goto(f"{base}/alternants/{LEA}")
+    tab_to(page, "form.logout button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/deconnexion")
+    assert "Déconnecté" in page.inner_text("h1")
+    assert fits(page) and serious_violations(page) == []
+    page.goto(f"{base}/alternants/{LEA}")
+    assert "Accès refusé" in page.inner_text("h1")
+    assert outside == []
+    assert all("403" in e or "Forbidden" in e for e in errors), errors
+    context.close()

@@ -77,6 +77,9 @@ def test_a_need_is_one_commit_by_the_tutor_with_the_e_mails_queued(serve, olap):
     page = client.get(done.headers["location"])
     assert "Crème citron pour 40 parts" in page.text and "Enregistré." in page.text
     assert olap("-C", serve.root, "validate").code == 0
+    log = olap("-C", serve.root, "log", LEA)  # the web's action, with its author
+    assert log.code == 0 and "Marc Girard" in log.stdout.split("\n\n")[0], log.stdout
+    assert "Crème citron pour 40 parts" in log.stdout
 
 
 def need_of(root, detail: str) -> dict:
