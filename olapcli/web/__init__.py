@@ -87,9 +87,10 @@ def create_app(
         SECRET_KEY=use.session_secret(root, secret_dir),
         SESSION_COOKIE_NAME="olap_session",
         SESSION_COOKIE_HTTPONLY=True,
-        # Lax: a link clicked in a webmail (another site) must open the page; every POST
-        # still needs the CSRF token of the session
-        SESSION_COOKIE_SAMESITE="Lax",
+        # Strict: no other site's page sends it. A link clicked in a webmail (another
+        # site) answers with a page that goes on to the person's pages from this site
+        # (routes.link): then the cookie goes with it
+        SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=(public_url or "").startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_BODY,
         MAX_FORM_MEMORY_SIZE=MAX_BODY,

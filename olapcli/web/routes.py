@@ -96,9 +96,11 @@ def install(app: Flask) -> None:
         session.clear()
         session["grant"] = grant.id
         csrf_token()
-        if grant.learner == "*":
-            return redirect_to("/")
-        return redirect_to(f"/alternants/{grant.learner}")
+        # not a redirect: one that follows a click on another site (a webmail) would
+        # not carry the SameSite=Strict cookie; this page's own refresh does
+        target = "/" if grant.learner == "*" else f"/alternants/{grant.learner}"
+        body = pages.page("opening", target=target)
+        return body, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
     @app.post("/deconnexion")
     def logout() -> Any:

@@ -19,7 +19,7 @@ def test_a_tutor_deposits_a_file_and_evaluates_on_a_phone(browser, served, olap,
     context = browser.new_context(viewport=PHONE, locale="fr-FR", accept_downloads=True)
     page, errors, outside = watched(context, base)
     page.goto(f"{base}/a/{token(root, LEA, 'tuteur')}")
-    assert page.url == f"{base}/alternants/{LEA}"
+    page.wait_for_url(f"{base}/alternants/{LEA}")  # the link's page goes on
     assert page.locator("#fichier").count() == 1
     assert fits(page)
     assert serious_violations(page) == []
@@ -72,7 +72,7 @@ def test_an_apprentice_prepares_a_need_and_deposits_a_file_by_keyboard(browser, 
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     page, errors, outside = watched(context, base)
     page.goto(f"{base}/a/{token(root, LEA, 'alternant')}")
-    assert page.url == f"{base}/alternants/{LEA}"
+    page.wait_for_url(f"{base}/alternants/{LEA}")  # the link's page goes on
     assert page.locator("a[href*='/evaluations/nouvelle']").count() == 0  # no evaluating
     assert serious_violations(page) == []
 
