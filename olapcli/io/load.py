@@ -253,16 +253,28 @@ def core_summary(root: Path) -> Summary:
         except OSError:
             parts.append(b"\0unreadable")
     wanted = key(*(p.decode("utf-8", "replace") for p in parts))
+    kept = _SUMMARIES.get(wanted)  # a server asks at every post: the same bytes, in memory
+    if kept is not None:
+        return kept
     store = Store(root)
     cached = store.read("core")
+    made = None
     if isinstance(cached, dict) and cached.get("key") == wanted:
         try:
-            return summary.from_json(cached["summary"])
+            made = summary.from_json(cached["summary"])
         except (KeyError, TypeError, ValueError):
             pass
-    made = summary.of(require_core(root))
-    store.write("core", {"key": wanted, "summary": summary.to_json(made)})
+    if made is None:
+        made = summary.of(require_core(root))
+        store.write("core", {"key": wanted, "summary": summary.to_json(made)})
+    if len(_SUMMARIES) >= 8:
+        _SUMMARIES.clear()
+    _SUMMARIES[wanted] = made
     return made
+
+
+#: the summaries made in this process, by the key of the core files' bytes
+_SUMMARIES: dict[str, Summary] = {}
 
 
 Kind = Literal["model", "brief"]

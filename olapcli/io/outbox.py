@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from email.message import EmailMessage
 from email.parser import BytesParser
-from glob import escape
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +82,15 @@ def failed(root: Path, name: str, why: str | None) -> None:
 def failures(root: Path) -> list[tuple[dict[str, Any], str]]:
     """The events still waiting whose e-mail could not be written last time: (record,
     why)."""
-    out = []
+    out: list[tuple[dict[str, Any], str]] = []
     # the few failures first: a burst of writes leaves hundreds of events waiting, and
     # each write asks this
-    for mark in sorted((root / OUTBOX / "pending").glob("*.failed")):
+    try:
+        with os.scandir(root / OUTBOX / "pending") as entries:
+            marks = sorted(Path(e.path) for e in entries if e.name.endswith(".failed"))
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for mark in marks:
         try:
             why = mark.read_text(encoding="utf-8")
             record = json.loads(mark.with_suffix(".event").read_text(encoding="utf-8"))
@@ -109,10 +114,16 @@ def drop(marker: Path) -> None:
 def written(root: Path, name: str) -> bool:
     """Is an e-mail of *name* written (waiting or sent), the shared one or a person's own
     copy?"""
+    whole, copy = f"{name}.eml", f"{name}+"
     for sub in ("pending", "sent"):
-        box = root / OUTBOX / sub
-        if (box / f"{name}.eml").exists() or any(box.glob(f"{escape(name)}+*.eml")):
-            return True
+        try:  # one pass over the names (a glob matches each against a pattern: slower)
+            with os.scandir(root / OUTBOX / sub) as entries:
+                for entry in entries:
+                    found = entry.name
+                    if found == whole or (found.startswith(copy) and found.endswith(".eml")):
+                        return True
+        except (FileNotFoundError, NotADirectoryError):
+            continue
     return False
 
 
