@@ -567,3 +567,29 @@ def test_the_peers_hint_reads_the_cohort_again_after_a_write_or_once_its_time_is
     assert kept.recent(cohort_repo, 60) is again
     assert writes.write(cohort_repo, lambda: 42) == 42  # a write through the queue
     assert kept.recent(cohort_repo, 60) is not again
+
+
+def test_the_server_keeps_one_learner_by_stat_and_reads_it_again_once_changed(
+    cohort_repo, monkeypatch
+):
+    """memo.Learners.one (the person's learner at every request of olap serve): the same
+    model while the file's stat is the same, the file read again once it changes, and a
+    file with errors refused as valid_learners refuses it."""
+    from olapcli.errors import ProblemsError
+    from olapcli.io import memo
+
+    monkeypatch.setattr(memo, "RACY", 0)
+    kept = memo.Learners()
+    rel = "learners/lea-martin.yaml"
+    first = kept.one(cohort_repo, rel)
+    assert first.first_name == "Léa" and kept.one(cohort_repo, rel) is first
+    path = cohort_repo / rel
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('first_name: "Léa"', 'first_name: "Lea"'),
+        encoding="utf-8",
+    )
+    again = kept.one(cohort_repo, rel)
+    assert again is not first and again.first_name == "Lea"
+    path.write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(ProblemsError):
+        kept.one(cohort_repo, rel)

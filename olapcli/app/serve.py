@@ -29,7 +29,7 @@ from olapcli.i18n import _
 
 if TYPE_CHECKING:
     from olapcli.app.needs import Recorded
-    from olapcli.core.model import Grant
+    from olapcli.core.model import Grant, Learner
 
 #: the actor's column a person marks a need in, by the role of their link
 SIDE = {"tuteur": "entreprise", "alternant": "alternant", "formateur": "formateur"}
@@ -104,8 +104,17 @@ def current_actor(root: Path, grant_id: str, today: dt.date) -> Actor:
     return _actor(root, grant)
 
 
+def one_learner(root: Path, learner_id: str) -> Learner:
+    """The learner *learner_id*, refused when unknown or when their file has errors; kept
+    in the server's memory while the file is unchanged."""
+    from olapcli.io.memo import LEARNERS
+    from olapcli.io.paths import learner_path
+
+    return LEARNERS.one(root, learner_path(root, learner_id)[1])
+
+
 def _actor(root: Path, grant: Grant) -> Actor:
-    from olapcli.io.load import require_core, valid_learners
+    from olapcli.io.load import require_core
 
     side = SIDE[grant.role]
     if grant.role == "formateur":
@@ -113,7 +122,7 @@ def _actor(root: Path, grant: Grant) -> Actor:
             if t.id == grant.person:
                 return Actor(grant, f"{t.first_name} {t.last_name}", t.email or "", side)
         return Actor(grant, grant.person, "", side)
-    _rel, learner = valid_learners(root, grant.learner)[0]
+    learner = one_learner(root, grant.learner)
     if grant.role == "alternant":
         return Actor(grant, grant.person, learner.email or "", side)
     email = learner.tutor.email if learner.tutor else None
@@ -135,9 +144,9 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     """What a learner's page shows: identity, open needs (due dates, resources), the grid
     by group with the levels reached."""
     from olapcli.core.derive.grids import grid, latest_evaluations, open_needs
-    from olapcli.io.load import load_base, valid_learners
+    from olapcli.io.load import load_base
 
-    _rel, learner = valid_learners(root, learner_id)[0]
+    learner = one_learner(root, learner_id)
     base, _problems = load_base(root)
     assert base.cohort is not None and base.referentiel is not None
     answered = rules.answered(learner.evaluations)

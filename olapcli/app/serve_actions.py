@@ -43,9 +43,9 @@ class Target:
 
 
 def _learner(root: Path, learner_id: str) -> Any:
-    from olapcli.io.load import valid_learners
+    from olapcli.app.serve import one_learner
 
-    return valid_learners(root, learner_id)[0][1]
+    return one_learner(root, learner_id)
 
 
 def due_needs(root: Path, learner_id: str, today: dt.date) -> list[Need]:

@@ -60,6 +60,32 @@ class Learners:
         with self.lock:
             self.last.clear()
 
+    def one(self, root: Path, rel: str) -> Learner:
+        """The learner of the file *rel*, as :func:`olapcli.io.load.valid_learners` gives
+        it (refused when the file has errors), read again only when its stat changed: a
+        server asks for the person's learner at every request (their name, their page)."""
+        from olapcli.io.load import one_learner
+
+        try:
+            st = os.stat(os.path.join(os.fspath(root), rel))
+        except OSError:
+            st = None
+        stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) if st else None
+        with self.lock:
+            hit = self.known.get(root, {}).get(rel)
+        if hit is not None and hit[0] == stat:
+            return hit[1]
+        found, problems = one_learner(root, rel)
+        if problems or not found:
+            raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
+        learner = found[0][1]
+        if stat is not None and max(stat[:2]) < time.time_ns() - RACY:
+            with self.lock:
+                kept = dict(self.known.get(root, {}))
+                kept[rel] = (stat, learner)
+                self.known[root] = kept
+        return learner
+
     def valid(self, root: Path) -> list[tuple[str, Learner]]:
         """As :func:`olapcli.io.load.valid_learners` (every learner, refused when a file
         has errors), reading again only the files changed since the last call."""

@@ -85,9 +85,9 @@ def failures(root: Path) -> list[tuple[dict[str, Any], str]]:
     out: list[tuple[dict[str, Any], str]] = []
     # the few failures first: a burst of writes leaves hundreds of events waiting, and
     # each write asks this
+    pending = root / OUTBOX / "pending"
     try:
-        with os.scandir(root / OUTBOX / "pending") as entries:
-            marks = sorted(Path(e.path) for e in entries if e.name.endswith(".failed"))
+        marks = sorted(pending / n for n in os.listdir(pending) if n.endswith(".failed"))
     except (FileNotFoundError, NotADirectoryError):
         return out
     for mark in marks:
@@ -116,14 +116,12 @@ def written(root: Path, name: str) -> bool:
     copy?"""
     whole, copy = f"{name}.eml", f"{name}+"
     for sub in ("pending", "sent"):
-        try:  # one pass over the names (a glob matches each against a pattern: slower)
-            with os.scandir(root / OUTBOX / sub) as entries:
-                for entry in entries:
-                    found = entry.name
-                    if found == whole or (found.startswith(copy) and found.endswith(".eml")):
-                        return True
+        try:  # the names alone, one pass (a glob matches each against a pattern: slower)
+            names = os.listdir(root / OUTBOX / sub)
         except (FileNotFoundError, NotADirectoryError):
             continue
+        if whole in names or any(n.startswith(copy) and n.endswith(".eml") for n in names):
+            return True
     return False
 
 
