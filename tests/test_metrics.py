@@ -498,3 +498,29 @@ def test_the_label_per_period_follows_the_lint_s_periods_and_exemptions(tmp_path
         i: _owed_by_hand(n, r, c, d(2025, 9, 1), d(2026, 6, 30)) for i, (n, c, r) in people.items()
     }
     assert flagged == {f"learners/{i}.yaml": set(o) for i, o in full.items() if o}
+
+
+def test_quality_counts_in_time_preparations_and_advantages_only():
+    """core/derive/quality on needs made here: prepared after its due date is not « in
+    time »; valorised without an advantage recorded is not counted as valorised with
+    one; the company's share is over every anticipated need."""
+    from olapcli.core.derive import quality
+    from olapcli.core.derive.briefs import NeedBrief
+
+    d = dt.date(2026, 3, 10)
+
+    def need(k, prepared=None, valorised=None, advantage=False, evaluated=False):
+        return NeedBrief(
+            f"n{k}", "1.1", "qualite", d - dt.timedelta(days=k), d, "x", (), ("entreprise",),
+            prepared, None, valorised, advantage, evaluated,
+        )  # fmt: skip
+
+    counted = [
+        need(2, prepared=d - dt.timedelta(days=1), valorised=d, advantage=True, evaluated=True),
+        need(4, prepared=d + dt.timedelta(days=1), valorised=d),  # late; no advantage
+        need(9),
+    ]
+    q = quality.of(counted, anticipated=4)
+    assert (q.prepared, q.valorised, q.evaluated, q.lead_days) == (1, 1, 1, 4)
+    assert q.share("company") == 3 / 4 and q.share("prepared") == 1 / 3
+    assert quality.of([], 0).share("prepared") is None and quality.of([], 0).lead_days is None

@@ -40,9 +40,9 @@ from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import UserError
 from olapcli.io import env, files
 
-#: bumped whenever what a document holds changes shape (6: a need's brief holds its
-#: actors, for the count rule), so that an older cache is never misread
-FORMAT = f"olap-store/6 {__version__}"
+#: bumped whenever what a document holds changes shape (7: a need's brief holds its
+#: actors, steps and whether it is evaluated), so that an older cache is never misread
+FORMAT = f"olap-store/7 {__version__}"
 #: ns: a file modified less than this before the index was taken is hashed, not trusted
 RACY = 2_000_000_000  # covers file systems with 1 or 2 s timestamps
 

@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from olapcli.core import rules
-from olapcli.core.derive import charter, metrics, stats
+from olapcli.core.derive import charter, metrics, quality, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
@@ -248,8 +248,21 @@ def context(
             count, met = charter.meetings(r.learner, start, end, today)
             shown = None if met is None else yes if met else no
             meeting_rows.append([name(r.learner), None if met is None else count, shown])
+    practice_rows: list[list[Any]] = []
+    learner_rows: list[list[Any]] = []
+    for part in parts:
+        cohort = part.data.cohort
+        since, until = part.source.period.get("from"), part.source.period.get("to")
+        labels = {p.id: p.label for p in cohort.practices}  # type: ignore[union-attr]
+        for pid, q in quality.per_practice(cohort, part.table, since, until):  # type: ignore[arg-type]
+            practice_rows.append([labels[pid], *q.cells()])
+        by_key = {r.learner.key: r.learner for r in part.table}
+        for key, q in quality.per_learner(cohort, part.table, since, until):  # type: ignore[arg-type]
+            learner_rows.append([name(by_key[key]), *q.cells()])
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {
+        "quality_practices": _table_body(practice_rows),
+        "quality_learners": _table_body(learner_rows),
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
         "generated": today.isoformat(),
         "parts": parts,

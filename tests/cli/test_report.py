@@ -200,3 +200,74 @@ def test_out_dash_is_standard_output(cohort_repo, tmp_path):
     page = done.stdout.decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert not (tmp_path / "-").exists() and not (cohort_repo / "-").exists()
+
+
+def test_the_quality_of_anticipation_matches_a_count_by_hand(olap, cohort_repo, report):
+    """Issue 13, point 5: per practice and per learner, recomputed from the YAML files
+    without olap — of the anticipated needs the company's share; of the counted ones
+    the shares prepared by the due date, applied, evaluated, valorised with an
+    advantage; the median lead time."""
+    import datetime as dt
+    import statistics
+
+    import yaml
+
+    cohort = yaml.safe_load((cohort_repo / "cohort.yaml").read_text(encoding="utf-8"))
+    days = (cohort.get("policy") or {}).get("imminence_days", 21)
+    practices = [p["id"] for p in cohort["practices"]]
+    day = lambda v: v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v))  # noqa: E731
+
+    def tally(pairs):
+        counted = [n for n, _ev in pairs if "entreprise" in n["marked_by"]]
+        evaluated = {n["id"] for n, ev in pairs if ev}
+        steps = [n.get("steps") or {} for n in counted]
+        share = lambda k: k / len(counted) if counted else None  # noqa: E731
+        return {
+            "counted": len(counted),
+            "anticipated": len(pairs),
+            "company_share": len(counted) / len(pairs) if pairs else None,
+            "prepared_share": share(
+                sum(
+                    1
+                    for n, s in zip(counted, steps, strict=True)
+                    if s.get("prepared") and day(s["prepared"]) <= day(n["due"])
+                )
+            ),
+            "applied_share": share(sum(1 for s in steps if s.get("applied"))),
+            "evaluated_share": share(sum(1 for n in counted if n["id"] in evaluated)),
+            "valorised_share": share(
+                sum(1 for s in steps if s.get("valorised") and s.get("advantage"))
+            ),
+            "median_lead_days": statistics.median(
+                (day(n["due"]) - day(n["identified"])).days for n in counted
+            )
+            if counted
+            else None,
+        }
+
+    per_practice = {p: [] for p in practices}
+    per_learner = {}
+    for path in sorted((cohort_repo / "learners").glob("*.yaml")):
+        learner = yaml.safe_load(path.read_text(encoding="utf-8"))
+        answered = {e.get("need") for e in learner.get("evaluations") or []}
+        mine = []
+        for need in learner.get("needs") or []:
+            lead = (day(need["due"]) - day(need["identified"])).days
+            practice = need.get("practice", "qualite")
+            if practice in practices and 1 <= lead <= days:
+                pair = (need, need["id"] in answered)
+                mine.append(pair)
+                per_practice[practice].append(pair)
+        per_learner[learner["key"]] = tally(mine)
+    data = json.loads(olap("-C", cohort_repo, "metrics", "--format", "json").stdout)
+    got = {
+        q["practice"]: {k: v for k, v in q.items() if k != "practice"}
+        for q in data["quality"]["practices"]
+    }
+    assert got == {p: tally(pairs) for p, pairs in per_practice.items()}
+    got = {
+        q["key"]: {k: v for k, v in q.items() if k != "key"} for q in data["quality"]["learners"]
+    }
+    assert got == per_learner
+    assert any(q["valorised_share"] for q in per_learner.values())  # the sample has some
+    assert 'id="qualite-anticipation"' in report and "Préparés à temps" in report

@@ -46,6 +46,14 @@ class NeedBrief:
     resources: tuple[str, ...]
     #: its actors (the count rule asks for the company's mark)
     marked_by: tuple[str, ...] = ()
+    #: the days it was prepared, applied and valorised (None: not yet)
+    prepared: dt.date | None = None
+    applied: dt.date | None = None
+    valorised: dt.date | None = None
+    #: an advantage obtained is recorded (its text stays in the learner file)
+    advantage: bool = False
+    #: an evaluation answers it
+    evaluated: bool = False
 
 
 @dataclass(slots=True)
@@ -82,6 +90,7 @@ class LearnerBrief:
 def of(learner: Any) -> LearnerBrief:
     """The brief of a validated :class:`~olapcli.core.model.Learner`."""
     o = learner.outcomes
+    answered = {e.need for e in learner.evaluations if e.need}
     return LearnerBrief(
         id=learner.id,
         key=learner.key,
@@ -99,6 +108,8 @@ def of(learner: Any) -> LearnerBrief:
                 n.detail,
                 tuple(n.resources),
                 tuple(n.marked_by),
+                *_steps(n.steps),
+                n.id in answered,
             )
             for n in learner.needs
         ),
@@ -144,6 +155,9 @@ def to_json(b: LearnerBrief) -> list[Any]:
                 n.detail,
                 list(n.resources),
                 list(n.marked_by),
+                [_day_json(n.prepared), _day_json(n.applied), _day_json(n.valorised)],
+                n.advantage,
+                n.evaluated,
             ]
             for n in b.needs
         ],
@@ -156,6 +170,13 @@ def to_json(b: LearnerBrief) -> list[Any]:
         b.dropout,
         b.further_study,
     ]
+
+
+def _steps(steps: Any) -> tuple[Any, Any, Any, bool]:
+    """(prepared, applied, valorised, advantage recorded?) of a need's steps."""
+    if steps is None:
+        return None, None, None, False
+    return steps.prepared, steps.applied, steps.valorised, bool(steps.advantage)
 
 
 def _day_json(value: Any) -> Any:
@@ -185,8 +206,22 @@ def from_json(data: Any) -> LearnerBrief:
             company,
             tuple(
                 [
-                    NeedBrief(i, a, p, date(d1), date(d2), detail, tuple(res), tuple(by))
-                    for i, a, p, d1, d2, detail, res, by in needs
+                    NeedBrief(
+                        i,
+                        a,
+                        p,
+                        date(d1),
+                        date(d2),
+                        detail,
+                        tuple(res),
+                        tuple(by),
+                        _day_of(days[0]),
+                        _day_of(days[1]),
+                        _day_of(days[2]),
+                        adv,
+                        ev,
+                    )
+                    for i, a, p, d1, d2, detail, res, by, days, adv, ev in needs
                 ]
             ),
             dict(zip(OUTCOME_KEYS, outcomes, strict=True)),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from olapcli.core import rules
-from olapcli.core.derive import metrics, stats
+from olapcli.core.derive import metrics, quality, stats
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ class MetricsReport(_Out):
     annex: list[AnnexNeed]
     coverage: list[CoverageOut]
     source: Source
+    #: the quality of anticipation (docs/metrics.md): per practice and per learner key
+    quality: dict[str, list[dict[str, Any]]] = {}
 
 
 @dataclass
@@ -104,6 +106,8 @@ class Figures:
     table: list[metrics.Row]
     statistics: list[stats.Statistic]
     label: metrics.Label
+    #: the quality of anticipation: per practice and per learner key (core/derive/quality)
+    quality: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def figures(
@@ -127,6 +131,16 @@ def figures(
         table,
         statistics(table),
         metrics.label(cohort, table, start, end),
+        {
+            "practices": [
+                {"practice": pid, **q.as_json()}
+                for pid, q in quality.per_practice(cohort, table, start, end)
+            ],
+            "learners": [
+                {"key": key, **q.as_json()}
+                for key, q in quality.per_learner(cohort, table, start, end)
+            ],
+        },
     )
 
 
@@ -194,6 +208,7 @@ def document(found: Figures, data: Any, identify: bool, source: Source) -> Metri
             for r in table
         ],
         source=source,
+        quality=found.quality,
     )
 
 
