@@ -305,8 +305,13 @@ def data_pass(
 
 
 def _no_error(rows: list[list[Any]]) -> bool:
-    """Do these packed problems (see :meth:`Problem.pack`) hold no error?"""
-    return all(row[3] != "error" for row in rows)
+    """Do these packed problems (see :meth:`Problem.pack`) hold no error from today on?
+    An error that stopped holding (a need identified on a day now past) never will
+    again as the days go by."""
+    from olapcli.io.clock import today
+
+    day = today().isoformat()
+    return all(row[3] != "error" or (row[9] is not None and row[9] <= day) for row in rows)
 
 
 def _identities(rels: list[str], entries: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -167,11 +167,13 @@ def _made(
         want = {r for r in state.learners if made_from.get(r) != state.digests.get(r)}
         want |= {r for r in made_from if r not in state.digests}
         want |= set(where["across"])
-        if where["day"] != day:  # the parts with a problem starting or ending in between
+        if day < where["day"]:  # back in time (OLAP_TODAY): every part made again
+            want |= set(state.learners)
+        elif where["day"] != day:  # the parts with a problem starting or ending in between
             want |= {
                 rel
-                for rel, (before, after) in where["windows"].items()
-                if (after is not None and after <= day) or (before is not None and before > day)
+                for rel, (_before, after) in where["windows"].items()
+                if after is not None and after <= day
             }
     found = data_pass(root, store, state, True, progress, want)
     made_id = f"{wanted}-{time.time_ns()}"
@@ -244,17 +246,16 @@ def _text_parts(
 
 
 def _windows(found: Found, rels: set[str], day: str) -> dict[str, list[str | None]]:
-    """{file: [the last day a problem of it started holding, up to *day*; the next day one
-    will]} for the files of *rels* with problems that depend on the day: another day
-    changes a file's part only when it falls outside this window."""
+    """{file: [None, the next day after *day* a problem of it starts or stops holding]}
+    for the files of *rels* that have one: a later day changes a file's part only from
+    then on. (An earlier day makes every part again: the days a problem stopped holding,
+    a need identified before each of them, are not kept — one per need.)"""
     out: dict[str, list[str | None]] = {}
     for rel in rels:
         rows = found.rows.get(rel, []) + found.across.get(rel, [])
-        since = [d for r in rows for d in (r[7], r[9]) if d]
-        if since:
-            before = max((d for d in since if d <= day), default=None)
-            after = min((d for d in since if d > day), default=None)
-            out[rel] = [before, after]
+        after = min((d for r in rows for d in (r[7], r[9]) if d and d > day), default=None)
+        if after is not None:
+            out[rel] = [None, after]
     return out
 
 

@@ -166,7 +166,7 @@ LINKS = {
 def test_a_committed_link_is_an_error_and_never_published(
     olap, refused, cohort_repo, tmp_path, monkeypatch, make
 ):
-    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-21")  # after the sample's last need
     # validate's cache is made before the link appears: the link must change its keys
     assert olap("-C", cohort_repo, "validate").code == 0
     assert olap("-C", cohort_repo, "render").code == 0
@@ -239,7 +239,7 @@ def test_a_link_alone_changes_what_validate_says(olap, cohort_repo, tmp_path, wh
 def test_an_image_from_outside_the_site_is_a_link(olap, cohort_dir, monkeypatch):
     from tests.cli.test_render import parse
 
-    monkeypatch.setenv("OLAP_TODAY", "2026-01-07")
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-21")  # after the sample's last need
     edit(
         cohort_dir / LEA,
         "Point de vigilance du patron",

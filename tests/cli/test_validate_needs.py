@@ -97,3 +97,29 @@ def test_a_need_not_marked_by_the_company_says_it_is_not_counted(olap, cohort_di
     edit(cohort_dir / LEA, "due: 2025-09-30", "due: 2025-12-30")
     found = [p for p in _problems(olap, cohort_dir, "not-marked-by-company") if p["path"] == LEA]
     assert [p["message"] for p in found] == [f"le besoin {FIRST} n'est pas marqué par l'entreprise"]
+
+
+def test_a_need_identified_after_today_is_an_error_until_that_day(olap, cohort_dir, monkeypatch):
+    """A need identified on a day still to come (a typo of the year, a date made up):
+    an error on today's run, gone once that day has come; OLAP_TODAY sets today, and a
+    run for an earlier day after a later one (the text kept for that later day) says it
+    again."""
+    edit(cohort_dir / LEA, "identified: 2025-09-24", "identified: 2027-01-05")
+    edit(cohort_dir / LEA, "due: 2025-09-30", "due: 2027-01-08")
+    n = line_of(cohort_dir / LEA, "identified: 2027-01-05")
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-21")
+    found = _problems(olap, cohort_dir, "identified-in-future")
+    assert [(p["path"], p["line"], p["col"], p["severity"]) for p in found] == [
+        (LEA, n, 17, "error")
+    ]
+    assert found[0]["message"] == (
+        f"le besoin {FIRST} est identifié le 2027-01-05, un jour encore à venir"
+    )
+    assert "vérifiez la date" in str(found[0]["hint"])
+    text = olap("-C", cohort_dir, "validate")
+    assert text.code != 0 and "identified-in-future" in text.output
+    monkeypatch.setenv("OLAP_TODAY", "2027-01-05")  # that day has come
+    assert _problems(olap, cohort_dir, "identified-in-future") == []
+    assert "identified-in-future" not in olap("-C", cohort_dir, "validate").output
+    monkeypatch.setenv("OLAP_TODAY", "2026-11-21")  # back: the text is made again
+    assert "identified-in-future" in olap("-C", cohort_dir, "validate").output

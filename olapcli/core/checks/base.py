@@ -17,9 +17,16 @@ def on(problems: list[Problem], today: dt.date, strict: bool = False) -> list[Pr
     return held
 
 
-def error(path: str, loc: Loc, code: str, message: str, hint: str | None = None) -> Problem:
-    """A fact that makes the data wrong."""
-    return Problem(path, None, None, "error", code, message, hint, loc)
+def error(
+    path: str,
+    loc: Loc,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    until: dt.date | None = None,
+) -> Problem:
+    """A fact that makes the data wrong; with *until*, up to the day before that one."""
+    return Problem(path, None, None, "error", code, message, hint, loc, until=until)
 
 
 def warning(

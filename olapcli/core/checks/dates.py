@@ -38,6 +38,18 @@ def learner_dates(facts: Facts, rel: str, learner: Learner) -> Iterator[Problem]
     if c and c.end and c.end < c.start:
         yield error(rel, ("contract", "end"), "date-order", _("the contract ends before it starts"))
     for i, need in enumerate(learner.needs):
+        # known before the day it says it was identified: it would count in the figures
+        # of days it did not exist yet (holds until that day; OLAP_TODAY sets today)
+        yield error(
+            rel,
+            ("needs", i, "identified"),
+            "identified-in-future",
+            _("need {id} is identified on {date}, a day still to come").format(
+                id=need.id, date=need.identified
+            ),
+            _("a need is recorded once the company has expressed it: check the date"),
+            until=need.identified,
+        )
         if rules.due_before_identified(need.identified, need.due):
             yield error(
                 rel,
