@@ -22,6 +22,7 @@ from olapcli.core.layout import ACCESS, COHORT, REFERENTIEL, SUBJECTS
 from olapcli.errors import Problem
 from olapcli.i18n import _, language
 from olapcli.io import files, paths
+from olapcli.io.clock import today
 from olapcli.io.store import Stats, Store, key
 
 if TYPE_CHECKING:
@@ -294,9 +295,10 @@ def data_pass(
         old = {before[rel][0] for rel in [*made, *gone] if type(before.get(rel)) is list}
         old -= {e[0] for e in made.values()}
         core = store.core_digest()
-        sound = _no_error([row for row in core_rows if row[0] in CORE_FILES])
+        day = today().isoformat()
+        sound = _no_error([row for row in core_rows if row[0] in CORE_FILES], day)
         clean = {
-            e[0]: core for e in made.values() if sound and e[2] is not None and _no_error(e[1])
+            e[0]: core for e in made.values() if sound and e[2] is not None and _no_error(e[1], day)
         }
         store.table("valid").save(clean, list(old))
         briefs = {e[0]: e[4] for e in made.values() if e[4] is not None}
@@ -304,13 +306,10 @@ def data_pass(
     return found
 
 
-def _no_error(rows: list[list[Any]]) -> bool:
-    """Do these packed problems (see :meth:`Problem.pack`) hold no error from today on?
-    An error that stopped holding (a need identified on a day now past) never will
+def _no_error(rows: list[list[Any]], day: str) -> bool:
+    """Do these packed problems (see :meth:`Problem.pack`) hold no error from *day* (ISO)
+    on? An error that stopped holding (a need identified on a day now past) never will
     again as the days go by."""
-    from olapcli.io.clock import today
-
-    day = today().isoformat()
     return all(row[3] != "error" or (row[9] is not None and row[9] <= day) for row in rows)
 
 

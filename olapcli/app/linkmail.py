@@ -11,15 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from olapcli.core.mailbox import address, recipient
 from olapcli.core.model import WHOLE_COHORT
 from olapcli.errors import UserError
 from olapcli.i18n import _
-
-if TYPE_CHECKING:
-    from olapcli.core.model import Cohort
 
 
 @dataclass(frozen=True)
@@ -40,6 +36,7 @@ def addressee(
     *person* being their e-mail when given as one. Refused (exit 2) when there is no
     address, when the server's public address is not given (a link to this computer
     opens nothing in a mailbox), or when the outbox could be committed."""
+    from olapcli.app import access
     from olapcli.app.maillinks import outbox_is_private
     from olapcli.io.load import require_core, valid_learners
     from olapcli.render.email import person as full_name
@@ -60,14 +57,10 @@ def addressee(
         _rel, model = valid_learners(root, learner)[0]
         about = full_name(model.first_name, model.last_name)
     given = recipient(person) if person else None
-    if role == "formateur":
-        wanted = (person or "").strip().lower()
-        for t in cohort.trainers:
-            if wanted in (t.id.lower(), (t.email or "").lower()):
-                name, email = full_name(t.first_name, t.last_name), recipient(t.email)
-                break
-        else:
-            name, email = person or "", None
+    if role == "formateur":  # by id or e-mail, as the grant finds them (refused otherwise)
+        trainer_id = access._trainer(cohort, person)
+        trainer = next(t for t in cohort.trainers if t.id == trainer_id)
+        name, email = full_name(trainer.first_name, trainer.last_name), recipient(trainer.email)
     elif role == "alternant":
         name, email = about, given or recipient(model.email)
     else:
@@ -79,7 +72,7 @@ def addressee(
             _("No e-mail address for {name}: the link cannot be sent.").format(name=name or role),
             _("add the address to the learner file or cohort.yaml, or give the link by hand"),
         )
-    sender = _sender(cohort)
+    sender = _sender(root)
     if address(sender) is None:
         raise UserError(
             _("The sender address « {address} » is not an e-mail address.").format(address=sender),
@@ -93,12 +86,11 @@ def addressee(
     return Addressee(name, email, about)
 
 
-def _sender(cohort: Cohort) -> str:
-    """The address the e-mails come from, as the notifications' (``app/notify``)."""
-    from olapcli.io import env
+def _sender(root: Path) -> str:
+    """The address the e-mails come from, as for the notifications."""
+    from olapcli.app.notifyfiles import sender, working_tree
 
-    given = cohort.notifications.sender if cohort.notifications else None
-    return str(given or env.get("OLAP_SMTP_FROM", "olap@localhost"))
+    return sender(working_tree(root).cohort())
 
 
 def send_link(
@@ -115,7 +107,7 @@ def send_link(
         formation=cohort.formation.name,
         centre=cohort.formation.centre or cohort.formation.name,
         to=(to.name, to.email),
-        sender=_sender(cohort),
+        sender=_sender(root),
         role=role,
         about=to.about,
         link=link,

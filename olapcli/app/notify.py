@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from olapcli.app.maillinks import Personal
-from olapcli.app.notifyfiles import Files, working_tree
+from olapcli.app.notifyfiles import Files, sender, working_tree
 from olapcli.core.events import ANNOUNCED_STEPS, Event, event_from, events_between
 from olapcli.core.layout import learner_rel
 from olapcli.core.mailbox import recipient
@@ -144,9 +144,6 @@ def compose(
     if audience is not None:
         to, cc = audience
     cohort = files.cohort()
-    sender = (cohort.get("notifications") or {}).get("sender") or env.get(
-        "OLAP_SMTP_FROM", "olap@localhost"
-    )
     mail = Mail(
         event,
         cohort,
@@ -157,7 +154,7 @@ def compose(
         files.shared_resources(activity_id),
         to,
         cc,
-        str(sender),
+        sender(cohort),
         now or dt.datetime.now().astimezone(),
         **(own.fields() if own else {}),
     )

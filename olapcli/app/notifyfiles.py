@@ -54,3 +54,13 @@ def working_tree(root: Path) -> Files:
     """The files of the working tree."""
 
     return Files(lambda rel: files.read_bytes(root / rel))
+
+
+def sender(cohort: dict[str, Any]) -> str:
+    """The address olap's e-mails come from: ``notifications.sender`` of cohort.yaml (as
+    plain data), else ``OLAP_SMTP_FROM``."""
+    from olapcli.io import env
+
+    notifications = cohort.get("notifications")
+    given = notifications.get("sender") if isinstance(notifications, dict) else None
+    return str(given or env.get("OLAP_SMTP_FROM", "olap@localhost"))

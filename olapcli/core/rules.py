@@ -112,9 +112,7 @@ def anticipated(
     is asked (``--from``/``--to``), it was identified in it."""
     if need.practice not in practices:
         return False
-    if not imminent(need.identified, need.due, imminence_days):
-        return False
-    if lead_days(need.identified, need.due) < 1:
+    if not 1 <= lead_days(need.identified, need.due) <= imminence_days:
         return False
     if start is not None and need.identified < start:
         return False

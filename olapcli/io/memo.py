@@ -35,6 +35,20 @@ M = TypeVar("M", bound="Base")
 FEW = 50
 
 
+def stat_of(path: str | Path) -> Stat | None:
+    """The stat a model is kept beside (None: the file cannot be read)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def trusted(stat: Stat) -> bool:
+    """Was the file last changed long enough ago for its stat to tell a later change?"""
+    return max(stat[:2]) < time.time_ns() - RACY
+
+
 class Learners:
     """The valid learners of cohorts, remembered by file stat."""
 
@@ -66,11 +80,7 @@ class Learners:
         server asks for the person's learner at every request (their name, their page)."""
         from olapcli.io.load import one_learner
 
-        try:
-            st = os.stat(os.path.join(os.fspath(root), rel))
-        except OSError:
-            st = None
-        stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino) if st else None
+        stat = stat_of(os.path.join(os.fspath(root), rel))
         with self.lock:
             hit = self.known.get(root, {}).get(rel)
         if hit is not None and hit[0] == stat:
@@ -79,7 +89,7 @@ class Learners:
         if problems or not found:
             raise ProblemsError(_("Some learner files have errors; run olap validate."), problems)
         learner = found[0][1]
-        if stat is not None and max(stat[:2]) < time.time_ns() - RACY:
+        if stat is not None and trusted(stat):
             with self.lock:
                 kept = dict(self.known.get(root, {}))
                 kept[rel] = (stat, learner)
@@ -149,17 +159,15 @@ class Models:
         from olapcli.io.load import read_model
 
         key = (root.resolve(), rel, model)
-        try:
-            st = os.stat(root / rel)
-        except OSError:
+        stat = stat_of(root / rel)
+        if stat is None:
             return read_model(root, rel, model)  # said missing or unreadable as olap says it
-        stat = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         with self.lock:
             hit = self.known.get(key)
         if hit is not None and hit[0] == stat:
             return hit[1], []
         made, problems = read_model(root, rel, model)
-        if made is not None and max(st.st_mtime_ns, st.st_ctime_ns) < time.time_ns() - RACY:
+        if made is not None and trusted(stat):
             with self.lock:
                 self.known[key] = (stat, made)
         return made, problems

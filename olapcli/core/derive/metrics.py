@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from olapcli.core import rules
+from olapcli.core.derive import charter
 from olapcli.core.derive.briefs import OUTCOME_KEYS, LearnerBrief, NeedBrief, of
 
 if TYPE_CHECKING:
@@ -131,12 +132,7 @@ def label(
     for row in table:
         mine = units
         if policy.per == "period":
-            follow = row.learner.follow
-            followed = (
-                rules.follow_span(cohort.start, cohort.end, follow[0], follow[1:])
-                if follow is not None
-                else None
-            )
+            followed = charter.span_of(row.learner, cohort.start, cohort.end)
             mine = [u for u in units if not rules.period_exempt(followed, u[1], u[2])]
             if not mine:
                 exempt.append(row.learner.key)
