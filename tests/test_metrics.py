@@ -34,6 +34,8 @@ PEOPLE = [
     (5, 2, False, True, 0, 5),
     (5, 0, False, True, 3, None),
     (0, 0, False, False, 40, 2),
+    (0, 0, True, False, 35, 3),
+    (2, 0, True, True, 15, 4),
 ]
 
 
@@ -120,19 +122,6 @@ def ranks(values):
     return out
 
 
-def fisher_by_hand(a, b, c, d):
-    n1, n2, k, n = a + b, c + d, a + c, a + b + c + d
-
-    def prob(x):
-        return math.comb(n1, x) * math.comb(n2, k - x) / math.comb(n, k)
-
-    observed = prob(a)
-    lo, hi = max(0, k - n2), min(k, n1)
-    p = sum(prob(x) for x in range(lo, hi + 1) if prob(x) <= observed * (1 + 1e-7))
-    odds = (a * d) / (b * c) if b * c else math.inf
-    return odds, min(p, 1.0)
-
-
 def test_counts_follow_the_rule(built):
     _root, data = built
     table = metrics.rows(
@@ -146,63 +135,129 @@ def test_counts_follow_the_rule(built):
         assert row.total == q + t and row.proactive == (q + t > 0)
 
 
+def interval_by_hand(r, n, spearman=False):
+    # Fisher's z; for Spearman's rho, Bonett & Wright's variance (1 + rho^2 / 2) / (n - 3)
+    z, q = math.atanh(r), float(special.ndtri(0.975))
+    se = math.sqrt(((1 + r * r / 2) if spearman else 1) / (n - 3))
+    return math.tanh(z - q * se), math.tanh(z + q * se)
+
+
+def holm_by_hand(ps):
+    # sort, multiply the k-th smallest by (m - k), carry the running maximum, cap at 1
+    m = len(ps)
+    adjusted, best = {}, 0.0
+    for k, (i, p) in enumerate(sorted(enumerate(ps), key=lambda x: x[1])):
+        best = max(best, min(1.0, (m - k) * p))
+        adjusted[i] = best
+    return [adjusted[i] for i in range(m)]
+
+
+def newcombe_by_hand(a, n1, b, n2):
+    # Newcombe (1998), method 10: the two Wilson score intervals combined
+    q = float(special.ndtri(0.975))
+
+    def wilson(x, n):
+        p = x / n
+        root = q * math.sqrt(p * (1 - p) / n + q * q / (4 * n * n))
+        mid = p + q * q / (2 * n)
+        return (mid - root) / (1 + q * q / n), (mid + root) / (1 + q * q / n)
+
+    p1, p2 = a / n1, b / n2
+    (l1, u1), (l2, u2) = wilson(a, n1), wilson(b, n2)
+    d = p1 - p2
+    return d, d - math.hypot(p1 - l1, u2 - p2), d + math.hypot(u1 - p1, p2 - l2)
+
+
 def test_every_statistic_matches_an_independent_computation(built):
     _root, data = built
     learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
-    stats = {
-        (s.indicator, s.method): s
-        for s in statistics.statistics(metrics.rows(data.cohort, learners))
-    }
+    got = {s.indicator: s for s in statistics.statistics(metrics.rows(data.cohort, learners))}
+    assert len(got) == len(metrics.INDICATORS)  # one verdict per indicator, no second line
     totals = [q + t for q, t, *_ in PEOPLE]
     columns = {"rupture": 2, "exam": 3, "absence_hours": 4, "satisfaction_learner": 5}
+    expected = {}
     for indicator, col in columns.items():
         pairs = [(tot, p[col]) for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None]
         xs = [x for x, _ in pairs]
         ys = [float(y) for _, y in pairs]
-        if indicator == "satisfaction_learner":
-            r, p = pearson_by_hand(ranks(xs), ranks(ys))
-            got = stats[(indicator, "spearman")]
-        else:
-            r, p = pearson_by_hand(xs, ys)
-            got = stats[
-                (indicator, "pearson" if indicator == "absence_hours" else "point-biserial")
-            ]
-        assert got.n == len(pairs)
-        assert got.value == pytest.approx(r, abs=1e-9) and got.p == pytest.approx(p, rel=1e-6)
+        spearman = indicator == "satisfaction_learner"
+        r, p = pearson_by_hand(ranks(xs), ranks(ys)) if spearman else pearson_by_hand(xs, ys)
+        expected[indicator] = (len(pairs), r, p, *interval_by_hand(r, len(pairs), spearman))
+    tested = [i for i in got if got[i].p is not None]
+    assert sorted(tested) == sorted(columns)  # placement: nobody's known
+    adjusted = dict(zip(tested, holm_by_hand([expected[i][2] for i in tested]), strict=True))
+    for indicator, (n, r, p, low, high) in expected.items():
+        s = got[indicator]
+        assert (s.n, s.tests) == (n, len(tested))
+        assert s.value == pytest.approx(r, abs=1e-9) and s.p == pytest.approx(p, rel=1e-6)
+        assert (s.low, s.high) == pytest.approx((low, high), abs=1e-9)
+        assert s.p_holm == pytest.approx(adjusted[indicator], rel=1e-6)
+        assert s.established == (adjusted[indicator] < 0.05)
     for indicator in ("rupture", "exam"):
         col = columns[indicator]
-        pro = [
-            p[col] for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None and tot > 0
-        ]
-        non = [
-            p[col] for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None and tot == 0
-        ]
-        a, b, c, d = sum(pro), len(pro) - sum(pro), sum(non), len(non) - sum(non)
-        odds, p = fisher_by_hand(a, b, c, d)
-        got = stats[(indicator, "fisher")]
-        assert got.rates == {
-            "proactive": {"n": len(pro), "yes": a},
-            "not_proactive": {"n": len(non), "yes": c},
+        known = [(tot, p[col]) for tot, p in zip(totals, PEOPLE, strict=True) if p[col] is not None]
+        pro = [y for tot, y in known if tot > 0]
+        non = [y for tot, y in known if tot == 0]
+        d, low, high = newcombe_by_hand(sum(pro), len(pro), sum(non), len(non))
+        diff = got[indicator].difference
+        assert diff["proactive"] == {"n": len(pro), "yes": sum(pro)}
+        assert diff["not_proactive"] == {"n": len(non), "yes": sum(non)}
+        assert (diff["value"], diff["low"], diff["high"]) == pytest.approx((d, low, high))
+        assert got[indicator].groups == {
+            "yes": sum(y for _t, y in known),
+            "no": len(known) - sum(y for _t, y in known),
         }
-        assert got.value == pytest.approx(odds) and got.p == pytest.approx(p, rel=1e-9)
 
 
-def test_too_few_and_no_variation_are_said(built):
+def test_small_groups_few_and_no_variation_are_said_once(built):
     _root, data = built
     learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
-    stats = {
-        (s.indicator, s.method): s
-        for s in statistics.statistics(metrics.rows(data.cohort, learners))
-    }
-    assert stats[("placement", "point-biserial")].reason == "insufficient"  # nobody known
-    assert stats[("placement", "point-biserial")].value is None
-    few = statistics.statistics(metrics.rows(data.cohort, learners[:5]))
-    assert all(s.reason == "insufficient" for s in few)
+    stats = {s.indicator: s for s in statistics.statistics(metrics.rows(data.cohort, learners))}
+    assert stats["placement"].reason == "small-groups" and stats["placement"].value is None
+    # four with a rupture: the « yes » group is under 5, so no r and no p-value
+    fewer = [
+        lrn
+        if lrn.id != "l05"
+        else lrn.model_copy(update={"outcomes": lrn.outcomes.model_copy(update={"rupture": False})})
+        for lrn in learners
+    ]
+    small = {s.indicator: s for s in statistics.statistics(metrics.rows(data.cohort, fewer))}
+    assert small["rupture"].reason == "small-groups"
+    assert small["rupture"].groups == {"yes": 4, "no": stats["rupture"].groups["no"] + 1}
+    assert small["rupture"].p is None and small["rupture"].p_holm is None
+    # the other tests are adjusted over one test fewer
+    assert {s.tests for s in small.values() if s.p is not None} == {3}
+    few = statistics.statistics(metrics.rows(data.cohort, learners[:7]))
+    by = {s.indicator: s for s in few}
+    assert by["absence_hours"].reason == "insufficient"
+    assert by["satisfaction_learner"].reason == "insufficient"
+    assert all(s.p is None for s in few)
     same = [lrn.model_copy(update={"needs": []}) for lrn in learners]
-    flat = {
-        (s.indicator, s.method): s for s in statistics.statistics(metrics.rows(data.cohort, same))
-    }
-    assert flat[("absence_hours", "pearson")].reason == "no-variation"
+    flat = {s.indicator: s for s in statistics.statistics(metrics.rows(data.cohort, same))}
+    assert flat["absence_hours"].reason == "no-variation"
+    assert flat["rupture"].reason == "no-variation"
+    # everyone is « not proactive »: the groups compared are one empty and one full
+    assert flat["rupture"].difference["reason"] == "small-groups"
+
+
+def test_the_verdict_is_one_sentence_in_french(built):
+    from olapcli.i18n import set_language
+    from olapcli.render import verdicts
+
+    _root, data = built
+    learners = sorted((lrn for _r, lrn in data.learners), key=lambda x: x.id)
+    stats = {s.indicator: s for s in statistics.statistics(metrics.rows(data.cohort, learners))}
+    set_language("fr")
+    text = verdicts.sentence(stats["absence_hours"])
+    small = verdicts.sentence(stats["placement"])
+    rupture = verdicts.sentence(stats["rupture"])
+    s = stats["absence_hours"]
+    assert text.startswith("Absences (heures) (") and f"{s.n} alternants" in text
+    assert "corrélation de Pearson" in text and "IC à 95 %" in text
+    assert f"r = {s.value:.2f}".replace(".", ",").replace("-", "\u2212") in text
+    assert "Holm" in text and text.count("p = ") == 1
+    assert "p =" not in small and "aucune valeur p" in small
+    assert "Newcombe" in rupture and "proactifs" in rupture
 
 
 def test_label_and_who_falls_short(built):
@@ -524,3 +579,11 @@ def test_quality_counts_in_time_preparations_and_advantages_only():
     assert (q.prepared, q.valorised, q.evaluated, q.lead_days) == (1, 1, 1, 4)
     assert q.share("company") == 3 / 4 and q.share("prepared") == 1 / 3
     assert quality.of([], 0).share("prepared") is None and quality.of([], 0).lead_days is None
+
+
+def test_holm_carries_the_running_maximum():
+    # worked by hand: sorted 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → 0.06
+    ps = [0.01, 0.04, 0.03, 0.005]
+    assert statistics.holm(ps) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert statistics.holm(ps) == pytest.approx(holm_by_hand(ps))
+    assert statistics.holm([0.5, 0.9]) == pytest.approx([1.0, 1.0])  # capped at 1

@@ -68,7 +68,7 @@ class Statistician:
 
 
 #: what the statistics kept were computed by (another olap computes them again)
-STATISTICS = f"statistics-1 {__version__}"
+STATISTICS = f"statistics-2 {__version__}"
 
 
 def source(root: Path, start: dt.date | None, end: dt.date | None) -> impact.Source:
@@ -222,14 +222,18 @@ def build_report(
 @dataclass
 class Metrics:
     """The Annexe 7 results of a cohort: its name, the table as header and rows, the
-    statistics as rows (indicator, method, n, value, p, note), the label, and the export
-    asked."""
+    statistics as table cells (:func:`olapcli.render.verdicts.cells`), the label, and
+    the export asked."""
 
     cohort: str
     header: list[str]
     rows: list[list[Any]]
-    statistics: list[tuple[str, str, int, float | None, float | None, str]]
+    statistics: list[list[Any]]
     label: impact.LabelOut
+    #: the statistics' column titles
+    statistics_header: list[str] = field(default_factory=list)
+    #: the label in words: what it asks, the result, who falls short and what they lack
+    label_lines: list[str] = field(default_factory=list)
     #: the JSON, CSV or XLSX bytes, for those formats
     data: bytes | None = None
     #: where they were written, when a file was asked
@@ -270,16 +274,23 @@ def metrics_of(
         if was:
             gc.enable()
     header, rows = impact.table_rows(found, identify)
-    statistics = [
-        (
-            impact.indicator_label(s.indicator),
-            s.method,
-            s.n,
-            s.value,
-            s.p,
-            exports.reason_text(s.reason),
+    from olapcli.render import verdicts
+
+    statistics = [verdicts.cells(s) for s in found.statistics]
+    lab = found.label
+    practices = {p["id"]: p["label"] for p in found.practices}
+    names = {r.learner.key: r.learner for r in found.table}
+
+    def who(key: str) -> str:
+        learner = names[key]
+        return f"{learner.first_name} {learner.last_name} ({key})" if identify else key
+
+    label_lines = [verdicts.label_rule(lab, practices), verdicts.label_result(lab)]
+    label_lines += [
+        _("{who} falls short: {missing}.").format(
+            who=who(s["key"]), missing=verdicts.shortfall(s["missing"], lab.per)
         )
-        for s in found.statistics
+        for s in lab.short
     ]
     made = Metrics(
         found.cohort,
@@ -287,6 +298,8 @@ def metrics_of(
         rows,
         statistics,
         impact.label_out(found.label, identify),
+        verdicts.cells_header(),
+        label_lines,
         excluded=excluded,
     )
     if fmt == "csv":

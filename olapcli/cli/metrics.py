@@ -89,36 +89,7 @@ def _print_table(found: Metrics, names: int) -> None:
     # most cells are counts and words: converted here, the rest by _cell
     rows = [[v if type(v) is str else _cell(v) for v in row] for row in found.rows]
     emit(table(title, [str(h) for h in found.header], rows, left=names))
-    statistics = [
-        [
-            label,
-            method,
-            str(n),
-            "—" if value is None else f"{value:.3f}",
-            "—" if p is None else f"{p:.3g}",
-            note,
-        ]
-        for label, method, n, value, p, note in found.statistics
-    ]
-    header = [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")]
-    emit("\n" + table(_("Statistics"), header, statistics, left=2))
-    lab = found.label
-    lines = [
-        "",
-        _(
-            "Label « proactivité pour l'emploi »: {result} — {share:.0%} of learners meet it "
-            "(at least {min} need(s) on {cols}, per {per}); {required:.0%} required."
-        ).format(
-            result=_("granted") if lab.granted else _("not granted"),
-            share=lab.share,
-            min=lab.min_needs,
-            cols=", ".join(lab.columns),
-            per=lab.per,
-            required=lab.required_share,
-        ),
-    ]
-    for short in lab.short:
-        who = short.get("learner") or short["key"]
-        missing = ", ".join(f"{u}: {m}" for u, m in short["missing"].items())
-        lines.append(_("  {who} falls short: {missing}").format(who=who, missing=missing))
+    statistics = [["—" if v is None else str(v) for v in row] for row in found.statistics]
+    emit("\n" + table(_("Statistics"), found.statistics_header, statistics, left=2))
+    lines = ["", _("Label « proactivité pour l'emploi »"), *found.label_lines]
     emit("\n".join(lines))

@@ -65,26 +65,15 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     return buf.getvalue()
 
 
-def reason_text(reason: str | None) -> str:
-    """Why a statistic is not given, in words."""
-    if reason == "insufficient":
-        return _("sample too small")
-    if reason == "no-variation":
-        return _("no variation")
-    return ""
-
-
 def metrics_sheets(
     report: MetricsReport, header: list[str], rows: list[list[Any]]
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The sheets of the ``olap metrics`` workbook: the Annexe 7 table, the statistics,
     the label and who falls short, the annex of needs, the coverage."""
-    from olapcli.core.derive.impact import indicator_label
+    from olapcli.core.derive.stats import Statistic
+    from olapcli.render import verdicts
 
-    stats = [
-        [indicator_label(s.indicator), s.method, s.n, s.value, s.p, reason_text(s.reason)]
-        for s in report.statistics
-    ]
+    stats = [verdicts.cells(Statistic(**s.model_dump())) for s in report.statistics]
     annex = [
         [
             a.key,
@@ -119,7 +108,7 @@ def metrics_sheets(
     ]
     return [
         (_("Annexe 7 table"), header, rows),
-        (_("Statistics"), [_("Indicator"), _("Method"), "n", _("Value"), "p", _("Note")], stats),
+        (_("Statistics"), verdicts.cells_header(), stats),
         (
             _("Label"),
             [

@@ -26,6 +26,7 @@ from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
 from olapcli.i18n import _
 from olapcli.io.workers import Child
+from olapcli.render import verdicts
 
 
 def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str = "") -> str:
@@ -107,57 +108,6 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     return {"practices": per_practice, "periods": per_period, "outcomes": outcomes}
 
 
-def sentence(stat: stats.Statistic) -> str:
-    """A statistic read in plain words, with its limits."""
-    from olapcli.core.derive.impact import indicator_label
-
-    name = indicator_label(stat.indicator)
-    if stat.reason == "insufficient":
-        return _("{name}: sample too small to say anything (n = {n}).").format(name=name, n=stat.n)
-    if stat.reason == "no-variation":
-        return _("{name}: no variation in the data, nothing to relate (n = {n}).").format(
-            name=name, n=stat.n
-        )
-    assert stat.value is not None and stat.p is not None
-    strength = abs(stat.value)
-    if stat.method == "fisher":
-        pro, non = stat.rates["proactive"], stat.rates["not_proactive"]
-        return _(
-            "{name}: {a}/{na} among proactive learners, {b}/{nb} among the others; Fisher's exact "
-            "test p = {p:.3g}{verdict}."
-        ).format(
-            name=name,
-            a=pro["yes"],
-            na=pro["n"],
-            b=non["yes"],
-            nb=non["n"],
-            p=stat.p,
-            verdict=_(" (a difference this large is unlikely by chance)")
-            if stat.p < 0.05
-            else _(" (the difference could be chance)"),
-        )
-    word = _("strong") if strength >= 0.5 else _("moderate") if strength >= 0.3 else _("weak")
-    direction = _("positive") if stat.value > 0 else _("negative")
-    methods = {
-        "pearson": _("Pearson's r"),
-        "point-biserial": _("point-biserial correlation"),
-        "spearman": _("Spearman's rho"),
-    }
-    return _(
-        "{name}: {word} {direction} relation with the number of anticipated needs "
-        "({method} = {value:.2f}, p = {p:.3g}, n = {n}){caveat}."
-    ).format(
-        name=name,
-        word=word,
-        direction=direction,
-        method=methods[stat.method],
-        value=stat.value,
-        p=stat.p,
-        n=stat.n,
-        caveat=_("; it may be chance") if stat.p >= 0.05 else "",
-    )
-
-
 def html(parts: list[CohortPart], identify: bool, today: dt.date, statistician: Any = None) -> str:
     """The report of the cohort *parts* : one
     self-contained HTML page."""
@@ -216,9 +166,12 @@ def context(
         cohort = part.data.cohort
         assert cohort is not None
         by_key = {r.learner.key: r.learner for r in part.table}
+        per = part.label.per
         short = [
-            {"name": name(by_key[s["key"]]), "missing": s["missing"]} for s in part.label.short
+            {"name": name(by_key[s["key"]]), "missing": verdicts.shortfall(s["missing"], per)}
+            for s in part.label.short
         ]
+        practice_labels = {p.id: p.label for p in cohort.practices}
         summaries.append(
             {
                 "name": cohort.formation.name,
@@ -234,6 +187,8 @@ def context(
                 else 0,
                 "label": part.label,
                 "short": short,
+                "rule": verdicts.label_rule(part.label, practice_labels),
+                "result": verdicts.label_result(part.label),
             }
         )
         summaries[-1]["label"] = _LabelView(part.label, short)
@@ -272,7 +227,7 @@ def context(
         "header": header,
         "table_body": _table_body(rows),
         "sentences": [
-            sentence(s)
+            verdicts.sentence(s)
             for s in (statistician.statistics(table) if statistician else stats.statistics(table))
         ],
         "coverage_body": _coverage_body(coverage),

@@ -36,13 +36,23 @@ class LearnerRow(_Out):
 
 
 class StatisticOut(_Out):
+    """One indicator's verdict (docs/metrics.md, « Statistics »)."""
+
     indicator: str
-    method: str
-    n: int
-    value: float | None
+    method: str = Field(description="point-biserial | pearson | spearman")
+    n: int = Field(description="learners whose outcome is known")
+    value: float | None = Field(description="r or rho")
+    low: float | None = Field(description="its 95 % interval (Fisher's z)")
+    high: float | None
     p: float | None
-    reason: str | None
-    rates: dict[str, Any]
+    p_holm: float | None = Field(description="p adjusted by Holm's method over `tests`")
+    tests: int
+    reason: str | None = Field(description="insufficient | small-groups | no-variation")
+    groups: dict[str, int] = Field(description="yes/no outcomes: learners with yes, with no")
+    difference: dict[str, Any] = Field(
+        description="yes/no outcomes: proactive vs not, the risk difference and its "
+        "Newcombe 95 % interval (value, low, high), or the reason there is none"
+    )
 
 
 class LabelOut(_Out):
