@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -225,3 +226,21 @@ def secrets_folder(
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     monkeypatch.delenv("OLAP_PUBLIC_URL", raising=False)
     return folder
+
+
+@pytest.fixture
+def figures(
+    olap: Callable[..., Result], cohort_repo: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The sample's figures as olap metrics' JSON gives them: per learner key, the shares
+    of the quality of anticipation and the median lead."""
+    import json
+
+    result = olap("-C", cohort_repo, "metrics", "--format", "json")
+    assert result.code == 0, result.output
+    data = json.loads(result.stdout)
+    quality = {q["key"]: q for q in data["quality"]["learners"]}
+    # the sample has what the format tests need: a half day, a share between 0 and 1
+    assert any(q["median_lead_days"] % 1 for q in quality.values() if q["counted"])  # a half
+    assert any(0 < (q["applied_share"] or 0) < 1 for q in quality.values())
+    return data, quality

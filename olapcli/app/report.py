@@ -249,18 +249,26 @@ def metrics_of(
     identify: bool = False,
     start: dt.date | None = None,
     end: dt.date | None = None,
-    sep: str = ",",
+    dialect: str | None = None,
     exclude_invalid: bool = False,
 ) -> Metrics:
     """The Annexe 7 table, its statistics and the label of the cohort at *root* (``olap
     metrics``); as JSON, CSV or XLSX bytes for those formats (JSON and XLSX with the
-    annex and the coverage), written to *out_file* when given."""
+    annex and the coverage), written to *out_file* when given. The CSV is in *dialect*
+    (olapcli.render.exports.DIALECTS; by default ``fr`` in French, ``rfc4180`` in
+    English)."""
     import gc
 
+    from olapcli.i18n import language
     from olapcli.render import exports
 
-    if sep not in (",", ";", "\t"):
-        raise UserError(_("The CSV separator must be « , », « ; » or a tab."))
+    dialect = dialect or ("fr" if language() == "fr" else "rfc4180")
+    if dialect not in exports.DIALECTS:
+        raise UserError(
+            _("Unknown CSV dialect {name}: {known}.").format(
+                name=dialect, known=", ".join(exports.DIALECTS)
+            )
+        )
     if fmt == "xlsx" and out_file is None:
         raise UserError(_("An XLSX workbook is a file: give --out FILE.xlsx."))
     was = gc.isenabled()
@@ -303,7 +311,7 @@ def metrics_of(
         excluded=excluded,
     )
     if fmt == "csv":
-        made.data = exports.csv_bytes(header, rows, sep)
+        made.data = exports.csv_bytes(header, rows, dialect)
     elif fmt in ("json", "xlsx"):
         report = impact.document(found, data, identify, source(root, start, end))
         if fmt == "json":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -30,6 +30,11 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
+class Dialect(str, Enum):
+    fr = "fr"
+    rfc4180 = "rfc4180"
+
+
 def metrics(
     ctx: typer.Context,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
@@ -45,8 +50,14 @@ def metrics(
         "--identify",
         help=_("Show learners' names (personal data: keep it inside the centre)."),
     ),
-    sep: str = typer.Option(
-        ",", "--sep", help=_("CSV separator: « , » or « ; » for French spreadsheets.")
+    dialect: Dialect | None = typer.Option(
+        None,
+        "--csv-dialect",
+        help=_(
+            "CSV dialect: fr (« ; », decimal comma, a BOM: a French spreadsheet opens it as "
+            "it is) or rfc4180 (« , », decimal point, no BOM). Default: fr in French, "
+            "rfc4180 in English."
+        ),
     ),
     exclude_invalid: bool = typer.Option(
         False,
@@ -60,7 +71,16 @@ def metrics(
     from olapcli.app.report import metrics_of
 
     first, last = period_options(start, end)
-    found = metrics_of(root(ctx), fmt.value, out_file, identify, first, last, sep, exclude_invalid)
+    found = metrics_of(
+        root(ctx),
+        fmt.value,
+        out_file,
+        identify,
+        first,
+        last,
+        dialect.value if dialect else None,
+        exclude_invalid,
+    )
     if found.excluded:
         say_excluded(found.excluded)
     if found.written is not None:
@@ -71,23 +91,14 @@ def metrics(
         _print_table(found, 2 if identify else 1)
 
 
-def _cell(value: Any) -> str:
-    if type(value) is int:
-        return str(value)
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _print_table(found: Metrics, names: int) -> None:
     from olapcli.cli.common import emit
+    from olapcli.render.formats import cell
     from olapcli.render.terminal import table
 
     title = _("Annexe 7 — {cohort}").format(cohort=found.cohort)
-    # most cells are counts and words: converted here, the rest by _cell
-    rows = [[v if type(v) is str else _cell(v) for v in row] for row in found.rows]
+    # numbers as the language writes them (64 %, 0,27): olapcli.render.formats
+    rows = [[v if type(v) is str else cell(v) for v in row] for row in found.rows]
     emit(table(title, [str(h) for h in found.header], rows, left=names))
     statistics = [["—" if v is None else str(v) for v in row] for row in found.statistics]
     emit("\n" + table(_("Statistics"), found.statistics_header, statistics, left=2))

@@ -30,7 +30,7 @@ def environment() -> Environment:
     if _ENV is None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-        from olapcli.render import filters
+        from olapcli.render import filters, formats
 
         env = Environment(
             loader=FileSystemLoader(TEMPLATES),
@@ -46,8 +46,8 @@ def environment() -> Environment:
             markdown=filters.markdown,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
-            number=filters.number,
         )
+        env.filters.update(formats.filters())  # number, decimal, percent, date
         env.globals.update(_=_, ngettext=ngettext)
         _ENV = env
     _ENV.globals["lang"] = language()

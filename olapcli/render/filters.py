@@ -1,4 +1,5 @@
-"""Pure Jinja filters. Every href built from data goes through :func:`safe_href`."""
+"""Pure Jinja filters. Every href built from data goes through :func:`safe_href`. Numbers
+and dates: :mod:`olapcli.render.formats`."""
 
 from __future__ import annotations
 
@@ -33,12 +34,6 @@ def _safe_href(url: str) -> str:
     if text.startswith("\\"):
         return "#"
     return quote(text, safe="/#?&=.:-_~%+")
-
-
-def number(value: Any) -> str:
-    """A count with its thousands apart, as French writes them (10 000, with a narrow
-    no-break space that never breaks the number at the end of a line)."""
-    return f"{int(value):,}".replace(",", "\u202f")
 
 
 def in_site(src: str, depth: int) -> bool:

@@ -27,6 +27,7 @@ from olapcli.core.derive.redact import Redactor, staff
 from olapcli.i18n import _
 from olapcli.io.workers import Child
 from olapcli.render import verdicts
+from olapcli.render.formats import cell, date, number, percent
 
 
 def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str = "") -> str:
@@ -45,7 +46,7 @@ def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str 
     for i, (label, value, colour) in enumerate(items):
         y = gap + i * (bar_h + gap)
         w = (width - label_w - 70) * value / top
-        text = f"{value:.0%}" if unit == "%" else f"{value:g}"
+        text = percent(value) if unit == "%" else cell(value)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="13">{escape(label)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
@@ -138,6 +139,7 @@ def context(
     # The annex is the longest part: a child process (olapcli.io.workers) writes its first
     # half meanwhile, this process the other half once the other parts are done.
     split = len(table) // 2 if len(table) >= 1000 else 0
+    date(today)  # Babel and the language's data loaded once, before the child is forked
     annex = Child(lambda: _annex(table[:split], name, clear, titles)) if split else None
 
     practices: list[tuple[str, str]] = []
@@ -219,7 +221,7 @@ def context(
         "quality_practices": _table_body(practice_rows),
         "quality_learners": _table_body(learner_rows),
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
-        "generated": today.isoformat(),
+        "generated": today,
         "parts": parts,
         "identify": identify,
         "summaries": summaries,
@@ -272,26 +274,24 @@ class _Fragment:
 def _table_body(rows: list[list[Any]]) -> Markup:
     """The rows of the Annexe 7 table (— for an unknown value)."""
     f = _Fragment()
-    mark, text = f.mark, f.text
+    mark, text, escape = f.mark, f.text, _html.escape
     for row in rows:
         mark('<tr><th scope="row">')
         text(str(row[0]))
-        cells = "".join("<td>—</td>" if v is None else f"<td>{_number(v)}</td>" for v in row[1:])
+        # numbers and dates as the language writes them (— unknown), any text escaped
+        cells = "".join(
+            [f"<td>{escape(v, True) if type(v) is str else cell(v)}</td>" for v in row[1:]]
+        )
         mark(f"</th>{cells}</tr>\n")
         text("")
     return f.html()
-
-
-def _number(value: object) -> str:
-    """A table value: numbers as they are, any text escaped."""
-    return str(value) if type(value) in (int, float) else _html.escape(str(value), quote=True)
 
 
 def _coverage_body(coverage: list[tuple[str, dict[str, int]]]) -> Markup:
     """The rows of the coverage table: how many sub-activities in each state."""
     f = _Fragment()
     for who, states in coverage:
-        cells = "".join(f'<td class="center">{states[k]}</td>' for k in metrics.COVERAGE)
+        cells = "".join(f'<td class="center">{number(states[k])}</td>' for k in metrics.COVERAGE)
         f.mark('<tr><th scope="row">')
         f.text(who)
         f.mark(f"</th>{cells}</tr>\n")
@@ -320,11 +320,8 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
             mark("</h3>\n<ul>\n<li><strong>" if i == 0 else "<li><strong>")
             text(f"{n.activity} {titles.get(n.activity, '')}")
             mark("</strong> — ")
-            text(
-                f"{before}{n.identified.isoformat()}{between}{n.due.isoformat()}{after}"
-                if between
-                else dates.format(a=n.identified, b=n.due)
-            )
+            a, b = date(n.identified), date(n.due)  # kept per day: few distinct ones
+            text(f"{before}{a}{between}{b}{after}" if between else dates.format(a=a, b=b))
             mark(" — ")
             text(scrub(n.detail))
             if n.resources:

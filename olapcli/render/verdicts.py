@@ -6,34 +6,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from olapcli.i18n import _, language, ngettext
+from olapcli.render.formats import fixed, percent
 
 if TYPE_CHECKING:
     from olapcli.core.derive.stats import Statistic
 
 
-def decimal(value: float, digits: int = 2) -> str:
-    """*value* with *digits* decimals, a decimal comma in French, a true minus sign."""
-    text = f"{value:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]  # -0.00 is 0.00
-    text = text.replace("-", "\u2212")
-    return text.replace(".", ",") if language() == "fr" else text
-
-
-def percent(share: float) -> str:
-    """A share as a whole percentage (64 %, with a narrow no-break space in French)."""
-    return f"{share * 100:.0f}\u202f%" if language() == "fr" else f"{share * 100:.0f}%"
-
-
 def p_value(p: float) -> str:
     """A p-value as read: three decimals, « < 0.001 » below."""
-    return "< " + decimal(0.001, 3) if p < 0.001 else decimal(p, 3)
+    return "< " + fixed(0.001, 3) if p < 0.001 else fixed(p, 3)
+
+
+def p_phrase(p: float) -> str:
+    """« p = 0.027 », or « p < 0.001 »."""
+    return "p < " + fixed(0.001, 3) if p < 0.001 else "p = " + fixed(p, 3)
 
 
 def interval(low: float, high: float, digits: int = 2, scale: float = 1) -> str:
     """A 95 % interval: [low; high] (« [low ; high] » in French)."""
     sep = " ; " if language() == "fr" else "; "
-    return f"[{decimal(low * scale, digits)}{sep}{decimal(high * scale, digits)}]"
+    return f"[{fixed(low * scale, digits)}{sep}{fixed(high * scale, digits)}]"
 
 
 def method_name(method: str) -> str:
@@ -63,15 +55,22 @@ def sentence(stat: Statistic) -> str:
 
     name = indicator_label(stat.indicator)
     if stat.reason == "small-groups":
-        return _(
-            "{name}: {yes} learner(s) with « yes » and {no} with « no » among the {n} whose "
+        return ngettext(
+            "{name}: {yes} learner with « yes » and {no} with « no » among the {n} whose "
             "outcome is known; a comparison needs at least {min} learners on each side, so "
-            "none is made and no p-value is given."
+            "none is made and no p-value is given.",
+            "{name}: {yes} learners with « yes » and {no} with « no » among the {n} whose "
+            "outcome is known; a comparison needs at least {min} learners on each side, so "
+            "none is made and no p-value is given.",
+            stat.groups["yes"],
         ).format(name=name, min=MIN_GROUP, n=stat.n, **stat.groups)
     if stat.reason == "insufficient":
-        return _(
-            "{name}: {n} learner(s) whose value is known, fewer than the {min} a correlation "
-            "needs; no statistic is given."
+        return ngettext(
+            "{name}: {n} learner whose value is known, fewer than the {min} a correlation "
+            "needs; no statistic is given.",
+            "{name}: {n} learners whose value is known, fewer than the {min} a correlation "
+            "needs; no statistic is given.",
+            stat.n,
         ).format(name=name, n=stat.n, min=MIN_N)
     if stat.reason == "no-variation":
         return _(
@@ -82,7 +81,7 @@ def sentence(stat: Statistic) -> str:
     assert stat.high is not None and stat.p_holm is not None
     if stat.tests > 1:
         adjusted = _(" (adjusted by Holm's method for the {m} indicators tested: {p})").format(
-            m=stat.tests, p=p_value(stat.p_holm)
+            m=stat.tests, p=p_phrase(stat.p_holm)
         )
     else:
         adjusted = ""
@@ -95,15 +94,15 @@ def sentence(stat: Statistic) -> str:
         verdict = _("No relation is established: it may be chance.")
     out = _(
         "{name} ({n} learners whose outcome is known; {method} with the number of "
-        "anticipated needs): {symbol} = {value}, 95 % CI {ci}, p = {p}{adjusted}. {verdict}"
+        "anticipated needs): {symbol} = {value}, 95 % CI {ci}, {p}{adjusted}. {verdict}"
     ).format(
         name=name,
         n=stat.n,
         method=method_name(stat.method),
         symbol=_symbol(stat.method),
-        value=decimal(stat.value),
+        value=fixed(stat.value),
         ci=interval(stat.low, stat.high),
-        p=p_value(stat.p),
+        p=p_phrase(stat.p),
         adjusted=adjusted,
         verdict=verdict,
     )
@@ -132,7 +131,7 @@ def groups(stat: Statistic) -> str:
         b=non["yes"],
         nb=non["n"],
         rb=percent(non["yes"] / non["n"]),
-        d=decimal(diff["value"] * 100, 0),
+        d=fixed(diff["value"] * 100, 0),
         ci=interval(diff["low"], diff["high"], 0, 100),
     )
 
@@ -153,14 +152,14 @@ def cells(stat: Statistic) -> list[Any]:
 
     effect = ci = p = adjusted = None
     if stat.value is not None and stat.low is not None and stat.high is not None:
-        effect = f"{_symbol(stat.method)} = {decimal(stat.value)}"
+        effect = f"{_symbol(stat.method)} = {fixed(stat.value)}"
         ci = interval(stat.low, stat.high)
         p = p_value(stat.p) if stat.p is not None else None
         adjusted = p_value(stat.p_holm) if stat.p_holm is not None else None
     diff = stat.difference
     gap = None
     if diff.get("value") is not None:
-        gap = f"{decimal(diff['value'] * 100, 0)} {interval(diff['low'], diff['high'], 0, 100)}"
+        gap = f"{fixed(diff['value'] * 100, 0)} {interval(diff['low'], diff['high'], 0, 100)}"
     return [
         indicator_label(stat.indicator),
         method_name(stat.method),

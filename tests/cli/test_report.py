@@ -70,7 +70,8 @@ def test_figures_match_olap_metrics(olap, cohort_repo, report):
     counted = sum(r["total"] for r in data["learners"])
     proactive = sum(r["proactive"] for r in data["learners"])
     assert f'<td class="center">{counted}</td>' in report
-    assert f"{proactive} ({proactive / len(data['learners']):.0%})" in report
+    # a share as French writes it: « 93 % », a no-break space before the sign (CLDR)
+    assert f"{proactive} ({proactive / len(data['learners']):.0%})".replace("%", "\xa0%") in report
     for row in data["learners"]:
         assert f'<th scope="row">{row["key"]}</th>' in report
     granted = "le label est accordé" if data["label"]["granted"] else "le label n'est pas accordé"

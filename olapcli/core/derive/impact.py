@@ -236,11 +236,30 @@ def indicator_label(key: str) -> str:
     return names[key]
 
 
+def quality_labels() -> list[str]:
+    """The headers of the quality columns of the Annexe 7 table (:func:`table_rows`), in
+    the order of :meth:`olapcli.core.derive.quality.Quality.typed`."""
+    return [
+        _("Share confirmed by the company"),
+        _("Share prepared before due"),
+        _("Share applied"),
+        _("Share evaluated"),
+        _("Share valorised with an advantage"),
+        _("Median lead (days)"),
+    ]
+
+
 def table_rows(found: Figures, identify: bool) -> tuple[list[str], list[list[Any]]]:
-    """The Annexe 7 table as header and rows (values, not formatted text)."""
+    """The Annexe 7 table as header and rows (values, not formatted text): per learner the
+    counts, the indicators, then the quality of the needs counted (shares as
+    :class:`~olapcli.core.derive.quality.Share`, the median lead as ``Days``; None where
+    there is nothing to divide by)."""
     practices = [p["id"] for p in found.practices]
     header = [_("Key")] + ([_("Name")] if identify else []) + [p["label"] for p in found.practices]
     header += [_("Total"), _("Proactive")] + [indicator_label(k) for k in metrics.INDICATORS]
+    header += quality_labels()
+    shares = [f"{name}_share" for name in quality.SHARES]
+    kept = {q["key"]: q for q in found.quality.get("learners", [])}
     yes, no = _("yes"), _("no")
     rows = []
     for r in found.table:
@@ -253,6 +272,10 @@ def table_rows(found: Figures, identify: bool) -> tuple[list[str], list[list[Any
         for k in metrics.INDICATORS:
             v = r.outcomes[k]
             row.append(None if v is None else yes if v is True else no if v is False else v)
+        q = kept.get(learner.key, {})
+        row += [None if q.get(s) is None else quality.Share(q[s]) for s in shares]
+        lead = q.get("median_lead_days")
+        row.append(None if lead is None else quality.Days(lead))
         rows.append(row)
     return header, rows
 

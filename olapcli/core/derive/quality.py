@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 SHARES = ("company", "prepared", "applied", "evaluated", "valorised")
 
 
+class Share(float):
+    """A share between 0 and 1: a number, which tables show as a percentage (the report,
+    the terminal, a spreadsheet's percent format)."""
+
+    __slots__ = ()
+
+
+class Days(float):
+    """A number of days that may hold a half (a median): shown with one decimal at most."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Quality:
     """The quality of a set of counted needs."""
@@ -46,11 +59,16 @@ class Quality:
         return getattr(self, name) / self.counted if self.counted else None
 
     def cells(self) -> list[Any]:
-        """A line of the report's tables: the needs counted, each share as a percentage
-        (None: nothing to divide by), the median lead time in days."""
+        """A line of the report's tables: the needs counted, each share (None: nothing to
+        divide by), the median lead time in days."""
+        return [self.counted, *self.typed()]
+
+    def typed(self) -> list[Share | Days | None]:
+        """Each share of :data:`SHARES` as a :class:`Share` (None: nothing to divide by),
+        then the median lead time as :class:`Days` (None without any need counted)."""
         shares = [self.share(name) for name in SHARES]
-        lead = None if self.lead_days is None else f"{self.lead_days:g}"
-        return [self.counted, *(None if v is None else f"{v:.0%}" for v in shares), lead]
+        lead = None if self.lead_days is None else Days(self.lead_days)
+        return [*(None if v is None else Share(v) for v in shares), lead]
 
     def as_json(self) -> dict[str, Any]:
         return {

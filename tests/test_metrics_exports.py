@@ -1,0 +1,151 @@
+"""``olap metrics``' table as a partner opens it (issue 13, points 7 and 5): the quality
+of anticipation per learner in the terminal, CSV and XLSX; the CSV dialects (French:
+« ; », decimal comma, BOM; RFC 4180); typed XLSX cells with number formats, frozen
+headers, autofilters and sized columns. Files are read back as a spreadsheet or a
+program would: Python's csv module, openpyxl.
+
+Every expectation is written out here (« 64 % », « 0,27 »), not asked of the code
+under test: a format that changes fails."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from tests.test_formats import NBSP, SHARES
+
+HEADERS_FR = [
+    "Part confirmée par l'entreprise",
+    "Part préparée avant l'échéance",
+    "Part appliquée",
+    "Part évaluée",
+    "Part valorisée avec un avantage",
+    "Délai médian (jours)",
+]
+
+
+def _number(text: str, mark: str) -> float | None:
+    return None if text == "" else float(text.replace(mark, "."))
+
+
+def test_csv_french_dialect_by_default(olap, cohort_repo, figures, tmp_path):
+    data, quality = figures
+    out = tmp_path / "t.csv"
+    assert olap("-C", cohort_repo, "metrics", "--format", "csv", "--out", out).code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with it
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[-6:] == HEADERS_FR and len(body) == len(data["learners"])
+    leads = []
+    for row in body:
+        assert len(row) == len(header)
+        q = quality[row[0]]
+        for name, text in zip(SHARES, row[-6:-1], strict=True):
+            assert "." not in text
+            assert _number(text, ",") == pytest.approx(q[f"{name}_share"], abs=1e-6)
+        assert _number(row[-1], ",") == q["median_lead_days"]
+        leads.append(row[-1])
+    assert "6,5" in leads  # a decimal comma
+
+
+def test_csv_rfc4180_dialect(olap, cohort_repo, figures, tmp_path):
+    data, quality = figures
+    out = tmp_path / "t.csv"
+    args = ["-C", cohort_repo, "metrics", "--format", "csv", "--out", out]
+    assert olap(*args, "--csv-dialect", "rfc4180").code == 0
+    raw = out.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))  # RFC 4180: « , »
+    assert len(rows) == len(data["learners"]) + 1
+    assert all(len(r) == len(rows[0]) for r in rows)
+    by_key = {r[0]: r for r in rows[1:]}
+    for key, q in quality.items():
+        assert _number(by_key[key][-1], ".") == q["median_lead_days"]
+        assert _number(by_key[key][-4], ".") == pytest.approx(q["applied_share"], abs=1e-6)
+    assert "6.5" in [r[-1] for r in rows]
+    # in English, RFC 4180 is the default (and the headers are English)
+    assert olap("--lang", "en", *args[:-1], out).code == 0
+    english = out.read_bytes()
+    assert not english.startswith(b"\xef\xbb\xbf")
+    parsed = list(csv.reader(io.StringIO(english.decode("utf-8"))))
+    assert parsed[0][-6:-1] == [
+        "Share confirmed by the company",
+        "Share prepared before due",
+        "Share applied",
+        "Share evaluated",
+        "Share valorised with an advantage",
+    ]
+    assert [r[-6:] for r in parsed[1:]] == [r[-6:] for r in rows[1:]]
+
+
+def test_xlsx_cells_are_typed_and_sheets_ready(olap, cohort_repo, figures, tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    data, quality = figures
+    out = tmp_path / "t.xlsx"
+    assert olap("-C", cohort_repo, "metrics", "--format", "xlsx", "--out", out).code == 0
+    book = load_workbook(out)
+    table = book.worksheets[0]
+    header = [c.value for c in table[1]]
+    assert header[-6:] == HEADERS_FR
+    first = len(header) - 6
+    for row in table.iter_rows(min_row=2):
+        q = quality[row[0].value]
+        for name, c in zip(SHARES, row[first : first + 5], strict=True):
+            if q[f"{name}_share"] is None:
+                assert c.value is None
+            else:
+                assert c.data_type == "n" and c.number_format == "0%"
+                assert c.value == pytest.approx(q[f"{name}_share"])
+        lead = row[-1]
+        if q["median_lead_days"] is not None:
+            assert lead.value == q["median_lead_days"] and lead.number_format == "0.0"
+        counts = row[1 : 1 + len(data["practices"])]
+        assert all(type(c.value) is int and c.number_format == "#,##0" for c in counts)
+    annex = book.worksheets[4]
+    identified = [r[4] for r in annex.iter_rows(min_row=2)]
+    assert identified and all(
+        isinstance(c.value, dt.datetime) and c.number_format == "dd/mm/yyyy" for c in identified
+    )
+    assert {c.value.date() for c in identified} == {
+        dt.date.fromisoformat(a["identified"]) for a in data["annex"]
+    }
+    label = book.worksheets[2]
+    assert label["B2"].number_format == "0%" and label["B2"].value == pytest.approx(
+        data["label"]["share"]
+    )
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        last = get_column_letter(sheet.max_column)
+        assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+        for i in range(1, sheet.max_column + 1):
+            width = sheet.column_dimensions[get_column_letter(i)].width
+            assert 8 <= width <= 62, (sheet.title, i, width)
+    keys = table.column_dimensions["A"].width
+    assert keys >= len(data["learners"][0]["key"])  # a key is read whole
+
+
+def test_terminal_table_in_french_and_english(olap, cohort_repo, figures):
+    _data, quality = figures
+    french = olap("-C", cohort_repo, "metrics")
+    english = olap("--lang", "en", "-C", cohort_repo, "metrics")
+    assert french.code == english.code == 0
+    key, q = next((k, q) for k, q in quality.items() if q["median_lead_days"] == 6.5)
+    cells_fr = _cells(french.stdout, key)
+    cells_en = _cells(english.stdout, key)
+    expected = [f"{q[f'{name}_share']:.0%}" for name in SHARES]
+    assert cells_fr[-6:] == [e.replace("%", f"{NBSP}%") for e in expected] + ["6,5"]
+    assert cells_en[-6:] == [*expected, "6.5"]
+    empty = next(k for k, q in quality.items() if not q["counted"])
+    assert _cells(french.stdout, empty)[-6:] == ["—"] * 6
+    assert "Part" in french.stdout and "Share" in english.stdout
+
+
+def _cells(out: str, key: str) -> list[str]:
+    line = next(x for x in out.splitlines() if x.startswith(key + " "))
+    return [c.strip() for c in line.split("│")]
