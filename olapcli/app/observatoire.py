@@ -257,3 +257,47 @@ def gather(
             twice[:SHOWN],
         )
     return obs.cohorts(rows)
+
+
+def build_report(
+    cohorts: list[Path],
+    out_file: Path,
+    identify: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
+    exclude_invalid: bool = False,
+) -> Path:
+    """``olap report`` when export files are among the inputs (*cohorts*): the report made
+    from the rows (cohort folders exported on the way), written to *out_file* (``-``: standard
+    output) once every input is read and checked; nothing written on a refusal."""
+    from olapcli.app.report import Statistician
+    from olapcli.io.clock import today as clock
+    from olapcli.render.report_rows import html
+
+    if identify:
+        raise UserError(
+            _("--identify cannot show names from an observatory export: it holds none."),
+            _("make the report from the cohort folders to show names"),
+        )
+    if start is not None or end is not None:
+        raise UserError(
+            _("--from and --to cannot apply to an observatory export: it was counted when made."),
+            _("export the cohort again with --from / --to"),
+        )
+    day = today or clock()
+    groups = gather(cohorts, start, end, exclude_invalid, day)
+    statistician = Statistician(None)
+    try:
+        page = html(groups, day, statistician)
+    finally:
+        statistician.close()
+    if str(out_file) == "-":
+        from olapcli.io.files import write_stdout
+
+        write_stdout(page.encode("utf-8"))
+    else:
+        from olapcli.io.files import atomic_write
+
+        atomic_write(out_file, page)
+    return out_file
