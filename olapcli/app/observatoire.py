@@ -55,7 +55,10 @@ def rows_of(
                 "The key of {n} learner(s) spells their name: sent outside, it would name "
                 "them ({ids})."
             ).format(n=len(telling), ids=", ".join(telling[:10])),
-            _("remove the « key: » line of their file: olap draws a new key at random"),
+            _(
+                "give each of them a new key that says nothing of them, drawn at random like "
+                "olap's (K- and 8 random letters and digits)"
+            ),
         )
     return obs.rows(data.cohort, table, start, end, day, len(excluded)), excluded
 

@@ -196,3 +196,15 @@ def test_a_key_spelling_a_name_is_refused(refused, cohort_repo):
     edit(cohort_repo / "learners/lea-martin.yaml", "key: K-7QF2MZ9A", "key: MARTIN-01")
     result = refused(cohort_repo, "-C", cohort_repo, "export", "observatoire", "-o", "x.jsonl")
     assert "lea-martin" in result.stderr and "MARTIN-01" not in result.stdout
+
+
+def test_digits_or_chance_letters_in_a_key_are_no_name(olap, cohort_repo):
+    lea = cohort_repo / "learners/lea-martin.yaml"
+    edit(lea, 'last_name: "Martin"', 'last_name: "Martin 0100"')
+    edit(lea, "key: K-7QF2MZ9A", "key: K-0100")  # the digits of a name are no name
+    assert olap("-C", cohort_repo, "export", "observatoire").code == 0
+    edit(lea, "key: K-0100", "key: K-MARTAVQ2")  # olap's random shape: never taken for one
+    edit(lea, 'last_name: "Martin 0100"', 'last_name: "Marta"')
+    assert olap("-C", cohort_repo, "export", "observatoire").code == 0
+    edit(lea, "key: K-MARTAVQ2", "key: K-MARTA")
+    assert olap("-C", cohort_repo, "export", "observatoire").code == 2

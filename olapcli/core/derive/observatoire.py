@@ -242,7 +242,8 @@ def telling_keys(table: list[metrics.Row]) -> list[str]:
     """The ids of the learners whose key spells their first or last name (a key typed by
     hand, « MARTIN-01 »): sent outside, it would name them. A key of the shape olap
     draws at random (:func:`olapcli.core.ids.learner_key`) is never taken for one: its
-    letters may spell a short name by chance, not by intent."""
+    letters may spell a short name by chance, not by intent; nor are the digits of a
+    name (a number is no name)."""
     import re
 
     from olapcli.core.derive.textfold import fold, name_words
@@ -254,7 +255,7 @@ def telling_keys(table: list[metrics.Row]) -> list[str]:
             continue
         key = fold(r.learner.key).replace("-", "")
         words = name_words(r.learner.first_name) + name_words(r.learner.last_name)
-        if any(len(w) >= 3 and w in key for w in words):
+        if any(len(w) >= 3 and w.isalpha() and w in key for w in words):  # not « 100 »
             out.append(r.learner.id)
     return out
 
