@@ -33,6 +33,12 @@ def schemas() -> dict[str, str]:
     out["metrics.schema.json"] = (
         json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
+    # one line of « olap export observatoire » (JSON Lines): the observatories' contract
+    from olapcli.core.derive import observatoire
+
+    out["observatoire.schema.json"] = (
+        json.dumps(observatoire.schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     for kind, model in MODELS.items():
         schema = model.model_json_schema(by_alias=True, mode="validation")
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

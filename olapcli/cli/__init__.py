@@ -210,6 +210,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "render": ("render", False),
     "metrics": ("metrics", False),
     "report": ("report", False),
+    "export": ("export", True),
     "notify": ("notify", True),
     "setup": ("setup", False),
     "sync": ("sync", False),

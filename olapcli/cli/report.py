@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from olapcli.cli.common import find_cohort, out, period_options, root
+from olapcli.cli.common import out, period_options, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -14,7 +14,9 @@ HELP = _(
     "script, no outside request) with the summary, the label, charts, the Annexe 7 table, "
     "the statistics in plain words, the coverage of the référentiel and the annex of needs. "
     "Several cohort folders are added up and shown one by one. Names appear only with "
-    "--identify.\n\n"
+    "--identify. Files of olap export observatoire are read as well (strictly: a bad file "
+    "is refused, naming its line); the report made from them leaves out, saying why, "
+    "what they do not carry (the annex, the coverage, the chart per period).\n\n"
     "Example: olap -C sample-cohort report --out rapport.html"
 )
 
@@ -22,7 +24,11 @@ HELP = _(
 def report(
     ctx: typer.Context,
     cohorts: list[Path] = typer.Argument(
-        None, help=_("Cohort folders (default: the current cohort).")
+        None,
+        help=_(
+            "Cohort folders, or files of olap export observatoire (JSON Lines), or both "
+            "(default: the current cohort)."
+        ),
     ),
     out_file: Path = typer.Option(
         Path("rapport.html"),
@@ -48,10 +54,13 @@ def report(
         ),
     ),
 ) -> None:
+    from olapcli.app import observatoire
     from olapcli.app.report import build_report
 
     first, last = period_options(start, end)
-    roots = [find_cohort(c) for c in cohorts] if cohorts else [root(ctx)]
+    roots = observatoire.report_inputs(cohorts) if cohorts else [root(ctx)]
+    if any(observatoire.is_export(r) for r in roots):  # the report over export rows
+        build_report = observatoire.build_report
     written = build_report(roots, out_file, identify, first, last, exclude_invalid=exclude_invalid)
     if str(written) != "-":  # standard output holds the report alone
         out.print(_("Report written: {path}").format(path=written), markup=False)

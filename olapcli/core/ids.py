@@ -8,6 +8,8 @@ import secrets
 import unicodedata
 
 _KEY_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+#: the shape of the keys :func:`learner_key` draws
+KEY_SHAPE = f"K-[{_KEY_ALPHABET}]{{8}}"
 
 
 def slug(*parts: str) -> str:

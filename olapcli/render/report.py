@@ -58,8 +58,6 @@ def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str 
 
 def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
     """The report's charts (inline SVG)."""
-    from olapcli.core.derive.impact import indicator_label
-
     practices: dict[str, tuple[str, int]] = {}
     for part in parts:
         for p in part.data.cohort.practices:  # type: ignore[union-attr]
@@ -86,6 +84,14 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
         ),
         [(k, v, "#4a7c2a") for k, v in periods.items()],
     )
+    return {"practices": per_practice, "periods": per_period, "outcomes": outcomes_chart(table)}
+
+
+def outcomes_chart(table: list[Any]) -> str:
+    """The share of « yes » of each yes/no outcome, proactive learners beside the others
+    (*table*: rows with ``proactive`` and ``outcomes``)."""
+    from olapcli.core.derive.impact import indicator_label
+
     outcome_items = []
     for key, kind in metrics.INDICATORS.items():
         if kind != "binary":
@@ -100,13 +106,12 @@ def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
                 group = _("proactive") if proactive else _("not proactive")
                 label = f"{indicator_label(key)} — {group} (n={len(known)})"
                 outcome_items.append((label, sum(known) / len(known), colour))
-    outcomes = _bars(
+    return _bars(
         _("Outcomes of proactive and non-proactive learners"),
         _("Share of « yes » for each outcome, among the learners whose outcome is known."),
         outcome_items,
         unit="%",
     )
-    return {"practices": per_practice, "periods": per_period, "outcomes": outcomes}
 
 
 def html(parts: list[CohortPart], identify: bool, today: dt.date, statistician: Any = None) -> str:

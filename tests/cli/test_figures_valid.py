@@ -42,6 +42,8 @@ def _commands(root: Path) -> list[list[str | Path]]:
         ["-C", root, "metrics", "--format", "csv"],
         ["-C", root, "metrics", "--format", "xlsx", "--out", root / "m.xlsx"],
         ["-C", root, "report", "--out", root / "r.html"],
+        ["-C", root, "export", "observatoire", "--out", root / "o.jsonl"],
+        ["-C", root, "export", "observatoire", "--format", "csv"],
     ]
 
 
