@@ -38,8 +38,8 @@ def addressee(
     opens nothing in a mailbox), or when the outbox could be committed."""
     from olapcli.app import access
     from olapcli.app.maillinks import outbox_is_private
+    from olapcli.core.mailbox import person as full_name
     from olapcli.io.load import require_core, valid_learners
-    from olapcli.render.email import person as full_name
 
     cohort = require_core(root).cohort
     if not public_url and not (cohort.serve and cohort.serve.public_url):

@@ -162,7 +162,7 @@ def outbox_is_private(root: Path) -> bool:
 
 def people(files: Files, learner: dict[str, Any]) -> list[Person]:
     """The learner, the tutor and the learner's trainers who have a usable address."""
-    from olapcli.render.email import person
+    from olapcli.core.mailbox import person
 
     found = []
     tutor = learner.get("tutor")

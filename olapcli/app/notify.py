@@ -24,7 +24,7 @@ from olapcli.app.maillinks import Personal
 from olapcli.app.notifyfiles import Files, sender, working_tree
 from olapcli.core.events import ANNOUNCED_STEPS, Event, event_from, events_between
 from olapcli.core.layout import learner_rel
-from olapcli.core.mailbox import recipient
+from olapcli.core.mailbox import person, recipient
 from olapcli.i18n import _
 from olapcli.io import env, outbox, yamlread
 
@@ -97,8 +97,6 @@ def addressees(
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """(name, address) of the learner and the tutor (To), of the learner's trainers (Cc),
     and who has no usable address."""
-    from olapcli.render.email import person
-
     trainers = {
         str(t.get("id")): t for t in files.cohort().get("trainers") or [] if isinstance(t, dict)
     }
@@ -213,10 +211,9 @@ def announce(root: Path, events: list[Event]) -> list[Notice]:
             notices.append(Notice(event, None, skipped=why))
     if any(n.path is not None for n in notices):
         from olapcli.io import assets
-        from olapcli.render.email import TEMPLATES
 
         try:
-            lacking = assets.missing_templates(TEMPLATES)  # olap badly installed
+            lacking = assets.missing_templates(assets.MAIL_TEMPLATES)  # olap badly installed
             if lacking:
                 raise LookupError(
                     _("olap's installation lacks {names}").format(names=", ".join(lacking))

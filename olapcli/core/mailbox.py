@@ -65,3 +65,8 @@ def header_text(value: object) -> str:
     """*value* on one line: control characters and line separators (CR, LF, NUL, NEL,
     U+2028…) become spaces, runs of spaces one space, ends trimmed."""
     return _SPACES.sub(" ", _NOT_ONE_LINE.sub(" ", str(value))).strip()
+
+
+def person(first: Any, last: Any) -> str:
+    """« first last », leaving out what is missing (a display name)."""
+    return " ".join(str(x) for x in (first, last) if x)

@@ -45,6 +45,11 @@ def template_bytes(name: str) -> bytes:
     return (templates() / name).read_bytes()
 
 
+#: the templates of a notification e-mail: its text part and its HTML part (here, so that
+#: ``need add`` checks they are installed without importing the e-mail package)
+MAIL_TEMPLATES = ("notify.txt.j2", "notify.html.j2")
+
+
 def missing_templates(names: tuple[str, ...]) -> list[str]:
     """Which of the templates *names* this installation lacks (a packaging fault)."""
     return [name for name in names if not (templates() / name).is_file()]

@@ -13,17 +13,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from olapcli.core.mailbox import ENVELOPE_FROM, ENVELOPE_TO, address, listed
-from olapcli.core.mailpolicy import POLICY, POLICY_FILE, POLICY_UTF8
 from olapcli.errors import UserError
 from olapcli.i18n import _
 from olapcli.io.files import atomic_write, atomic_write_bytes
 from olapcli.io.store import Store
+
+if TYPE_CHECKING:  # the email package (~13 ms) only when an e-mail is read, not for an event
+    from email.message import EmailMessage
 
 OUTBOX = "outbox"
 #: who the e-mail still has to reach (written with it; an e-mail only partly accepted
@@ -146,6 +146,11 @@ def read(path: Path, utf8: bool | None = None) -> EmailMessage:
     """An e-mail of the outbox. With *utf8* set, ready to be sent: every header written
     again with ``email.policy.SMTPUTF8`` (True: names and subject in UTF-8) or
     ``email.policy.SMTP`` (False: encoded words), address lists one address a line."""
+    from email.message import EmailMessage
+    from email.parser import BytesParser
+
+    from olapcli.core.mailpolicy import POLICY, POLICY_FILE, POLICY_UTF8
+
     kept = POLICY_FILE
     wire = {None: kept, True: POLICY_UTF8.clone(refold_source="all"), False: POLICY}[utf8]
     msg = BytesParser(policy=wire).parsebytes(path.read_bytes())

@@ -18,9 +18,17 @@ from email.message import EmailMessage
 from typing import Any
 
 from olapcli.core.events import Event
-from olapcli.core.mailbox import ENVELOPE_FROM, ENVELOPE_TO, address, header_text, recipient
+from olapcli.core.mailbox import (
+    ENVELOPE_FROM,
+    ENVELOPE_TO,
+    address,
+    header_text,
+    person,
+    recipient,
+)
 from olapcli.core.mailpolicy import POLICY, POLICY_FILE
 from olapcli.i18n import _
+from olapcli.io import assets
 
 
 def clean_header(value: object) -> str:
@@ -30,7 +38,7 @@ def clean_header(value: object) -> str:
 
 
 #: the templates of the e-mail: its text part and its HTML part
-TEMPLATES = ("notify.txt.j2", "notify.html.j2")
+TEMPLATES = assets.MAIL_TEMPLATES
 
 
 @dataclass
@@ -56,11 +64,6 @@ class Mail:
     #: that person's personal link, and the day it stops working (SPEC §9)
     link: str | None = None
     link_expires: dt.date | None = None
-
-
-def person(first: Any, last: Any) -> str:
-    """« first last », leaving out what is missing."""
-    return " ".join(str(x) for x in (first, last) if x)
 
 
 def _address(name: str, email: Any, check: Any = recipient) -> Any:
