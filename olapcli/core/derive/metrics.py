@@ -143,7 +143,7 @@ def label(
             if policy.per == "period":
                 n = sum(rules.period_of(need.identified, spans) == name for need in mine_needs)
             elif policy.per == "year":
-                n = sum(first < need.identified <= last for need in mine_needs)
+                n = sum(first <= need.identified <= last for need in mine_needs)
             else:
                 n = len(mine_needs)  # the table's needs are those of --from/--to already
             if n < policy.min_needs:
