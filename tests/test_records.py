@@ -46,6 +46,7 @@ def test_records_have_the_models_fields():
         (records.Contract, model.Contract),
         (records.Company, model.Company),
         (records.Tutor, model.Tutor),
+        (records.Stage, model.Stage),
     ]
     for record, pydantic_model in pairs:
         assert [f.name for f in fields(record)] == list(pydantic_model.model_fields)

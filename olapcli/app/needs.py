@@ -48,6 +48,8 @@ class NeedInput:
     practice: str = rules.DEFAULT_PRACTICE
     company: str | None = None
     resources: list[str] = field(default_factory=list)
+    #: the prospect it was collected from (the contract search, olap prospect)
+    prospect: str | None = None
 
 
 @dataclass
@@ -64,6 +66,7 @@ class NeedView:
     company: str | None = None
     resources: list[str] = field(default_factory=list)
     steps: dict[str, Any] = field(default_factory=dict)
+    prospect: str | None = None
 
 
 @dataclass
@@ -96,6 +99,8 @@ def need_input_errors(inp: NeedInput) -> list[str]:
         errors.append("activity")
     if not ID_PATTERN.match(inp.practice):
         errors.append("practice")
+    if inp.prospect is not None and not ID_PATTERN.match(inp.prospect):
+        errors.append("prospect")
     if (
         not inp.marked_by
         or len(set(inp.marked_by)) != len(inp.marked_by)
@@ -220,6 +225,7 @@ def _append(
         inp.detail,
         inp.company,
         list(inp.resources),
+        prospect=inp.prospect,
     )
     with files.repo_lock(root):
         path, rel = learner_path(root, learner_id)
@@ -228,6 +234,7 @@ def _append(
 
         require_valid(root, rel, before)
         old = yamlread.load(before)
+        _known_prospect(old, inp.prospect)
         twin = rules.repeated_need(old, view)
         if twin is not None:  # validate would say duplicate-need: counted twice
             raise UserError(
@@ -256,6 +263,16 @@ def _append(
     return view
 
 
+def _known_prospect(learner: dict[str, Any], prospect: str | None) -> None:
+    """Refuse (exit 2) a need naming a prospect the learner does not have."""
+    known = [str(p.get("id")) for p in learner.get("prospects") or [] if isinstance(p, dict)]
+    if prospect is not None and prospect not in known:
+        raise UserError(
+            _("No prospect « {id} » for this learner.").format(id=prospect),
+            _("prospects of this learner: {ids}").format(ids=", ".join(known) or "—"),
+        )
+
+
 def new_id(prefix: str, day: dt.date, taken: set[str]) -> str:
     """A record id not in *taken* (see :func:`olapcli.core.ids.record_id`)."""
     made = ids.record_id(prefix, day)
@@ -279,6 +296,8 @@ def _need_dict(view: NeedView) -> dict[str, Any]:
         need["company"] = view.company
     if view.resources:
         need["resources"] = list(view.resources)
+    if view.prospect:
+        need["prospect"] = view.prospect
     return need
 
 
@@ -299,6 +318,8 @@ def need_map(need_id: str, inp: NeedInput) -> Any:
         items["company"] = scalar(inp.company)
     if inp.resources:
         items["resources"] = block_list([scalar(r) for r in inp.resources])
+    if inp.prospect:
+        items["prospect"] = scalar(inp.prospect)
     return new_map(items)
 
 
@@ -357,43 +378,3 @@ def step_need(
         ]
         done.notices = notifications.announce(root, events)
     return done
-
-
-@dataclass
-class NeedRow:
-    """A need in a list, with its learner and its state."""
-
-    learner: str
-    need: Any  # model.Need
-    open: bool
-    state: str  # open | soon | late | "" (evaluated)
-
-
-def list_needs(
-    root: Path,
-    today: dt.date,
-    learner_id: str | None = None,
-    only_open: bool = False,
-    overdue: bool = False,
-    due_within: int | None = None,
-) -> list[NeedRow]:
-    """The needs of the cohort (or of one learner), by due date: all of them, or only the
-    open ones, the overdue ones, those due within *due_within* days."""
-    from olapcli.io.load import valid_learners
-
-    rows = []
-    for _rel, learner in valid_learners(root, learner_id):
-        answered = rules.answered(learner.evaluations)
-        for need in learner.needs:
-            is_open = need.id not in answered
-            if (only_open or overdue or due_within is not None) and not is_open:
-                continue
-            if overdue and not need.due < today:
-                continue
-            if due_within is not None and not rules.within(
-                need.due, today, today + dt.timedelta(days=due_within)
-            ):
-                continue
-            rows.append(NeedRow(learner.id, need, is_open, rules.need_state(need, answered, today)))
-    rows.sort(key=lambda r: (r.need.due, r.learner))
-    return rows

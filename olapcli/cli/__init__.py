@@ -202,6 +202,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "eval": ("eval", True),
     "plan": ("plan", True),
     "meeting": ("meeting", True),
+    "prospect": ("prospect", True),
     "validate": ("validate", False),
     "log": ("log", False),
     "qcm": ("qcm", False),

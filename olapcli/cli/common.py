@@ -93,7 +93,12 @@ def json_text(data: Any) -> str:
     escaped here too)."""
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2).translate(_JSON_RAW_CONTROLS)
+    def day(value: Any) -> str:  # dates as the files write them
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(data, ensure_ascii=False, indent=2, default=day).translate(_JSON_RAW_CONTROLS)
 
 
 out: Any = _LazyConsole(stderr=False)

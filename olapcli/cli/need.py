@@ -85,6 +85,8 @@ def print_need(need: Any, learner: str) -> None:
     ]
     if need.company:
         rows.append((_("Company"), need.company))
+    if need.prospect:
+        rows.append((_("Prospect"), need.prospect))
     for res in need.resources:
         rows.append((_("Resource"), res))
     step_labels = {
@@ -152,6 +154,11 @@ def add(
     company: str | None = typer.Option(
         None, "--company", help=_("Prospect company (contract search).")
     ),
+    prospect: str | None = typer.Option(
+        None,
+        "--prospect",
+        help=_("The prospect the need was collected from (olap prospect list): contract search."),
+    ),
     yes: bool = typer.Option(
         False, "--yes", "-y", help=_("Do not ask for confirmation when the need is not imminent.")
     ),
@@ -216,6 +223,7 @@ def add(
         practice=practice or "qualite",
         company=company,
         resources=list(resource),
+        prospect=prospect,
     )
     for warning in needs.check_need(core, inp):
         echo(warning, err=True)
@@ -244,7 +252,7 @@ def list_(
 ) -> None:
 
     from olapcli.app.inputs import today
-    from olapcli.app.needs import list_needs
+    from olapcli.app.needlist import list_needs
 
     rows = list_needs(root(ctx), today(), learner, open_, overdue, due_within)
     if fmt is Format.json:

@@ -15,7 +15,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from olapcli.core import links, rules
+from olapcli.core import links, pipeline, rules
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -89,6 +89,17 @@ Actor = Literal["entreprise", "formateur", "alternant"]
 Level = Literal["A", "EC", "R"]
 MeetingKind = Literal["visite", "téléphone", "visio"]
 MeetingWith = Literal["tuteur", "employeur"]
+StageId = Literal[
+    "premier-appel",
+    "rappel",
+    "visite",
+    "stage-propose",
+    "stage",
+    "contrat-propose",
+    "contrat-signe",
+    "abandon",
+]
+FirstContact = Literal["alternant", "cre"]
 ACTORS = rules.ACTORS
 LEVELS = rules.LEVELS
 MEETING_KINDS = rules.MEETING_KINDS
@@ -96,3 +107,4 @@ MEETING_WITH = rules.MEETING_WITH
 # Literal types must be spelled out for the type checker: they say what rules says
 assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
 assert get_args(MeetingKind) == MEETING_KINDS and get_args(MeetingWith) == MEETING_WITH
+assert get_args(StageId) == pipeline.STAGES and get_args(FirstContact) == pipeline.FIRST_CONTACT

@@ -22,11 +22,13 @@ from pydantic import (
 from olapcli.core.fields import (
     Actor,
     Date,
+    FirstContact,
     Id,
     Level,
     MeetingKind,
     MeetingWith,
     PlainText,
+    StageId,
     Text,
     Url,
     relative_path,
@@ -248,6 +250,8 @@ class Need(Base):
     company: str | None = None
     resources: list[Annotated[Text, AfterValidator(resource_text)]] = Field(default_factory=list)
     steps: Steps | None = None
+    #: the prospect (contract search) the need was collected from
+    prospect: Id | None = None
 
 
 class Evaluation(Base):
@@ -271,6 +275,33 @@ class Meeting(Base):
     kind: MeetingKind
     with_: Annotated[list[MeetingWith], AfterValidator(unique)] = Field(alias="with", min_length=1)
     notes: str | None = None
+
+
+class ProspectCompany(Base):
+    name: Text
+    town: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+
+
+class Stage(Base):
+    """A dated stage of a prospect (core/pipeline.py); an internship has its end date,
+    a prospect dropped its reason."""
+
+    stage: StageId
+    date: Date
+    end: Date | None = None
+    reason: str | None = None
+    notes: str | None = None
+
+
+class Prospect(Base):
+    """A company approached in the contract search (Annexe 2), by the learner or the CRE."""
+
+    id: Id
+    company: ProspectCompany
+    first_contact: FirstContact
+    stages: list[Stage] = Field(default_factory=list)
 
 
 class Outcomes(Base):
@@ -313,6 +344,7 @@ class Learner(Base):
     evaluations: list[Evaluation] = Field(default_factory=list)
     meetings: list[Meeting] = Field(default_factory=list)
     outcomes: Outcomes = Field(default_factory=Outcomes)
+    prospects: list[Prospect] = Field(default_factory=list)
 
 
 # --- access.yaml -------------------------------------------------------------

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from olapcli.core import links, rules
+from olapcli.core import links, pipeline, rules
 from olapcli.core.records import (
     Company,
     Contract,
@@ -22,6 +22,8 @@ from olapcli.core.records import (
     Need,
     Outcomes,
     PlanEntry,
+    Prospect,
+    Stage,
     Steps,
     Tutor,
 )
@@ -145,7 +147,7 @@ def _learner(data: Any) -> Learner:
         ("id", "key", "first_name", "last_name", "status"),
         (
             "email", "phone", "contract", "company", "tutor", "trainers", "plan", "needs",
-            "evaluations", "meetings", "outcomes",
+            "evaluations", "meetings", "outcomes", "prospects",
         ),
     )  # fmt: skip
     key = d["key"]
@@ -173,6 +175,7 @@ def _learner(data: Any) -> Learner:
         tuple(_evaluation(e) for e in _list(d.get("evaluations", []))),
         tuple(_meeting(m) for m in _list(d.get("meetings", []))),
         _outcomes(d["outcomes"]) if "outcomes" in d else Outcomes(*(None,) * 9),
+        tuple(_prospect(p) for p in _list(d.get("prospects", []))),
     )
 
 
@@ -216,7 +219,7 @@ def _quick_need(data: Any) -> Need:
     d = _fields(
         data,
         ("id", "activity", "marked_by", "identified", "due", "detail"),
-        ("practice", "company", "resources", "steps"),
+        ("practice", "company", "resources", "steps", "prospect"),
     )
     marked_by = tuple(_list(d["marked_by"]))
     if any(type(a) is not str or a not in rules.ACTORS for a in marked_by):
@@ -235,6 +238,7 @@ def _quick_need(data: Any) -> Need:
         _opt_str(d.get("company")),
         tuple(_resource(r) for r in _list(d.get("resources", []))),
         None if steps is None else _steps(steps),
+        None if d.get("prospect") is None else _id(d["prospect"]),
     )
 
 
@@ -280,6 +284,35 @@ def _meeting(data: Any) -> Meeting:
     if not with_ or len(set(with_)) != len(with_):
         raise _Doubt
     return Meeting(_date(d["date"]), d["kind"], with_, _opt_str(d.get("notes")))
+
+
+def _prospect(data: Any) -> Prospect:
+    d = _fields(data, ("id", "company", "first_contact"), ("stages",))
+    c = _fields(d["company"], ("name",), ("town", "contact", "phone"))
+    if d["first_contact"] not in pipeline.FIRST_CONTACT:
+        raise _Doubt
+    return Prospect(
+        _id(d["id"]),
+        _text(c["name"]),
+        _opt_str(c.get("town")),
+        _opt_str(c.get("contact")),
+        _opt_str(c.get("phone")),
+        d["first_contact"],
+        tuple(_stage(g) for g in _list(d.get("stages", []))),
+    )
+
+
+def _stage(data: Any) -> Stage:
+    d = _fields(data, ("stage", "date"), ("end", "reason", "notes"))
+    if d["stage"] not in pipeline.STAGES:
+        raise _Doubt
+    return Stage(
+        d["stage"],
+        _date(d["date"]),
+        _opt_date(d.get("end")),
+        _opt_str(d.get("reason")),
+        _opt_str(d.get("notes")),
+    )
 
 
 def _day_or_false(value: Any) -> dt.date | bool | None:

@@ -66,6 +66,7 @@ class Need:
     company: str | None
     resources: tuple[str, ...]
     steps: Steps | None
+    prospect: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,26 @@ class Meeting:
     kind: str
     with_: tuple[str, ...]
     notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    stage: str
+    date: dt.date
+    end: dt.date | None
+    reason: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prospect:
+    id: str
+    name: str
+    town: str | None
+    contact: str | None
+    phone: str | None
+    first_contact: str
+    stages: tuple[Stage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +140,7 @@ class Learner:
     evaluations: tuple[Evaluation, ...]
     meetings: tuple[Meeting, ...]
     outcomes: Outcomes
+    prospects: tuple[Prospect, ...] = ()
 
 
 # --- from what the model validated -------------------------------------------------------
@@ -167,6 +189,18 @@ def learner(m: Any) -> Learner:
             o.dropout,
             o.further_study,
         ),
+        tuple(
+            Prospect(
+                p.id,
+                p.company.name,
+                p.company.town,
+                p.company.contact,
+                p.company.phone,
+                p.first_contact,
+                tuple(Stage(g.stage, g.date, g.end, g.reason, g.notes) for g in p.stages),
+            )
+            for p in m.prospects
+        ),
     )
 
 
@@ -183,4 +217,5 @@ def _need(n: Any) -> Need:
         n.company,
         tuple(n.resources),
         Steps(s.prepared, s.applied, s.valorised, s.advantage) if s else None,
+        n.prospect,
     )

@@ -50,6 +50,8 @@ def need_lines(need: dict[str, Any], dash: int) -> list[str]:
     if "resources" in need:
         lines.append(f"{key}resources:")
         lines += [f"{key}{' ' * dash}- {_quoted(r)}" for r in need["resources"]]
+    if "prospect" in need:
+        lines.append(f"{key}prospect: {_word(need['prospect'])}")
     return lines
 
 

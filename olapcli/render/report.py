@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from olapcli.core import rules
-from olapcli.core.derive import charter, metrics, quality, stats
+from olapcli.core.derive import charter, metrics, pipeline, quality, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
@@ -212,6 +212,8 @@ def context(
             meeting_rows.append([name(r.learner), None if met is None else count, shown])
     practice_rows: list[list[Any]] = []
     learner_rows: list[list[Any]] = []
+    search_rows: list[list[Any]] = []
+    search_total = pipeline.Search()
     for part in parts:
         cohort = part.data.cohort
         since, until = part.source.period.get("from"), part.source.period.get("to")
@@ -221,10 +223,17 @@ def context(
         by_key = {r.learner.key: r.learner for r in part.table}
         for key, q in quality.per_learner(cohort, part.table, since, until):  # type: ignore[arg-type]
             learner_rows.append([name(by_key[key]), *q.cells()])
+        found, cohort_search = pipeline.per_learner([r.learner for r in part.table], since, until)
+        search_rows += [[name(b), *_search_cells(mine)] for b, mine in found]
+        search_total.add(cohort_search)
     names = ", ".join(p.data.cohort.formation.name for p in parts)  # type: ignore[union-attr]
     return {
         "quality_practices": _table_body(practice_rows),
         "quality_learners": _table_body(learner_rows),
+        "search_body": _table_body(
+            [*search_rows, [_("All learners"), *_search_cells(search_total)]]
+        ),
+        "search_total": search_total,
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
         "generated": today,
         "parts": parts,
@@ -242,6 +251,19 @@ def context(
         "outcome_counts": charter.outcome_counts(everyone),
         "annex": (annex.ask() if annex else Markup()) + _annex(table[split:], name, clear, titles),
     }
+
+
+def _search_cells(found: pipeline.Search) -> list[Any]:
+    """A row of the contract search's table, after the learner."""
+    per, days = found.needs_per_prospect, found.median_days
+    return [
+        found.prospects,
+        found.needs,
+        None if per is None else quality.Days(per),  # one decimal at most
+        found.internships,
+        found.contracts,
+        None if days is None else quality.Days(days),
+    ]
 
 
 # The three long parts of the report (a row, a row and a list item per learner) are

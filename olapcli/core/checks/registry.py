@@ -30,6 +30,7 @@ from olapcli.core.checks.needs import (
     learner_calendar,
     learner_duplicate_needs,
 )
+from olapcli.core.checks.prospects import learner_prospects
 from olapcli.core.checks.references import core_references, learner_references
 from olapcli.errors import Problem
 
@@ -65,6 +66,7 @@ CHECKS: dict[str, Check] = {
     "evaluated": Check(learner=learner_evaluated),
     "support": Check(learner=learner_support),
     "meetings": Check(learner=learner_meetings),
+    "prospects": Check(learner=learner_prospects),
     "referentiel-shape": Check(core=core_referentiel_shape),
     "access": Check(core=core_access),
 }

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from olapcli.core.derive.grids import latest_evaluations
+from olapcli.core.derive.pipeline import ProspectBrief, brief_of
 from olapcli.core.derive.textfold import words_of
 
 #: outcome indicators, in the order of the Annexe 7 table (see olapcli.core.derive.metrics)
@@ -85,6 +86,8 @@ class LearnerBrief:
     #: the paths out besides rupture and insertion: drop-out, further study (None: unknown)
     dropout: bool | None = None
     further_study: bool | None = None
+    #: the contract search: each prospect's first contact, internship, contract, needs
+    prospects: tuple[ProspectBrief, ...] = ()
 
 
 def of(learner: Any) -> LearnerBrief:
@@ -133,6 +136,7 @@ def of(learner: Any) -> LearnerBrief:
         ),
         dropout=None if o.dropout is None else o.dropout is not False,
         further_study=o.further_study,
+        prospects=tuple(brief_of(p, learner.needs) for p in learner.prospects),
     )
 
 
@@ -169,6 +173,7 @@ def to_json(b: LearnerBrief) -> list[Any]:
         [_day_json(v) for v in b.follow] if b.follow is not None else None,
         b.dropout,
         b.further_study,
+        [[_day_json(p.first), p.internship, _day_json(p.signed), p.needs] for p in b.prospects],
     ]
 
 
@@ -195,7 +200,7 @@ def from_json(data: Any) -> LearnerBrief:
     what olap wrote came from a validated learner."""
     try:
         ident, key, first, last, tutor, company, needs, outcomes, latest, nf, words, *rest = data
-        meetings, follow, dropout, further = rest
+        meetings, follow, dropout, further, prospects = rest
         date = dt.date.fromisoformat
         return LearnerBrief(
             ident,
@@ -232,6 +237,7 @@ def from_json(data: Any) -> LearnerBrief:
             (_day_of(follow[0]), _day_of(follow[1]), _day_of(follow[2])) if follow else None,
             dropout,
             further,
+            tuple(ProspectBrief(_day_of(a), b, _day_of(c), d) for a, b, c, d in prospects),
         )
     except (ValueError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"bad brief: {exc}") from exc

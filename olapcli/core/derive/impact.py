@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from olapcli.core import rules
-from olapcli.core.derive import metrics, quality, stats
+from olapcli.core.derive import metrics, pipeline, quality, stats
 from olapcli.i18n import _
 
 if TYPE_CHECKING:
@@ -104,6 +104,8 @@ class MetricsReport(_Out):
     source: Source
     #: the quality of anticipation (docs/metrics.md): per practice and per learner key
     quality: dict[str, list[dict[str, Any]]] = {}
+    #: the contract search (docs/metrics.md): the cohort's figures and each learner's
+    pipeline: dict[str, Any] = {}
 
 
 @dataclass
@@ -118,6 +120,8 @@ class Figures:
     label: metrics.Label
     #: the quality of anticipation: per practice and per learner key (core/derive/quality)
     quality: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: the contract search: the cohort's figures and each learner's (core/derive/pipeline)
+    pipeline: dict[str, Any] = field(default_factory=dict)
 
 
 def figures(
@@ -151,7 +155,17 @@ def figures(
                 for key, q in quality.per_learner(cohort, table, start, end)
             ],
         },
+        search_json(learners, start, end),
     )
+
+
+def search_json(learners: list[Any], start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    """The contract search's figures as the JSON document gives them."""
+    rows, total = pipeline.per_learner(learners, start, end)
+    return {
+        "total": total.as_json(),
+        "learners": [{"key": b.key, **mine.as_json()} for b, mine in rows],
+    }
 
 
 def label_out(lab: metrics.Label, identify: bool) -> LabelOut:
@@ -219,6 +233,7 @@ def document(found: Figures, data: Any, identify: bool, source: Source) -> Metri
         ],
         source=source,
         quality=found.quality,
+        pipeline=found.pipeline,
     )
 
 
