@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from olapcli.core import pipeline
+
 if TYPE_CHECKING:
     from olapcli.core.model import Learner
 
@@ -43,6 +45,10 @@ class Dashboard:
     awaiting: tuple[tuple[Learner, Any], ...] = ()
     quiet: tuple[Learner, ...] = ()
     since: dt.date | None = None
+    #: the contract search: prospects per stage they stand at, and each searching learner
+    #: with their number of prospects and the furthest stage reached
+    search_stages: tuple[tuple[str, int], ...] = ()
+    searching: tuple[tuple[Learner, int, str], ...] = ()
 
     def rows(self, section: str) -> tuple[Any, ...]:
         """The rows of the section *section* (a key of :data:`SECTIONS`)."""
@@ -91,7 +97,10 @@ def make(root: Path, today: dt.date) -> Dashboard:
             quiet.append(learner)
     for rows in (due_week, overdue, awaiting):
         rows.sort(key=lambda row: (row[1].due, row[0].last_name, row[1].id))
-    return Dashboard(tuple(due_week), tuple(overdue), tuple(awaiting), tuple(quiet), since)
+    stages, searching = cohort_search(learners)
+    return Dashboard(
+        tuple(due_week), tuple(overdue), tuple(awaiting), tuple(quiet), since, stages, searching
+    )
 
 
 @dataclass
@@ -155,3 +164,29 @@ def listing(
     start = (number - 1) * per_page
     chunk = rows[start : start + per_page]
     return Listing(section, chunk, number, pages, len(rows), start + 1, board.since)
+
+
+def cohort_search(learners: list[Any]) -> tuple[tuple[tuple[str, int], ...], tuple[Any, ...]]:
+    """For the trainer's dashboard: how many prospects stand at each stage (in order,
+    the stages with none left out), and each learner who approached a company with their
+    number of prospects and the furthest stage reached (words)."""
+    counts = dict.fromkeys(pipeline.STAGES, 0)
+    rows = []
+    for learner in learners:
+        if not learner.prospects:
+            continue
+        furthest = -1
+        for p in learner.prospects:
+            last = pipeline.current(p.stages)
+            if last is not None:
+                counts[last.stage] += 1
+            furthest = max(
+                [
+                    furthest,
+                    *(pipeline.RANK[s.stage] for s in p.stages if s.stage != pipeline.DROPPED),
+                ]
+            )
+        words = pipeline.stage_label(pipeline.STAGES[furthest]) if furthest >= 0 else "—"
+        rows.append((learner, len(learner.prospects), words))
+    at = tuple((pipeline.stage_label(s), n) for s, n in counts.items() if n)
+    return at, tuple(rows)

@@ -104,8 +104,16 @@ def _not_to_come(day: dt.date) -> None:
         )
 
 
-def add_prospect(root: Path, learner_id: str, inp: ProspectInput, commit: bool = False) -> str:
-    """Add a prospect with its first call to the learner's file; its id."""
+def add_prospect(
+    root: Path,
+    learner_id: str,
+    inp: ProspectInput,
+    commit: bool = False,
+    author: str | None = None,
+    via: str = "",
+) -> str:
+    """Add a prospect with its first call to the learner's file; its id. *author* signs
+    the commit, *via* ends its message (« via olap serve »)."""
     from olapcli.app.edit import editing
     from olapcli.core.ids import slug, unique_slug
     from olapcli.io.paths import learner_path
@@ -120,7 +128,8 @@ def add_prospect(root: Path, learner_id: str, inp: ProspectInput, commit: bool =
     who = _who(inp.first_contact)
     _not_to_come(inp.date)
     message = _("Prospect {name} for {learner}").format(name=name, learner=learner_id)
-    with editing(root, learner_id, message if commit else None) as doc:
+    message += f" ({via})" if via else ""
+    with editing(root, learner_id, message if commit else None, author=author) as doc:
         seq = block_seq(doc.data, "prospects")
         taken = {str(p.get("id")) for p in seq if isinstance(p, dict)}
         pid = unique_slug("p-" + slug(name), taken)
@@ -152,7 +161,13 @@ def _block(items: list[Any]) -> Any:
 
 
 def add_stage(
-    root: Path, learner_id: str, prospect_id: str, inp: StageInput, commit: bool = False
+    root: Path,
+    learner_id: str,
+    prospect_id: str,
+    inp: StageInput,
+    commit: bool = False,
+    author: str | None = None,
+    via: str = "",
 ) -> str:
     """Add a stage to a prospect of the learner's file; refused (exit 2, nothing written)
     when it cannot follow the stages before it (core/pipeline.py). The stage's id."""
@@ -166,8 +181,8 @@ def add_stage(
     _not_to_come(inp.date)
     message = _("Prospect {id} of {learner}: {stage} on {date}").format(
         id=prospect_id, learner=learner_id, stage=stage, date=inp.date
-    )
-    with editing(root, learner_id, message if commit else None) as doc:
+    ) + (f" ({via})" if via else "")
+    with editing(root, learner_id, message if commit else None, author=author) as doc:
         found = [
             p
             for p in doc.data.get("prospects") or []

@@ -80,7 +80,7 @@ def create_app(
     """The web application over the cohort at *root*. *secret_dir*: where the signing
     keys are (default: OLAP_SECRET_DIR, else ~/.config/olap); *public_url* (https →
     cookies marked Secure); *now*, the clock of the links (tests)."""
-    from olapcli.web import actions, board, cohort, routes
+    from olapcli.web import actions, board, cohort, prospects, routes
 
     app = Flask(__name__, static_folder=None, template_folder=None)
     app.config.update(
@@ -130,6 +130,7 @@ def create_app(
     board.install(app)
     actions.install(app)
     cohort.install(app)
+    prospects.install(app)
     return app
 
 

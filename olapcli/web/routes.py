@@ -8,6 +8,7 @@ from flask import Flask, abort, request, session
 
 from olapcli.app import serve as use
 from olapcli.app import serve_cohort as cohort
+from olapcli.app import serve_prospects as search
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -41,7 +42,16 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
     # a trainer over the whole cohort only (a tutor's or an apprentice's link covers one)
     # (every learner is looked at: only when there is an open need to help on)
     helpers = cohort.need_peers(root(), learner_id) if who.whole_cohort and data["open"] else {}
-    return _page("learner", notice=notice, side=who.side, steps=steps, helpers=helpers, **data)
+    return _page(
+        "learner",
+        notice=notice,
+        side=who.side,
+        steps=steps,
+        helpers=helpers,
+        prospects=search.views(data["learner"]),
+        may_search=search.may_search(who),
+        **data,
+    )
 
 
 def _form(

@@ -23,6 +23,8 @@ ROUTES = [
     ("POST", "/alternants/{id}/besoins/nouveau"),
     ("POST", "/alternants/{id}/besoins/{need}/confirmer"),
     ("POST", "/alternants/{id}/besoins/{need}/etape"),
+    ("POST", "/alternants/{id}/prospects"),
+    ("POST", "/alternants/{id}/prospects/p-x/etape"),
 ]
 
 
