@@ -13,13 +13,16 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from olapcli.core.fields import (
+    MARK_SCHEMA,
     Actor,
     Date,
     Id,
@@ -29,6 +32,7 @@ from olapcli.core.fields import (
     PlainText,
     Text,
     Url,
+    as_mark,
     relative_path,
     resource_text,
     unique,
@@ -228,10 +232,38 @@ class PlanEntry(Base):
     periods: list[Id] = Field(default_factory=list)
 
 
+class StepMark(Base):
+    """One step of a need's cycle done: the day, who did it, a note. In a file it may be
+    written as the date alone (:func:`olapcli.core.fields.as_mark`)."""
+
+    date: Date
+    by: Actor | None = None
+    notes: str | None = None
+
+
+#: a step's value: a date, or a mapping {date, by, notes}
+Mark = Annotated[StepMark, BeforeValidator(as_mark), WithJsonSchema(MARK_SCHEMA)]
+
+
 class Steps(Base):
-    prepared: Date | None = None
-    applied: Date | None = None
-    valorised: Date | None = None
+    """The steps of a need's cycle (Annexe 3's twelve, :mod:`olapcli.core.cycle`), each
+    optional. ``prepared`` (the response prepared at the centre, whatever the way),
+    ``applied``, ``valorised`` and ``advantage`` keep the meaning they had before the
+    twelve steps were written down."""
+
+    contracted: Mark | None = None
+    coached: Mark | None = None
+    questioned: Mark | None = None
+    supported: Mark | None = None
+    collected: Mark | None = None
+    advised: Mark | None = None
+    technical: Mark | None = None
+    general: Mark | None = None
+    prepared: Mark | None = None
+    briefed: Mark | None = None
+    applied: Mark | None = None
+    valorised: Mark | None = None
+    negotiated: Mark | None = None
     advantage: str | None = None
 
 
