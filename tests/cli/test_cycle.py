@@ -4,7 +4,9 @@ and column; and the lints of a cycle recorded out of order."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 from tests.cli.test_validate import LEA, line_of
@@ -42,7 +44,7 @@ TWELVE_TART_STEPS = (
 
 def problems(olap, root: Path, *codes: str) -> list[dict[str, object]]:
     result = olap("-C", root, "validate", "--format", "json")
-    return [p for p in json.loads(result.stdout) if p["code"] in codes]
+    return [p for p in json.loads(result.stdout) if p["code"] in codes and p["path"] == LEA]
 
 
 def test_the_twelve_steps_in_both_spellings_are_valid(olap, cohort_dir):
@@ -114,3 +116,108 @@ def test_a_step_without_its_date_is_an_error(olap, cohort_dir):
     assert found["code"] == "missing-field"
     assert found["message"] == "champ obligatoire « needs[1].steps.applied.date » absent"
     assert found["line"] == line_of(cohort_dir / LEA, "applied: {by")
+
+
+# --- the lints (check « cycle ») ---------------------------------------------------------
+
+
+def test_applied_without_preparation_is_said_at_the_applied_step(olap, cohort_dir):
+    # the banquet was applied on 2026-02-27 with nothing recorded of its preparation
+    [found] = problems(olap, cohort_dir, "applied-unprepared")
+    n = line_of(cohort_dir / LEA, "applied: 2026-02-27")
+    assert (found["path"], found["line"], found["col"], found["severity"]) == (
+        LEA,
+        n,
+        16,
+        "warning",
+    )
+    assert found["message"] == (
+        f"le besoin {BANQUET} a été appliqué en entreprise sans préparation enregistrée"
+    )
+    assert f"olap need step lea-martin {BANQUET} --technical" in str(found["hint"])
+
+
+def test_a_course_or_advice_is_a_preparation(olap, cohort_dir):
+    for step in ("technical", "general", "advised", "prepared"):
+        copy = cohort_dir.parent / step
+        shutil.copytree(cohort_dir, copy)
+        edit(
+            copy / LEA,
+            "      applied: 2026-02-27\n",
+            f"      {step}: {{date: 2026-02-20, by: formateur}}\n      applied: 2026-02-27\n",
+        )
+        assert problems(olap, copy, "applied-unprepared") == [], step
+
+
+def test_evaluated_or_valorised_without_being_applied(olap, cohort_dir):
+    # the tart: valorised but its application removed; the sauce: evaluated, a step
+    # recorded, never applied
+    edit(cohort_dir / LEA, "      applied: 2025-11-05\n", "")
+    edit(
+        cohort_dir / LEA,
+        '      - "https://ressources.cfa-metiers-bouche.example/tutos/emulsion"\n',
+        '      - "https://ressources.cfa-metiers-bouche.example/tutos/emulsion"\n'
+        "    steps:\n"
+        "      technical: 2026-01-05\n",
+    )
+    found = problems(olap, cohort_dir, "evaluated-unapplied")
+    assert [(p["line"], p["message"]) for p in found] == [
+        (
+            line_of(cohort_dir / LEA, "2nd:    steps:"),
+            f"le besoin {TART} est évalué sans avoir été appliqué en entreprise",
+        ),
+        (
+            line_of(cohort_dir / LEA, "technical: 2026-01-05") - 1,
+            f"le besoin {SAUCE} est évalué sans avoir été appliqué en entreprise",
+        ),
+    ]
+    assert f"olap need step lea-martin {SAUCE} --applied" in str(found[1]["hint"])
+
+
+def test_an_evaluated_need_that_records_no_step_is_not_said(olap, cohort_dir):
+    # the sauce is evaluated and records no step: nothing is known of its cycle
+    assert [p for p in problems(olap, cohort_dir, "evaluated-unapplied")] == []
+
+
+def test_a_step_before_the_need_was_identified(olap, cohort_dir):
+    edit(
+        cohort_dir / LEA,
+        "      prepared: 2025-10-31\n",
+        "      contracted: 2025-09-01\n"  # before, by nature: not said
+        "      questioned: 2025-10-20\n"  # before, by nature: not said
+        "      collected: {date: 2025-10-28, by: formateur}\n"
+        "      prepared: 2025-10-31\n",
+    )
+    [found] = problems(olap, cohort_dir, "step-before-identified")
+    assert found["line"] == line_of(cohort_dir / LEA, "collected:")
+    assert found["message"] == (
+        f"le besoin {TART} : l'étape « demandes recueillies au centre » est datée du "
+        "2025-10-28, avant l'identification du besoin (2025-10-29)"
+    )
+
+
+def test_strict_makes_the_cycle_lints_errors(olap, cohort_dir):
+    result = olap("-C", cohort_dir, "validate", "--strict", "--format", "json")
+    codes = {p["code"]: p["severity"] for p in json.loads(result.stdout)}
+    assert codes["applied-unprepared"] == "error"
+
+
+def test_a_course_before_the_due_date_counts_as_prepared_in_the_figures(cohort_dir):
+    from olapcli.core import model
+    from olapcli.core.derive import briefs
+    from olapcli.io import yamlread
+
+    def banquet(text: str) -> briefs.NeedBrief:
+        learner = model.Learner.model_validate(yamlread.load(text))
+        return next(n for n in briefs.of(learner).needs if n.id == BANQUET)
+
+    text = (cohort_dir / LEA).read_text(encoding="utf-8")
+    assert banquet(text).prepared is None
+    text = text.replace(
+        "      applied: 2026-02-27\n",
+        "      general: {date: 2026-02-24, by: formateur}\n"
+        "      technical: 2026-02-20\n"
+        "      applied: {date: 2026-02-27, by: alternant}\n",
+    )
+    need = banquet(text)
+    assert (need.prepared, need.applied) == (dt.date(2026, 2, 20), dt.date(2026, 2, 27))
