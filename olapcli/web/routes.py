@@ -8,6 +8,7 @@ from flask import Flask, abort, request, session
 
 from olapcli.app import serve as use
 from olapcli.app import serve_cohort as cohort
+from olapcli.app import steps as cycle_steps
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -37,11 +38,23 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
         ("applied", _("Mark applied")),
         ("valorised", _("Mark valorised")),
     ]
+    # any step of the cycle, marked as done today by the person's side
+    others = [
+        (k, label) for k, label in cycle_steps.step_labels().items() if k in cycle_steps.TWELVE
+    ]
     # the peers who can help on each open need: other learners' names, for the eyes of
     # a trainer over the whole cohort only (a tutor's or an apprentice's link covers one)
     # (every learner is looked at: only when there is an open need to help on)
     helpers = cohort.need_peers(root(), learner_id) if who.whole_cohort and data["open"] else {}
-    return _page("learner", notice=notice, side=who.side, steps=steps, helpers=helpers, **data)
+    return _page(
+        "learner",
+        notice=notice,
+        side=who.side,
+        steps=steps,
+        other_steps=others,
+        helpers=helpers,
+        **data,
+    )
 
 
 def _form(

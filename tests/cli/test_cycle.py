@@ -221,3 +221,83 @@ def test_a_course_before_the_due_date_counts_as_prepared_in_the_figures(cohort_d
     )
     need = banquet(text)
     assert (need.prepared, need.applied) == (dt.date(2026, 2, 20), dt.date(2026, 2, 27))
+
+
+# --- where each need stands: the learner's page of olap render --------------------------
+
+
+def test_the_grid_shows_where_each_need_stands(olap, cohort_dir, tmp_path):
+    edit(
+        cohort_dir / LEA,
+        OLD_TART_STEPS + '      advantage: "Responsable des tartes du week-end en autonomie"\n',
+        "    steps:\n"
+        "      collected: 2025-10-29\n"
+        '      technical: {date: 2025-10-31, by: formateur, notes: "meringue"}\n',
+    )
+    out = tmp_path / "site"
+    assert olap("-C", cohort_dir, "render", "--out", out, "--format", "both").code == 0
+    html = (out / "alternants/lea-martin.html").read_text(encoding="utf-8")
+    md = (out / "alternants/lea-martin.md").read_text(encoding="utf-8")
+    # the tart: a technical course, then evaluated by the company (step 11)
+    assert "étape 11/12 : évalué et valorisé" in md
+    assert "<li>cours technique : 2025-10-31 (formateur)</li>" in html
+    assert "<li>demandes recueillies au centre : 2025-10-29</li>" in html
+    assert '<li class="muted">appliqué en entreprise</li>' in html
+    assert html.count('<details class="cycle">') == 6  # one per need
+    # the buffet (evaluated, no step): step 11 from its evaluation by the company
+    assert "<li>évalué et valorisé : 2026-04-20 (entreprise)</li>" in html
+
+
+def test_a_need_with_no_step_says_so(olap, cohort_dir, tmp_path):
+    edit(cohort_dir / LEA, "    need: b20260302-234f9527d5\n", "")  # the theatre need: open
+    out = tmp_path / "site"
+    assert olap("-C", cohort_dir, "render", "--out", out, "--format", "md").code == 0
+    md = (out / "alternants/lea-martin.md").read_text(encoding="utf-8")
+    assert "aucune étape notée" in md
+
+
+# --- olap need step: every step, with who did it ------------------------------------------
+
+
+def test_need_step_records_new_steps_with_who_did_them(olap, cohort_repo):
+    from tests.conftest import git
+
+    r = olap(
+        "-C", cohort_repo, "need", "step", "lea-martin", SAUCE,
+        "--collected", "2026-01-02", "--technical", "2026-01-05", "--by", "formateur",
+        "--commit",
+    )  # fmt: skip
+    assert r.code == 0, r.output
+    text = (cohort_repo / LEA).read_text(encoding="utf-8")
+    assert (
+        '      - "https://ressources.cfa-metiers-bouche.example/tutos/emulsion"\n'
+        "    steps:\n"
+        "      collected: {date: 2026-01-02, by: formateur}\n"
+        "      technical: {date: 2026-01-05, by: formateur}\n"
+        "  - id: b20260218"
+    ) in text
+    assert "Cours technique" in r.stdout and "2026-01-05 (formateur)" in r.stdout
+    assert git(cohort_repo, "status", "--porcelain").strip() == ""
+    assert olap("-C", cohort_repo, "validate").code == 0
+
+
+def test_need_step_writes_a_step_in_the_cycles_order(olap, cohort_repo):
+    r = olap("-C", cohort_repo, "need", "step", "lea-martin", TART, "--technical", "2025-10-30")
+    assert r.code == 0, r.output
+    text = (cohort_repo / LEA).read_text(encoding="utf-8")
+    assert "    steps:\n      technical: 2025-10-30\n      prepared: 2025-10-31\n" in text
+
+
+def test_need_step_refusals_leave_every_file_as_it_was(refused, cohort_repo):
+    base = ("-C", cohort_repo, "need", "step", "lea-martin", SAUCE)
+    result = refused(cohort_repo, *base, "--technical", "2026-01-05", "--by", "patron")
+    assert "« patron » n'est pas l'un des acteurs." in result.stderr
+    assert "entreprise, formateur, alternant" in result.stderr
+    result = refused(cohort_repo, *base, "--advantage", "Prime", "--by", "entreprise")
+    assert "--by dit qui a fait une étape" in result.stderr
+    result = refused(cohort_repo, *base, "--technical", "le jour du cours")
+    assert "--technical" in result.stderr
+    result = refused(cohort_repo, *base, "--by", "formateur")
+    assert "Rien à enregistrer" in result.stderr
+    result = refused(cohort_repo, *base, "--briefing", "2026-01-05")  # no such step
+    assert "--briefing" in result.stderr
