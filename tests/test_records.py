@@ -43,6 +43,7 @@ def test_records_have_the_models_fields():
         (records.Outcomes, model.Outcomes),
         (records.PlanEntry, model.PlanEntry),
         (records.Steps, model.Steps),
+        (records.StepMark, model.StepMark),
         (records.Contract, model.Contract),
         (records.Company, model.Company),
         (records.Tutor, model.Tutor),
@@ -77,6 +78,8 @@ ODD = [
     "Léa <lea@mail.example>", " lea@mail.example", "lea@localhost", "lea..m@mail.example",
     "lea@mail", "lea@-mail.example", "passed", "contract", "searching", "apprentissage",
     float("nan"), float("inf"), "A", "EC", "R", "formateur",
+    {"date": dt.date(2026, 1, 2)}, {"date": dt.date(2026, 1, 2), "by": "patron"},
+    {"date": "2026-01-02", "by": "alternant", "notes": 3}, {"by": "entreprise"},
 ]  # fmt: skip
 
 
@@ -126,3 +129,50 @@ def test_addresses_are_taken_only_when_the_model_keeps_them_as_they_are(address)
     if made is not None:
         assert made == from_model(data)
         assert made.email == address
+
+
+def with_twelve_steps(data: Any) -> Any:
+    """*data* whose first need records every step of the cycle, in both spellings."""
+    data = copy.deepcopy(data)
+    day = dt.date(2026, 1, 5)
+    steps: dict[str, Any] = {}
+    for i, key in enumerate(records.MARKS):
+        if i % 3 == 0:
+            steps[key] = day
+        elif i % 3 == 1:
+            steps[key] = {"date": day, "by": "entreprise"}
+        else:
+            steps[key] = {"date": day, "by": "formateur", "notes": "cours du mardi"}
+    data["needs"][0]["steps"] = {**steps, "advantage": "Poste confié"}
+    return data
+
+
+STEPPED = [with_twelve_steps(d) for d in DATA if d.get("needs")]
+
+
+def test_the_twelve_steps_in_both_spellings_are_read_without_the_model():
+    for data in STEPPED:
+        made = quick.learner(data)
+        assert made is not None and made == from_model(data)
+        steps = made.needs[0].steps
+        assert steps is not None
+        assert steps.contracted == records.StepMark(dt.date(2026, 1, 5), None, None)
+        assert steps.coached == records.StepMark(dt.date(2026, 1, 5), "entreprise", None)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.integers(0, len(STEPPED) - 1), st.integers(0, 2**32), st.integers(1, 3))
+def test_damaged_steps_quick_accepts_the_model_accepts_alike(which, seed, edits):
+    rng = random.Random(seed)
+    data = copy.deepcopy(STEPPED[which])
+    steps = data["needs"][0]["steps"]
+    for _ in range(edits):
+        key = rng.choice([*steps, "extra", "prepard"])
+        value = rng.choice([*ODD, {"date": dt.date(2026, 1, 2), "by": "entreprise", "x": 1}])
+        if isinstance(steps.get(key), dict) and rng.random() < 0.5:
+            steps[key] = {**steps[key], rng.choice(["date", "by", "notes", "who"]): value}
+        else:
+            steps[key] = copy.deepcopy(value)
+    made = quick.learner(data)
+    if made is not None:
+        assert made == from_model(data)

@@ -1,4 +1,5 @@
-"""The imminent needs: record one, record the steps of its cycle, list them.
+"""The imminent needs: record one, list them (the steps of their cycle:
+:mod:`olapcli.app.steps`).
 
 Recording a need is the most frequent write (``olap need add``, and the web's
 « pop-up »), so its usual path is light: the core files come as a summary from olap's
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 #: the form of an id (model.Id), for the hand checks of a new need
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-#: the steps of a need's cycle after it is recorded, in order
-STEPS = ("prepared", "applied", "valorised", "advantage")
 
 
 @dataclass
@@ -321,60 +320,3 @@ def need_map(need_id: str, inp: NeedInput) -> Any:
     if inp.prospect:
         items["prospect"] = scalar(inp.prospect)
     return new_map(items)
-
-
-def step_need(
-    root: Path,
-    learner_id: str,
-    need_id: str,
-    steps: dict[str, Any],
-    commit: bool = False,
-    notify: bool = True,
-    author: str | None = None,
-    via: str = "",
-) -> Recorded:
-    """Record steps of a need's cycle (prepared, applied, valorised dates; the advantage
-    negotiated); with *notify*, prepare the e-mails of the steps the actors are told of.
-    *author* and *via* as for :func:`add_need`."""
-    from olapcli.app.edit import editing, find_item
-    from olapcli.io.yamlwrite import child_map, plain, scalar
-
-    steps = {k: v for k, v in steps.items() if k in STEPS and v not in (None, "")}
-    if not steps:
-        raise UserError(
-            _("Nothing to record."), _("give --prepared, --applied, --valorised or --advantage")
-        )
-    message = _("Need {need} of {learner}: steps {steps}").format(
-        need=need_id, learner=learner_id, steps=", ".join(steps)
-    ) + (f" ({via})" if via else "")
-    with editing(root, learner_id, message if commit else None, author=author) as doc:
-        _i, need = find_item(doc, "needs", need_id)
-        current = child_map(need, "steps")
-        for key in STEPS:
-            if key in steps:
-                value = steps[key]
-                current[key] = scalar(value) if isinstance(value, str) else value
-        data = plain(need)
-    view = NeedView(
-        str(data["id"]),
-        str(data["activity"]),
-        str(data.get("practice", rules.DEFAULT_PRACTICE)),
-        list(data.get("marked_by") or []),
-        data["identified"],
-        data["due"],
-        str(data["detail"]),
-        data.get("company"),
-        list(data.get("resources") or []),
-        dict(data.get("steps") or {}),
-    )
-    done = Recorded(learner_id, view)
-    if notify:
-        from olapcli.app import notify as notifications
-
-        events = [
-            notifications.Event("step", learner_id, view.id, s)
-            for s in notifications.ANNOUNCED_STEPS
-            if s in steps
-        ]
-        done.notices = notifications.announce(root, events)
-    return done

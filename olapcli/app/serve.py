@@ -22,7 +22,7 @@ from olapcli.app.dashboard import Dashboard as Dashboard  # moved: app/dashboard
 from olapcli.app.dashboard import dashboard as dashboard
 from olapcli.app.uploads import own_files
 from olapcli.core import access as access_rules
-from olapcli.core import rules
+from olapcli.core import cycle, rules
 from olapcli.core.model import WHOLE_COHORT
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -160,6 +160,8 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
         "open": [
             (n, rules.need_state(n, answered, today), shared.get(n.activity, [])) for n in needs
         ],
+        # where each open need stands in its cycle (open: no evaluation answers it yet)
+        "cycles": {n.id: cycle.of(n.steps) for n in needs},
         "groups": grid(learner, base.referentiel, {}, today, {}),
         "levels": {a: ev.level for a, ev in latest_evaluations(learner).items()},
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
@@ -306,12 +308,12 @@ def mark_step(
     actor: Actor,
     advantage: str = "",
 ) -> Recorded:
-    """Record the step *step* (prepared, applied, valorised) of a need *today*, with the
-    *advantage* obtained when it is valorised, as ``olap need step --commit`` does,
-    signed by the actor."""
-    from olapcli.app.needs import step_need
+    """Record the step *step* (one of the cycle's, :data:`olapcli.core.cycle.MARKED`) of a
+    need *today*, done by the actor's side, with the *advantage* obtained when it is
+    valorised, as ``olap need step --commit --by`` does, signed by the actor."""
+    from olapcli.app.steps import step_need
 
-    if step not in ("prepared", "applied", "valorised"):
+    if step not in cycle.MARKED:
         raise UserError(_("Unknown step « {step} ».").format(step=step))
     steps: dict[str, Any] = {step: today}
     advantage = advantage.strip()
@@ -324,7 +326,15 @@ def mark_step(
     done = writes.write(
         root,
         lambda: step_need(
-            root, learner_id, need_id, steps, True, False, author=actor.author, via=VIA
+            root,
+            learner_id,
+            need_id,
+            steps,
+            True,
+            False,
+            author=actor.author,
+            via=VIA,
+            by=actor.side,
         ),
     )
     from olapcli.app.notify import ANNOUNCED_STEPS

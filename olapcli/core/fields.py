@@ -104,6 +104,31 @@ ACTORS = rules.ACTORS
 LEVELS = rules.LEVELS
 MEETING_KINDS = rules.MEETING_KINDS
 MEETING_WITH = rules.MEETING_WITH
+
+
+def as_mark(value: Any) -> Any:
+    """A step of a need's cycle is written as a date (``applied: 2026-03-02``) or as a
+    mapping (``applied: {date: 2026-03-02, by: entreprise}``): the date alone is read as
+    the mapping without ``by`` nor ``notes``. A bad date is said at the step's own key."""
+    return value if isinstance(value, dict) else {"date": _to_date(value)}
+
+
+#: the JSON Schema of a step: what :func:`as_mark` accepts
+MARK_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {
+            "type": "object",
+            "properties": {
+                "date": {"type": "string", "format": "date"},
+                "by": {"enum": list(rules.ACTORS)},
+                "notes": {"type": "string"},
+            },
+            "required": ["date"],
+            "additionalProperties": False,
+        },
+    ]
+}
 # Literal types must be spelled out for the type checker: they say what rules says
 assert get_args(Actor) == ACTORS and get_args(Level) == LEVELS
 assert get_args(MeetingKind) == MEETING_KINDS and get_args(MeetingWith) == MEETING_WITH

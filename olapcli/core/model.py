@@ -12,44 +12,35 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
+    BeforeValidator,
     EmailStr,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from olapcli.core.fields import (
+    MARK_SCHEMA,
     Actor,
     Date,
-    FirstContact,
     Id,
     Level,
     MeetingKind,
     MeetingWith,
     PlainText,
-    StageId,
     Text,
     Url,
+    as_mark,
     relative_path,
     resource_text,
     unique,
 )
+from olapcli.core.model_search import Prospect, ProspectCompany, Stage
+from olapcli.core.modelbase import Base
+
+__all__ = ["Base", "Prospect", "ProspectCompany", "Stage"]  # and the models below
 
 RESOURCE_KINDS = ("video", "document", "exercise", "tutorial", "evaluation", "other")
-
-
-class Base(BaseModel):
-    """Strict, closed, immutable."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        populate_by_name=True,
-        defer_build=True,
-        allow_inf_nan=False,  # « 1e400 » is infinity and « .nan » no number: neither is data
-    )
 
 
 # --- cohort.yaml -------------------------------------------------------------
@@ -230,10 +221,38 @@ class PlanEntry(Base):
     periods: list[Id] = Field(default_factory=list)
 
 
+class StepMark(Base):
+    """One step of a need's cycle done: the day, who did it, a note. In a file it may be
+    written as the date alone (:func:`olapcli.core.fields.as_mark`)."""
+
+    date: Date
+    by: Actor | None = None
+    notes: str | None = None
+
+
+#: a step's value: a date, or a mapping {date, by, notes}
+Mark = Annotated[StepMark, BeforeValidator(as_mark), WithJsonSchema(MARK_SCHEMA)]
+
+
 class Steps(Base):
-    prepared: Date | None = None
-    applied: Date | None = None
-    valorised: Date | None = None
+    """The steps of a need's cycle (Annexe 3's twelve, :mod:`olapcli.core.cycle`), each
+    optional. ``prepared`` (the response prepared at the centre, whatever the way),
+    ``applied``, ``valorised`` and ``advantage`` keep the meaning they had before the
+    twelve steps were written down."""
+
+    contracted: Mark | None = None
+    coached: Mark | None = None
+    questioned: Mark | None = None
+    supported: Mark | None = None
+    collected: Mark | None = None
+    advised: Mark | None = None
+    technical: Mark | None = None
+    general: Mark | None = None
+    prepared: Mark | None = None
+    briefed: Mark | None = None
+    applied: Mark | None = None
+    valorised: Mark | None = None
+    negotiated: Mark | None = None
     advantage: str | None = None
 
 
@@ -275,33 +294,6 @@ class Meeting(Base):
     kind: MeetingKind
     with_: Annotated[list[MeetingWith], AfterValidator(unique)] = Field(alias="with", min_length=1)
     notes: str | None = None
-
-
-class ProspectCompany(Base):
-    name: Text
-    town: str | None = None
-    contact: str | None = None
-    phone: str | None = None
-
-
-class Stage(Base):
-    """A dated stage of a prospect (core/pipeline.py); an internship has its end date,
-    a prospect dropped its reason."""
-
-    stage: StageId
-    date: Date
-    end: Date | None = None
-    reason: str | None = None
-    notes: str | None = None
-
-
-class Prospect(Base):
-    """A company approached in the contract search (Annexe 2), by the learner or the CRE."""
-
-    id: Id
-    company: ProspectCompany
-    first_contact: FirstContact
-    stages: list[Stage] = Field(default_factory=list)
 
 
 class Outcomes(Base):

@@ -14,6 +14,7 @@ from typing import Any
 
 from olapcli.core import links, pipeline, rules
 from olapcli.core.records import (
+    MARKS,
     Company,
     Contract,
     Evaluation,
@@ -24,6 +25,7 @@ from olapcli.core.records import (
     PlanEntry,
     Prospect,
     Stage,
+    StepMark,
     Steps,
     Tutor,
 )
@@ -243,13 +245,22 @@ def _quick_need(data: Any) -> Need:
 
 
 def _steps(data: Any) -> Steps:
-    d = _fields(data, (), ("prepared", "applied", "valorised", "advantage"))
-    return Steps(
-        _opt_date(d.get("prepared")),
-        _opt_date(d.get("applied")),
-        _opt_date(d.get("valorised")),
-        _opt_str(d.get("advantage")),
-    )
+    d = _fields(data, (), (*MARKS, "advantage"))
+    marks: dict[str, Any] = {k: _step(d.get(k)) for k in MARKS}
+    return Steps(**marks, advantage=_opt_str(d.get("advantage")))
+
+
+def _step(value: Any) -> StepMark | None:
+    """A step written as a date, or as {date, by, notes}."""
+    if value is None:
+        return None
+    if type(value) is not dict:
+        return StepMark(_date(value), None, None)
+    d = _fields(value, ("date",), ("by", "notes"))
+    by = d.get("by")
+    if by is not None and (type(by) is not str or by not in rules.ACTORS):
+        raise _Doubt
+    return StepMark(_date(d["date"]), by, _opt_str(d.get("notes")))
 
 
 def _evaluation(data: Any) -> Evaluation:

@@ -47,11 +47,35 @@ class PlanEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class StepMark:
+    date: dt.date
+    by: str | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Steps:
-    prepared: dt.date | None
-    applied: dt.date | None
-    valorised: dt.date | None
+    contracted: StepMark | None
+    coached: StepMark | None
+    questioned: StepMark | None
+    supported: StepMark | None
+    collected: StepMark | None
+    advised: StepMark | None
+    technical: StepMark | None
+    general: StepMark | None
+    prepared: StepMark | None
+    briefed: StepMark | None
+    applied: StepMark | None
+    valorised: StepMark | None
+    negotiated: StepMark | None
     advantage: str | None
+
+
+#: the steps' keys that hold a mark, in the order of the model (and of the records)
+MARKS = (
+    "contracted", "coached", "questioned", "supported", "collected", "advised", "technical",
+    "general", "prepared", "briefed", "applied", "valorised", "negotiated",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +240,13 @@ def _need(n: Any) -> Need:
         n.detail,
         n.company,
         tuple(n.resources),
-        Steps(s.prepared, s.applied, s.valorised, s.advantage) if s else None,
+        _steps(s) if s else None,
         n.prospect,
     )
+
+
+def _steps(s: Any) -> Steps:
+    marks: dict[str, Any] = {
+        k: StepMark(m.date, m.by, m.notes) if (m := getattr(s, k)) else None for k in MARKS
+    }
+    return Steps(**marks, advantage=s.advantage)

@@ -236,6 +236,13 @@ def flow_list(items: list[Any]) -> CommentedSeq:
     return seq
 
 
+def flow_map(items: dict[str, Any]) -> CommentedMap:
+    """A short mapping written on one line: ``{date: 2026-03-02, by: alternant}``."""
+    cm = new_map(items)
+    cm.fa.set_flow_style()
+    return cm
+
+
 def new_document_text(fields: dict[str, Any], kind: str) -> str:
     """The text of a new file of *kind* (``learner``…), with the schema modeline."""
     buf = io.StringIO()

@@ -97,7 +97,11 @@ def compose(mail: Mail) -> EmailMessage:
     # every key the templates read, present (the templates treat a missing key as a bug)
     if need is not None:
         given = need.get("steps")
-        steps: dict[str, Any] = given if isinstance(given, dict) else {}
+        # a step is a date or a mapping {date, by, notes}: the e-mail says its date
+        steps: dict[str, Any] = {
+            k: v.get("date") if isinstance(v, dict) else v
+            for k, v in (given if isinstance(given, dict) else {}).items()
+        }
         need = {
             **dict.fromkeys(("company", "resources", "marked_by", "practice")),
             **need,

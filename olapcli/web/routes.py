@@ -9,6 +9,7 @@ from flask import Flask, abort, request, session
 from olapcli.app import serve as use
 from olapcli.app import serve_cohort as cohort
 from olapcli.app import serve_prospects as search
+from olapcli.app import steps as cycle_steps
 from olapcli.app.access import TokenError
 from olapcli.errors import UserError
 from olapcli.i18n import _
@@ -38,6 +39,10 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
         ("applied", _("Mark applied")),
         ("valorised", _("Mark valorised")),
     ]
+    # any step of the cycle, marked as done today by the person's side
+    others = [
+        (k, label) for k, label in cycle_steps.step_labels().items() if k in cycle_steps.TWELVE
+    ]
     # the peers who can help on each open need: other learners' names, for the eyes of
     # a trainer over the whole cohort only (a tutor's or an apprentice's link covers one)
     # (every learner is looked at: only when there is an open need to help on)
@@ -47,6 +52,7 @@ def _learner_page(learner_id: str, notice: str | None = None) -> Any:
         notice=notice,
         side=who.side,
         steps=steps,
+        other_steps=others,
         helpers=helpers,
         prospects=search.views(data["learner"]),
         may_search=search.may_search(who),

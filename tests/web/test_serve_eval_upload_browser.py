@@ -82,7 +82,8 @@ def test_an_apprentice_prepares_a_need_and_deposits_a_file_by_keyboard(browser, 
     page.keyboard.press("Enter")
     page.wait_for_url(f"{base}/alternants/{LEA}?fait=1")
     [done] = [n for n in learner_data(root)["needs"] if n["id"] == need]
-    assert str(done["steps"]["prepared"]) == TODAY
+    assert str(done["steps"]["prepared"]["date"]) == TODAY
+    assert done["steps"]["prepared"]["by"] == "alternant"
     assert git(root, "log", "-1", "--format=%an").strip() == "Léa Martin"
     assert page.locator(f"form[action='{action}']:has(input[value=prepared])").count() == 0
     assert fits(page)

@@ -136,7 +136,7 @@ def test_the_company_confirms_a_need_and_the_learner_marks_a_step(serve):
     )
     assert done.status == 303
     text = (serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8")
-    assert f"applied: {TODAY}" in text
+    assert f"applied: {{date: {TODAY}, by: alternant}}" in text  # who did it: their side
     assert git(serve.root, "log", "-1", "--format=%an|%s").strip().startswith("Léa Martin|")
     wrong = learner.post(f"/alternants/{LEA}/besoins/{need}/etape", {"csrf": csrf, "step": "x"})
     assert wrong.status == 400 and "Étape inconnue" in wrong.text
@@ -160,9 +160,10 @@ def test_the_tutor_values_a_need_with_the_advantage_obtained(serve, olap):
     done = tutor.post(step, {"csrf": csrf, "step": "valorised", "advantage": "Prime de 50 €"})
     assert done.status == 303
     shown = need_of(serve.root, "à valoriser")
-    assert {k: str(v) for k, v in shown["steps"].items()} == {
-        "valorised": TODAY,
-        "advantage": "Prime de 50 €",
+    assert shown["steps"]["advantage"] == "Prime de 50 €"
+    assert {k: str(v) for k, v in shown["steps"]["valorised"].items()} == {
+        "date": TODAY,
+        "by": "entreprise",
     }
     assert git(serve.root, "log", "-1", "--format=%an").strip() == "Marc Girard"
     assert "Avantage obtenu : Prime de 50 €" in tutor.get(f"/alternants/{LEA}").text
@@ -258,3 +259,32 @@ def test_the_form_finds_an_activity_by_words_of_its_title(serve):
     none = client.get(FORM + "?q=%3Cscript%3Ezzz")
     assert options(none.text) == whole and "Aucune activité pour « &lt;script&gt;zzz »" in none.text
     assert "<script>" not in none.text
+
+
+def test_any_step_of_the_cycle_is_marked_with_the_side_that_did_it(serve):
+    """Issue 14, point 3: the learner's page shows where each open need stands in its
+    cycle, and marks any of the twelve steps as done today by the person's side."""
+    trainer = logged_in(serve, "*", "formateur", "fdupont")
+    csrf = trainer.csrf(FORM)
+    assert trainer.post(FORM, need_form(csrf, detail="cycle suivi")).status == 303
+    need = need_of(serve.root, "cycle suivi")["id"]
+    page = trainer.get(f"/alternants/{LEA}").text
+    assert "aucune étape notée" in page
+    assert f'<select id="step-{need}" name="step">' in page
+    assert '<option value="technical">7. cours technique</option>' in page
+    step = f"/alternants/{LEA}/besoins/{need}/etape"
+    assert trainer.post(step, {"csrf": csrf, "step": "technical"}).status == 303
+    steps = need_of(serve.root, "cycle suivi")["steps"]
+    assert {k: str(v) for k, v in steps["technical"].items()} == {
+        "date": TODAY,
+        "by": "formateur",
+    }
+    assert git(serve.root, "log", "-1", "--format=%s").strip().endswith("(via olap serve)")
+    page = trainer.get(f"/alternants/{LEA}").text
+    assert "étape 7/12 : cours technique" in page
+    assert f"<li>cours technique : {TODAY} (formateur)</li>" in page
+    # a step already done is no longer offered; an unknown one is refused, nothing written
+    assert '<option value="technical">' not in page[page.index(f'id="step-{need}"') :][:2000]
+    before = snapshot(serve.root)
+    wrong = trainer.post(step, {"csrf": csrf, "step": "advantage"})
+    assert wrong.status == 400 and snapshot(serve.root) == before

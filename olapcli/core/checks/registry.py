@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from olapcli.core.checks.access import core_access
+from olapcli.core.checks.cycle import learner_cycle
 from olapcli.core.checks.dates import core_dates, learner_dates
 from olapcli.core.checks.facts import Facts, facts_of
 from olapcli.core.checks.fidelity import (
@@ -64,6 +65,7 @@ CHECKS: dict[str, Check] = {
     "imminence": Check(learner=learner_imminence),
     "new-needs-each-period": Check(learner=learner_new_needs_each_period),
     "evaluated": Check(learner=learner_evaluated),
+    "cycle": Check(learner=learner_cycle),
     "support": Check(learner=learner_support),
     "meetings": Check(learner=learner_meetings),
     "prospects": Check(learner=learner_prospects),

@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from olapcli.core import cycle
 from olapcli.core.derive.grids import latest_evaluations
 from olapcli.core.derive.pipeline import ProspectBrief, brief_of
 from olapcli.core.derive.textfold import words_of
@@ -178,10 +179,16 @@ def to_json(b: LearnerBrief) -> list[Any]:
 
 
 def _steps(steps: Any) -> tuple[Any, Any, Any, bool]:
-    """(prepared, applied, valorised, advantage recorded?) of a need's steps."""
+    """(prepared, applied, valorised, advantage recorded?) of a need's steps: prepared is
+    the first day of a preparation at the centre (:func:`olapcli.core.cycle.prepared_on`)."""
     if steps is None:
         return None, None, None, False
-    return steps.prepared, steps.applied, steps.valorised, bool(steps.advantage)
+    return (
+        cycle.prepared_on(steps),
+        cycle.day(steps.applied),
+        cycle.day(steps.valorised),
+        bool(steps.advantage),
+    )
 
 
 def _day_json(value: Any) -> Any:

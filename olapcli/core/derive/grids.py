@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from olapcli.core import rules
+from olapcli.core import cycle, rules
+from olapcli.core.cycle import Cycle
 
 if TYPE_CHECKING:
     from olapcli.core.model import Evaluation, Group, Learner, Need, Referentiel
@@ -99,6 +100,8 @@ class GridEntry:
     need: Need | None = None
     evaluations: list[Evaluation] = field(default_factory=list)
     state: str = ""  # "", "open", "soon", "late"
+    #: where the need stands in its cycle (None: an evaluation without need)
+    cycle: Cycle | None = None
 
 
 @dataclass
@@ -144,7 +147,9 @@ def grid(
                 evs = by_need.get(need.id, [])
                 for ev in evs:
                     marks.setdefault(ev.by, []).append(ev.level)
-                entries.append(GridEntry(marks, need, evs, rules.need_state(need, answered, today)))
+                state = rules.need_state(need, answered, today)
+                stands = cycle.of(need.steps, evs[0] if evs else None)
+                entries.append(GridEntry(marks, need, evs, state, stands))
             for ev in loose.get(act.id, []):
                 entries.append(GridEntry({ev.by: [ev.level]}, None, [ev]))
             plan = learner.plan.get(act.id)
