@@ -49,6 +49,8 @@ class NeedInput:
     resources: list[str] = field(default_factory=list)
     #: the prospect it was collected from (the contract search, olap prospect)
     prospect: str | None = None
+    #: the competence of its practice's grid the company asked for (theatre, mobility)
+    competence: str | None = None
 
 
 @dataclass
@@ -66,6 +68,7 @@ class NeedView:
     resources: list[str] = field(default_factory=list)
     steps: dict[str, Any] = field(default_factory=dict)
     prospect: str | None = None
+    competence: str | None = None
 
 
 @dataclass
@@ -134,6 +137,18 @@ def check_need(core: Summary, inp: NeedInput) -> list[str]:
         raise UserError(
             _("Unknown practice « {id} ».").format(id=inp.practice),
             _("practices of this cohort: {ids}").format(ids=", ".join(core.practices)),
+        )
+    grid = core.grids.get(inp.practice)
+    if inp.competence is not None and inp.competence not in (grid or []):
+        raise UserError(
+            _("The practice « {practice} » has no competence « {id} » in its grid.").format(
+                practice=inp.practice, id=inp.competence
+            ),
+            _("its grid: {ids}").format(ids=", ".join(grid))
+            if grid
+            else _("the practice « {practice} » has no competence grid in cohort.yaml").format(
+                practice=inp.practice
+            ),
         )
     for url in inp.resources:
         if not links.is_web_link(url):
@@ -225,6 +240,7 @@ def _append(
         inp.company,
         list(inp.resources),
         prospect=inp.prospect,
+        competence=inp.competence,
     )
     with files.repo_lock(root):
         path, rel = learner_path(root, learner_id)
@@ -297,6 +313,8 @@ def _need_dict(view: NeedView) -> dict[str, Any]:
         need["resources"] = list(view.resources)
     if view.prospect:
         need["prospect"] = view.prospect
+    if view.competence:
+        need["competence"] = view.competence
     return need
 
 
@@ -319,4 +337,6 @@ def need_map(need_id: str, inp: NeedInput) -> Any:
         items["resources"] = block_list([scalar(r) for r in inp.resources])
     if inp.prospect:
         items["prospect"] = scalar(inp.prospect)
+    if inp.competence:
+        items["competence"] = scalar(inp.competence)
     return new_map(items)

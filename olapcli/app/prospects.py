@@ -24,6 +24,16 @@ STAGE_ALIASES: dict[str, str] = {
     "contrat-signé": pipeline.SIGNED,
     "contrat": pipeline.SIGNED,
     "abandonné": pipeline.DROPPED,
+    # the stages' English words (olap --lang en shows them)
+    "first-call": pipeline.FIRST_CALL,
+    "call-back": pipeline.CALL_BACK,
+    "call-back-after-preparation": pipeline.CALL_BACK,
+    "visit": pipeline.VISIT,
+    "internship-proposed": pipeline.INTERNSHIP_PROPOSED,
+    "internship": pipeline.INTERNSHIP,
+    "contract-proposed": pipeline.CONTRACT_PROPOSED,
+    "contract-signed": pipeline.SIGNED,
+    "dropped": pipeline.DROPPED,
 }
 
 
@@ -129,9 +139,29 @@ def add_prospect(
     _not_to_come(inp.date)
     message = _("Prospect {name} for {learner}").format(name=name, learner=learner_id)
     message += f" ({via})" if via else ""
+    if not any(ch.isalnum() for ch in name):
+        raise UserError(
+            _("« {name} » is not a company's name: it has no letter nor digit.").format(name=name)
+        )
     with editing(root, learner_id, message if commit else None, author=author) as doc:
         seq = block_seq(doc.data, "prospects")
         taken = {str(p.get("id")) for p in seq if isinstance(p, dict)}
+        same = [
+            p
+            for p in seq
+            if isinstance(p, dict)
+            and slug(str((p.get("company") or {}).get("name", ""))) == slug(name)
+            and not _closed(p)
+        ]
+        if same:
+            raise UserError(
+                _("{name} is already a prospect of this learner: {id}.").format(
+                    name=name, id=same[0].get("id")
+                ),
+                _("record its next stage: olap prospect step {learner} {id} …").format(
+                    learner=learner_id, id=same[0].get("id")
+                ),
+            )
         pid = unique_slug("p-" + slug(name), taken)
         company: dict[str, Any] = {"name": scalar(name)}
         for key, value in (("town", inp.town), ("contact", inp.contact), ("phone", inp.phone)):
@@ -150,6 +180,12 @@ def add_prospect(
         )
         append_item(seq, entry)
     return pid
+
+
+def _closed(prospect: dict[str, Any]) -> bool:
+    """Is the prospect (as read from the file) closed: signed or dropped?"""
+    stages = [st for st in prospect.get("stages") or [] if isinstance(st, dict)]
+    return bool(stages) and stages[-1].get("stage") in pipeline.FINAL
 
 
 def _block(items: list[Any]) -> Any:

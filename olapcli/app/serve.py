@@ -144,6 +144,7 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     """What a learner's page shows: identity, open needs (due dates, resources), the grid
     by group with the levels reached."""
     from olapcli.core.derive.grids import grid, latest_evaluations, open_needs
+    from olapcli.core.derive.practicegrids import learner_grids
     from olapcli.io.load import load_base
 
     learner = one_learner(root, learner_id)
@@ -167,6 +168,7 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
         "today": today,
         "own_files": own_files(root, learner_id),
+        "practice_grids": learner_grids(base.cohort, learner),
     }
 
 

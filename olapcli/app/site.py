@@ -22,6 +22,7 @@ from typing import Any
 
 from olapcli.core.cohortdata import CohortData
 from olapcli.core.derive.grids import grid
+from olapcli.core.derive.practicegrids import learner_grids
 from olapcli.core.layout import COHORT, REFERENTIEL, SUBJECTS
 from olapcli.core.model import Learner
 from olapcli.errors import Problem, ProblemsError, UserError
@@ -144,6 +145,7 @@ def render_site(
                 today,
                 {a: len(r) for a, r in own.items()},
             ),
+            practice_grids=lambda learner=learner: learner_grids(base.cohort, learner),
         )
         add(
             f"alternants/{learner.id}-ressources", "own", 1, key, learner=learner, own_resources=own

@@ -98,3 +98,37 @@ def step_need(
         ]
         done.notices = notifications.announce(root, events)
     return done
+
+
+def add_note(
+    root: Path,
+    learner_id: str,
+    need_id: str,
+    day: Any,
+    text: str,
+    commit: bool = False,
+    author: str | None = None,
+    via: str = "",
+) -> str:
+    """Add the learner's note *text* of *day* to a need (``notes:``, during a workshop or
+    a stay); refused (exit 2, nothing written) when empty or dated after today. The need's
+    id."""
+    from olapcli.app.edit import editing, find_item
+    from olapcli.io.clock import today
+    from olapcli.io.yamlwrite import append_item, block_seq, new_map, scalar
+
+    text = text.strip()
+    if not text:
+        raise UserError(_("The note is empty: nothing to record."))
+    if day > today():
+        raise UserError(
+            _("{date} is a day still to come: a note is written once it happened.").format(date=day)
+        )
+    message = _("Need {need} of {learner}: a note of {date}").format(
+        need=need_id, learner=learner_id, date=day
+    ) + (f" ({via})" if via else "")
+    with editing(root, learner_id, message if commit else None, author=author) as doc:
+        _i, need = find_item(doc, "needs", need_id)
+        append_item(block_seq(need, "notes"), new_map({"date": day, "text": scalar(text)}))
+        found = str(need.get("id"))
+    return found

@@ -20,8 +20,8 @@ from olapcli.cli.common import (
     root,
     say_notices,
     styled,
-    terminal_width,
 )
+from olapcli.cli.needview import print_need
 from olapcli.i18n import _
 
 app = typer.Typer(
@@ -69,59 +69,6 @@ def _date(value: str) -> dt.date:
     return parse_date(value)
 
 
-def print_need(need: Any, learner: str) -> None:
-    """The recorded need, every datum of it (plain text: no rich on this path)."""
-    import textwrap
-
-    rows = [
-        (_("Learner"), learner),
-        (_("Need"), need.id),
-        (_("Activity"), need.activity),
-        (_("Practice"), need.practice),
-        (_("Marked by"), ", ".join(need.marked_by)),
-        (_("Identified"), need.identified.isoformat()),
-        (_("Due"), need.due.isoformat()),
-        (_("Detail"), need.detail),
-    ]
-    if need.company:
-        rows.append((_("Company"), need.company))
-    if need.prospect:
-        rows.append((_("Prospect"), need.prospect))
-    for res in need.resources:
-        rows.append((_("Resource"), res))
-    if need.steps:  # (a new need has none: need add does not import the steps)
-        rows += _step_rows(need.steps)
-    width = max(len(label) for label, _v in rows)
-    text_width = max(30, terminal_width() - width - 3)
-    for label, value in rows:
-        lines = textwrap.wrap(str(value), text_width) or [""]
-        echo(f" {label.ljust(width)}  {lines[0]}")
-        for more in lines[1:]:
-            echo(f" {' ' * width}  {more}")
-
-
-def _step_rows(steps: dict[str, Any]) -> list[tuple[str, str]]:
-    """A label and a value per step recorded, in the cycle's order."""
-    from olapcli.app.steps import ORDER, step_labels
-
-    labels = {k: v[:1].upper() + v[1:] for k, v in step_labels().items()}
-    labels.update(
-        prepared=_("Prepared on"),
-        applied=_("Applied on"),
-        valorised=_("Valorised on"),
-        advantage=_("Advantage"),
-    )
-    rows = []
-    for key in ORDER:
-        value = steps.get(key)
-        if isinstance(value, dict):  # {date, by, notes}
-            by, notes = value.get("by"), value.get("notes")
-            value = f"{value.get('date')}{f' ({by})' if by else ''}{f' — {notes}' if notes else ''}"
-        if value is not None:
-            rows.append((labels[key], str(value)))
-    return rows
-
-
 NEED_ADD_HELP = _(
     "Record an imminent need of the learner's company. Every field is required: "
     "on a terminal the missing ones are asked in turn; otherwise the command stops "
@@ -167,6 +114,11 @@ def add(
     ),
     company: str | None = typer.Option(
         None, "--company", help=_("Prospect company (contract search).")
+    ),
+    competence: str | None = typer.Option(
+        None,
+        "--competence",
+        help=_("The competence of the practice's grid the company asks for (theatre, mobility)."),
     ),
     prospect: str | None = typer.Option(
         None,
@@ -238,6 +190,7 @@ def add(
         company=company,
         resources=list(resource),
         prospect=prospect,
+        competence=competence,
     )
     for warning in needs.check_need(core, inp):
         echo(warning, err=True)
@@ -308,89 +261,8 @@ def list_(
     out.print(_("{n} need(s).").format(n=len(rows)), markup=False)
 
 
-@app.command(
-    "step",
-    help=_(
-        "Record steps of the need's cycle (the twelve of Annexe 3), each with its day, and who "
-        "did them with --by.\n\nExample: olap need step lea-martin b20261121-3f9a --technical "
-        "mardi --by formateur"
-    ),
-)
-def step(
-    ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
-    need: str = typer.Argument(..., help=_("Need id (or its unique beginning).")),
-    contracted: str | None = typer.Option(
-        None, "--contracted", help=_("Step 1: day of the contract with the learner.")
-    ),
-    coached: str | None = typer.Option(
-        None, "--coached", help=_("Step 2: day the learner was trained to question.")
-    ),
-    questioned: str | None = typer.Option(
-        None, "--questioned", help=_("Step 3: day the learner questioned the company.")
-    ),
-    supported: str | None = typer.Option(
-        None, "--supported", help=_("Step 4: day of the support during a call or a visit.")
-    ),
-    collected: str | None = typer.Option(
-        None, "--collected", help=_("Step 5: day the requests were collected at the centre.")
-    ),
-    advised: str | None = typer.Option(
-        None, "--advised", help=_("Step 6: day of the self-training or targeted advice.")
-    ),
-    technical: str | None = typer.Option(
-        None, "--technical", help=_("Step 7: day of the technical course.")
-    ),
-    general: str | None = typer.Option(
-        None, "--general", help=_("Step 8: day of the general-education course.")
-    ),
-    prepared: str | None = typer.Option(
-        None, "--prepared", help=_("Date the response was prepared at the centre.")
-    ),
-    briefed: str | None = typer.Option(
-        None, "--briefed", help=_("Step 9: day of the brief before going back to the company.")
-    ),
-    applied: str | None = typer.Option(
-        None, "--applied", help=_("Date it was applied in the company.")
-    ),
-    valorised: str | None = typer.Option(
-        None, "--valorised", help=_("Date it was valorised with the company.")
-    ),
-    negotiated: str | None = typer.Option(
-        None, "--negotiated", help=_("Step 12: day the advantage was negotiated.")
-    ),
-    advantage: str | None = typer.Option(
-        None, "--advantage", help=_("Advantage negotiated after valorisation.")
-    ),
-    by: str | None = typer.Option(
-        None, "--by", help=_("Who did these steps: entreprise, formateur or alternant.")
-    ),
-    commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
-) -> None:
-    from olapcli.app.steps import step_need
+# the need's cycle and the learner's notes: their own module (this one stays short)
+from olapcli.cli import needsteps  # noqa: E402
 
-    days = {
-        "contracted": contracted,
-        "coached": coached,
-        "questioned": questioned,
-        "supported": supported,
-        "collected": collected,
-        "advised": advised,
-        "technical": technical,
-        "general": general,
-        "prepared": prepared,
-        "briefed": briefed,
-        "applied": applied,
-        "valorised": valorised,
-        "negotiated": negotiated,
-    }
-    steps: dict[str, Any] = {}
-    for name, value in days.items():
-        if value is not None:
-            steps[name] = parse_date_option(value, f"--{name}")
-    if advantage:
-        steps["advantage"] = advantage.strip()
-    done = step_need(root(ctx), learner, need, steps, commit, by=by)
-    echo(_("Step recorded."))
-    print_need(done.need, learner)
-    say_notices(done.notices)
+app.command("step", help=needsteps.STEP_HELP)(needsteps.step)
+app.command("note", help=needsteps.NOTE_HELP)(needsteps.note)

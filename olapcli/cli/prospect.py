@@ -127,6 +127,9 @@ def list_(
     if fmt is Format.json:
         out.print(json_text([dataclasses.asdict(r) for r in rows]), markup=False)
         return
+    if not rows:
+        out.print(_("No prospect recorded."), markup=False)
+        return
     from rich.table import Table
 
     table = Table(title=_("Prospects"))
@@ -151,5 +154,3 @@ def list_(
             str(r.needs),
         )
     out.print(table)
-    if not rows:
-        out.print(_("No prospect recorded."), markup=False)

@@ -69,11 +69,22 @@ class Trainer(Base):
     email: EmailStr | None = None
 
 
-class Practice(Base):
-    """A column of the Annexe 7 table (qualité de l'alternance, théâtre…)."""
+class Competence(Base):
+    """A competence of a practice's grid (Annexes 8-9): for mobility, a competence of the
+    stay paired with the one it serves at work (*work*)."""
 
     id: Id
     label: Text
+    work: Text | None = None
+
+
+class Practice(Base):
+    """A column of the Annexe 7 table (qualité de l'alternance, théâtre…), with its own
+    competence grid when it has one (theatre: behavioural competences; mobility: pairs)."""
+
+    id: Id
+    label: Text
+    grid: list[Competence] = Field(default_factory=list)
 
 
 class LabelPolicy(Base):
@@ -256,6 +267,13 @@ class Steps(Base):
     advantage: str | None = None
 
 
+class Note(Base):
+    """A dated note of the learner on a need (during a workshop or a stay abroad)."""
+
+    date: Date
+    text: PlainText
+
+
 class Need(Base):
     """An imminent production need of the company (the « I » of the grid)."""
 
@@ -271,6 +289,10 @@ class Need(Base):
     steps: Steps | None = None
     #: the prospect (contract search) the need was collected from
     prospect: Id | None = None
+    #: the competence of its practice's grid the company asked for (theatre, mobility)
+    competence: Id | None = None
+    #: the learner's notes during the workshop or the stay
+    notes: list[Note] = Field(default_factory=list)
 
 
 class Evaluation(Base):

@@ -33,4 +33,4 @@ class Prospect(Base):
     id: Id
     company: ProspectCompany
     first_contact: FirstContact
-    stages: list[Stage] = Field(default_factory=list)
+    stages: list[Stage] = Field(min_length=1)  # from its first contact on

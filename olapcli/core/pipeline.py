@@ -72,6 +72,8 @@ def stage_fault(
     fault (``stage``, ``date``, ``end`` or ``reason``) and why, in words; None when it can."""
     if stage == DROPPED and not (reason or "").strip():
         return "reason", _("a prospect is dropped with its reason")
+    if stage != DROPPED and (reason or "").strip():
+        return "reason", _("only a prospect dropped has a reason (notes for the others)")
     if end is not None and stage != INTERNSHIP:
         return "end", _("only an internship has an end date")
     if end is not None and end < day:

@@ -21,6 +21,7 @@ from olapcli.core.records import (
     Learner,
     Meeting,
     Need,
+    Note,
     Outcomes,
     PlanEntry,
     Prospect,
@@ -221,7 +222,7 @@ def _quick_need(data: Any) -> Need:
     d = _fields(
         data,
         ("id", "activity", "marked_by", "identified", "due", "detail"),
-        ("practice", "company", "resources", "steps", "prospect"),
+        ("practice", "company", "resources", "steps", "prospect", "competence", "notes"),
     )
     marked_by = tuple(_list(d["marked_by"]))
     if any(type(a) is not str or a not in rules.ACTORS for a in marked_by):
@@ -241,7 +242,14 @@ def _quick_need(data: Any) -> Need:
         tuple(_resource(r) for r in _list(d.get("resources", []))),
         None if steps is None else _steps(steps),
         None if d.get("prospect") is None else _id(d["prospect"]),
+        None if d.get("competence") is None else _id(d["competence"]),
+        tuple(_note(x) for x in _list(d.get("notes", []))),
     )
+
+
+def _note(data: Any) -> Note:
+    d = _fields(data, ("date", "text"), ())
+    return Note(_date(d["date"]), _plain(d["text"]))
 
 
 def _steps(data: Any) -> Steps:
@@ -298,7 +306,9 @@ def _meeting(data: Any) -> Meeting:
 
 
 def _prospect(data: Any) -> Prospect:
-    d = _fields(data, ("id", "company", "first_contact"), ("stages",))
+    d = _fields(data, ("id", "company", "first_contact", "stages"), ())
+    if not _list(d["stages"]):
+        raise _Doubt
     c = _fields(d["company"], ("name",), ("town", "contact", "phone"))
     if d["first_contact"] not in pipeline.FIRST_CONTACT:
         raise _Doubt
@@ -309,7 +319,7 @@ def _prospect(data: Any) -> Prospect:
         _opt_str(c.get("contact")),
         _opt_str(c.get("phone")),
         d["first_contact"],
-        tuple(_stage(g) for g in _list(d.get("stages", []))),
+        tuple(_stage(g) for g in _list(d["stages"])),
     )
 
 

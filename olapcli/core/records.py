@@ -79,6 +79,12 @@ MARKS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Need:
     id: str
     activity: str
@@ -91,6 +97,8 @@ class Need:
     resources: tuple[str, ...]
     steps: Steps | None
     prospect: str | None = None
+    competence: str | None = None
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +250,8 @@ def _need(n: Any) -> Need:
         tuple(n.resources),
         _steps(s) if s else None,
         n.prospect,
+        n.competence,
+        tuple(Note(x.date, x.text) for x in n.notes),
     )
 
 

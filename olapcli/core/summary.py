@@ -42,6 +42,8 @@ class Summary:
     periods: list[str]
     trainers: list[str]
     groups: list[GroupInfo]
+    #: practice -> the ids of its competence grid (only the practices that have one)
+    grids: dict[str, list[str]] = field(default_factory=dict)
 
     def activity_ids(self) -> set[str]:
         return rules.activity_ids(self)
@@ -60,7 +62,12 @@ def from_json(data: dict[str, Any]) -> Summary:
         for g in data["groups"]
     ]
     return Summary(
-        data["imminence_days"], data["practices"], data["periods"], data["trainers"], groups
+        data["imminence_days"],
+        data["practices"],
+        data["periods"],
+        data["trainers"],
+        groups,
+        data.get("grids", {}),
     )
 
 
@@ -90,6 +97,7 @@ def of(core: Any) -> Summary:
         [p.id for p in cohort.periods],
         [t.id for t in cohort.trainers],
         groups,
+        {p.id: [c.id for c in p.grid] for p in cohort.practices if p.grid},
     )
 
 

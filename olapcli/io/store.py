@@ -42,7 +42,7 @@ from olapcli.io import env, files
 
 #: bumped whenever what a document holds changes shape (7: a need's brief holds its
 #: actors, steps and whether it is evaluated), so that an older cache is never misread
-FORMAT = f"olap-store/8 {__version__}"
+FORMAT = f"olap-store/9 {__version__}"
 #: ns: a file modified less than this before the index was taken is hashed, not trusted
 RACY = 2_000_000_000  # covers file systems with 1 or 2 s timestamps
 

@@ -52,6 +52,8 @@ def need_lines(need: dict[str, Any], dash: int) -> list[str]:
         lines += [f"{key}{' ' * dash}- {_quoted(r)}" for r in need["resources"]]
     if "prospect" in need:
         lines.append(f"{key}prospect: {_word(need['prospect'])}")
+    if "competence" in need:
+        lines.append(f"{key}competence: {_word(need['competence'])}")
     return lines
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from olapcli.core import rules
-from olapcli.core.derive import charter, metrics, pipeline, quality, stats
+from olapcli.core.derive import charter, metrics, pipeline, practicegrids, quality, stats
 from olapcli.core.derive.briefs import LearnerBrief
 from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
@@ -213,6 +213,7 @@ def context(
     practice_rows: list[list[Any]] = []
     learner_rows: list[list[Any]] = []
     search_rows: list[list[Any]] = []
+    grids: list[Any] = []
     search_total = pipeline.Search()
     for part in parts:
         cohort = part.data.cohort
@@ -223,6 +224,7 @@ def context(
         by_key = {r.learner.key: r.learner for r in part.table}
         for key, q in quality.per_learner(cohort, part.table, since, until):  # type: ignore[arg-type]
             learner_rows.append([name(by_key[key]), *q.cells()])
+        grids += practicegrids.cohort_grids(cohort, [r.learner for r in part.table])
         found, cohort_search = pipeline.per_learner([r.learner for r in part.table], since, until)
         search_rows += [[name(b), *_search_cells(mine)] for b, mine in found]
         search_total.add(cohort_search)
@@ -234,6 +236,7 @@ def context(
             [*search_rows, [_("All learners"), *_search_cells(search_total)]]
         ),
         "search_total": search_total,
+        "practice_grids": grids,
         "title": _("Proactive work-study: impact report — {names}").format(names=names),
         "generated": today,
         "parts": parts,

@@ -146,7 +146,7 @@ def test_the_pipeline_s_figures_match_a_count_of_the_files(olap, cohort_repo):
         (["contrat-propose", "--date", "2025-10-01"], "avant l'étape précédente"),
         (["premier-appel", "--date", "2025-11-25"], "ne peut pas suivre « visite »"),
         (["visite", "--date", "2025-11-25"], "« visite » ne peut pas suivre « visite »"),
-        (["abandon", "--date", "2025-11-25"], "raison"),
+        (["abandon", "--date", "2025-11-25"], "dit pourquoi"),
         (["visite2"], "Étape inconnue « visite2 »"),
         (["contrat-propose", "--date", "2025-11-25", "--end", "2025-11-30"], "seul un stage"),
         (["stage", "--date", "2025-11-25", "--end", "2025-11-20"], "avant de commencer"),
@@ -179,11 +179,23 @@ def test_refusals_of_prospects_and_needs(refused, olap, cohort_repo):
         "--detail", "Un besoin", "--prospect", "p-inconnu",
     )  # fmt: skip
     assert "Pas de prospect « p-inconnu »" in need.output
-    # a second prospect with the same company gets its own id
-    for _ in range(2):
-        assert olap(*base, "add", "kevin-lopez", "--name", "Chez Paul").code == 0
+    # a company dropped may be approached again, under its own id; not twice at once
+    assert olap(*base, "add", "kevin-lopez", "--name", "Chez Paul").code == 0
     ids = [p["id"] for p in prospects_of(cohort_repo)]
     assert ids.count("p-chez-paul") == 1 and "p-chez-paul-2" in ids
+    twice = refused(cohort_repo, *base, "add", "kevin-lopez", "--name", "chez  PAUL")
+    assert "déjà un prospect de cet alternant : p-chez-paul-2" in twice.output
+    assert (
+        "ni lettre ni chiffre"
+        in refused(cohort_repo, *base, "add", "kevin-lopez", "--name", "!!!").output
+    )
+    reason = refused(
+        cohort_repo, *base, "step", "kevin-lopez", "p-le-bon-plat", "stage-propose", "--reason", "x"
+    )
+    assert "seul un prospect abandonné a une raison" in reason.output
+    # the stages' English words are understood too
+    assert olap(*base, "step", "kevin-lopez", "p-le-bon-plat", "internship-proposed").code == 0
+    assert prospects_of(cohort_repo)[2]["stages"][-1]["stage"] == "stage-propose"
 
 
 BAD = """prospects:
@@ -223,12 +235,11 @@ def test_validate_names_each_fault_with_its_line_and_column(olap, cohort_repo):
         where("visite, date: 2025-10-03"): "2025-10-03 est avant l'étape précédente",
         where("rappel, date: 2025-10-20"): "« rappel après préparation » ne peut pas suivre",
         where("stage-propose, date"): "seul un stage a une date de fin",
-        where("abandon, date: 2025-10-22"): "un prospect s'abandonne avec sa raison",
+        where("abandon, date: 2025-10-22"): "un prospect abandonné dit pourquoi",
         where("stage, date: 2025-10-23"): "rien ne suit",
         where("  - id: p-a", 1): "deux prospects ont l'identifiant « p-a »",
         where("premier-appel, date: 2026-12-01"): "2026-12-01, un jour encore à venir",
         # the needs naming prospects that are gone, and the one naming p-zz
-        where("prospect: p-chez-paul"): "nomme le prospect « p-chez-paul », inconnu",
         where("prospect: p-bio-des-pentes"): "nomme le prospect « p-bio-des-pentes »",
         where("prospect: p-zz"): "nomme le prospect « p-zz », inconnu pour cet alternant",
     }
@@ -237,3 +248,17 @@ def test_validate_names_each_fault_with_its_line_and_column(olap, cohort_repo):
     for line, fragment in want.items():
         assert fragment in got[line], (line, got[line])
     assert all(p["col"] >= 1 and p["path"] == KEVIN for p in found)
+
+
+def test_the_lints_of_a_search(olap, cohort_repo):
+    path = cohort_repo / KEVIN
+    text = path.read_text(encoding="utf-8")
+    # a need collected from a prospect after the search with it was dropped
+    text = text.replace("    prospect: p-le-bon-plat\n", "    prospect: p-chez-paul\n")
+    path.write_text(text, encoding="utf-8")
+    result = olap("-C", cohort_repo, "validate", "--format", "json")
+    found = {(p["path"], p["code"]) for p in json.loads(result.stdout)}
+    # Amina's contract is signed, her file still says she searches
+    assert ("learners/amina-traore.yaml", "contract-signed") in found
+    dates = [p for p in json.loads(result.stdout) if p["code"] == "prospect-dates"]
+    assert [p["path"] for p in dates] == [KEVIN] and "b20251117-04fd82a5e6" in dates[0]["message"]

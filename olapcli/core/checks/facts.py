@@ -37,6 +37,12 @@ class Facts:
     #: the cohort's first and last day (cohort.yaml start and end), when it is valid: the
     #: needs are dated within them, the charter's meetings counted within them
     calendar: tuple[dt.date, dt.date] | None = None
+    #: the practices that have a competence grid, with the ids of its competences
+    grids: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def grid(self, practice: str) -> tuple[str, ...] | None:
+        """The competence ids of *practice*'s grid; None when it has none."""
+        return next((ids for pid, ids in self.grids if pid == practice), None)
 
     def to_json(self) -> dict[str, Any]:
         """JSON data for olap's cache (the inverse of :meth:`from_json`)."""
@@ -50,6 +56,7 @@ class Facts:
             "periods": [[p, s.isoformat(), e.isoformat()] for p, s, e in self.periods],
             "imminence_days": self.imminence_days,
             "calendar": [d.isoformat() for d in self.calendar] if self.calendar else None,
+            "grids": [[pid, list(ids)] for pid, ids in self.grids],
         }
 
     @classmethod
@@ -66,6 +73,7 @@ class Facts:
             tuple((p, day(s), day(e)) for p, s, e in data["periods"]),
             int(data["imminence_days"]),
             (day(data["calendar"][0]), day(data["calendar"][1])) if data["calendar"] else None,
+            tuple((pid, tuple(ids)) for pid, ids in data.get("grids", [])),
         )
 
 
@@ -84,4 +92,7 @@ def facts_of(data: CohortData) -> Facts:
         tuple((p.id, p.start, p.end) for p in cohort.periods) if cohort else (),
         cohort.policy.imminence_days if cohort else rules.DEFAULT_IMMINENCE_DAYS,
         (cohort.start, cohort.end) if cohort else None,
+        tuple((p.id, tuple(c.id for c in p.grid)) for p in cohort.practices if p.grid)
+        if cohort
+        else (),
     )

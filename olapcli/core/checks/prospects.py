@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from olapcli.core import pipeline
-from olapcli.core.checks.base import error, repeated
+from olapcli.core.checks.base import error, repeated, warning
 from olapcli.errors import Problem
 from olapcli.i18n import _
 
@@ -53,8 +53,30 @@ def learner_prospects(facts: Facts, rel: str, learner: Learner) -> Iterator[Prob
                 _("a stage is recorded once it happened: check the date"),
                 until=stage.date,
             )
-    known = {p.id for p in learner.prospects}
+    known = {p.id: p for p in learner.prospects}
     for i, need in enumerate(learner.needs):
+        named = known.get(need.prospect) if need.prospect else None
+        if named is not None:
+            first, last = named.stages[0], named.stages[-1]
+            closed = last.stage in pipeline.FINAL
+            if need.identified < first.date or (closed and need.identified > last.date):
+                yield warning(
+                    rel,
+                    ("needs", i, "identified"),
+                    "prospect-dates",
+                    _(
+                        "need {id} is identified on {date}, outside the days of its prospect {prospect} ({first} – {last})"
+                    ).format(
+                        id=need.id,
+                        date=need.identified,
+                        prospect=named.id,
+                        first=first.date,
+                        last=last.date if closed else "…",
+                    ),
+                    _(
+                        "a need is collected from a company between its first contact and the end of the search with it: check the date or the prospect"
+                    ),
+                )
         if need.prospect is not None and need.prospect not in known:
             yield error(
                 rel,
@@ -65,3 +87,14 @@ def learner_prospects(facts: Facts, rel: str, learner: Learner) -> Iterator[Prob
                 ),
                 hint,
             )
+    signed = [p for p in learner.prospects if p.stages[-1].stage == pipeline.SIGNED]
+    if signed and learner.status == "searching":
+        yield warning(
+            rel,
+            ("status",),
+            "contract-signed",
+            _(
+                "a contract was signed with {prospect} on {date}, and the learner is still searching"
+            ).format(prospect=signed[0].name, date=signed[0].stages[-1].date),
+            _("write status: contract, the company, the tutor and the contract's dates"),
+        )

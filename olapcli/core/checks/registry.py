@@ -31,6 +31,7 @@ from olapcli.core.checks.needs import (
     learner_calendar,
     learner_duplicate_needs,
 )
+from olapcli.core.checks.practices import core_grids, learner_practices
 from olapcli.core.checks.prospects import learner_prospects
 from olapcli.core.checks.references import core_references, learner_references
 from olapcli.errors import Problem
@@ -69,6 +70,7 @@ CHECKS: dict[str, Check] = {
     "support": Check(learner=learner_support),
     "meetings": Check(learner=learner_meetings),
     "prospects": Check(learner=learner_prospects),
+    "practices": Check(core_grids, learner_practices),
     "referentiel-shape": Check(core=core_referentiel_shape),
     "access": Check(core=core_access),
 }

@@ -56,6 +56,10 @@ class NeedBrief:
     advantage: bool = False
     #: an evaluation answers it
     evaluated: bool = False
+    #: the competence of its practice's grid, and the level the company gave on the
+    #: return (the latest evaluation by the company answering it), when there are
+    competence: str | None = None
+    returned: str | None = None
 
 
 @dataclass(slots=True)
@@ -95,6 +99,11 @@ def of(learner: Any) -> LearnerBrief:
     """The brief of a validated :class:`~olapcli.core.model.Learner`."""
     o = learner.outcomes
     answered = {e.need for e in learner.evaluations if e.need}
+    returned = {
+        e.need: e.level
+        for e in sorted(learner.evaluations, key=lambda e: (e.date, e.id))
+        if e.need and e.by == "entreprise"
+    }
     return LearnerBrief(
         id=learner.id,
         key=learner.key,
@@ -114,6 +123,8 @@ def of(learner: Any) -> LearnerBrief:
                 tuple(n.marked_by),
                 *_steps(n.steps),
                 n.id in answered,
+                n.competence,
+                returned.get(n.id),
             )
             for n in learner.needs
         ),
@@ -163,6 +174,8 @@ def to_json(b: LearnerBrief) -> list[Any]:
                 [_day_json(n.prepared), _day_json(n.applied), _day_json(n.valorised)],
                 n.advantage,
                 n.evaluated,
+                n.competence,
+                n.returned,
             ]
             for n in b.needs
         ],
@@ -232,8 +245,10 @@ def from_json(data: Any) -> LearnerBrief:
                         _day_of(days[2]),
                         adv,
                         ev,
+                        comp,
+                        ret,
                     )
-                    for i, a, p, d1, d2, detail, res, by, days, adv, ev in needs
+                    for i, a, p, d1, d2, detail, res, by, days, adv, ev, comp, ret in needs
                 ]
             ),
             dict(zip(OUTCOME_KEYS, outcomes, strict=True)),
