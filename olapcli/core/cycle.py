@@ -33,7 +33,20 @@ AFTER_IDENTIFIED = (*TWELVE[4:], "prepared")
 
 
 def labels() -> dict[str, str]:
-    """Each step's key -> its name for the users (in the current language)."""
+    """Each step's key -> its name for the users (in the current language; made once per
+    language: a site of 1,000 learners asks for them thousands of times)."""
+    from olapcli.i18n import language
+
+    lang = language()
+    if lang not in _LABELS:
+        _LABELS[lang] = _labels()
+    return _LABELS[lang]
+
+
+_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _labels() -> dict[str, str]:
     return {
         "contracted": _("contract with the learner"),
         "coached": _("learner trained to question"),

@@ -44,6 +44,7 @@ def environment() -> Environment:
         env.filters.update(
             href=filters.safe_href,
             markdown=filters.markdown,
+            cycle_html=filters.cycle_html,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
         )
