@@ -1,7 +1,9 @@
 """The contract search on ``olap serve`` (issue 14, point 1): the learner and the trainers
 record the companies approached and the stages each reached, from the learner's page,
 with ``olap prospect add | step --commit``'s use-cases — one commit signed by the person.
-The tutor sees the search but does not record it (the search is for a company to come)."""
+The tutor sees the search but does not record it (the search is for a company to come).
+The same two write the learner's notes on a need (during a workshop or a stay abroad,
+``olap need note``'s use-case)."""
 
 from __future__ import annotations
 
@@ -158,5 +160,23 @@ def step(
     done: str = writes.write(
         root,
         lambda: add_stage(root, learner_id, prospect_id, inp, True, author=actor.author, via=VIA),
+    )
+    return done
+
+
+def note(root: Path, learner_id: str, need_id: str, actor: Actor, text: str, today: dt.date) -> str:
+    """Add the learner's note *text* of *today* to a need (``olap need note --commit``),
+    signed by *actor* (the learner or a trainer); refused (UserError, nothing written)
+    when empty or too long. The need's id."""
+    from olapcli.app import writes
+    from olapcli.app.serve import VIA
+    from olapcli.app.steps import add_note
+
+    if not may_search(actor):
+        raise UserError(_("Only the learner and the trainers write the learner's notes."))
+    _too_long({"text": text})
+    done: str = writes.write(
+        root,
+        lambda: add_note(root, learner_id, need_id, today, text, True, actor.author, VIA),
     )
     return done

@@ -1,5 +1,6 @@
 """The routes of the contract search on ``olap serve``: the learner and the trainers add
-a prospect and the stages it reaches, from the learner's page. Each checks who may, calls
+a prospect and the stages it reaches, and the learner's notes on a need, from the
+learner's page. Each checks who may, calls
 one use-case of :mod:`olapcli.app.serve_prospects`, and goes back to the page."""
 
 from __future__ import annotations
@@ -49,3 +50,13 @@ def install(app: Flask) -> None:
         except UserError as exc:
             return error_page(400, exc.message, exc.hint)
         return redirect_to(f"/alternants/{learner_id}?fait=1#recherche")
+
+    @app.post("/alternants/<learner_id>/besoins/<need_id>/note")
+    def need_note(learner_id: str, need_id: str) -> Any:
+        who = _searcher(learner_id)
+        check_csrf()
+        try:
+            search.note(root(), learner_id, need_id, who, request.form.get("text", ""), _today())
+        except UserError as exc:
+            return error_page(400, exc.message, exc.hint)
+        return redirect_to(f"/alternants/{learner_id}?fait=1#besoins")

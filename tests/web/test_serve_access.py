@@ -25,6 +25,7 @@ ROUTES = [
     ("POST", "/alternants/{id}/besoins/{need}/etape"),
     ("POST", "/alternants/{id}/prospects"),
     ("POST", "/alternants/{id}/prospects/p-x/etape"),
+    ("POST", "/alternants/{id}/besoins/{need}/note"),
 ]
 
 

@@ -108,3 +108,36 @@ def test_the_trainer_records_for_a_learner_and_sees_the_pipeline(serve):
     assert "contrat signé" in board.text and "stage" in board.text
     assert f'href="{PAGE}#recherche"' in board.text
     assert "abandonné : 3" in board.text  # Table d'Hélène, Pâtisserie du Parc, Chez Paul
+
+
+def test_the_learner_writes_a_note_on_a_need_from_the_stay(serve):
+    theo = "theo-garnier"
+    need = "b20260323-0a2cd76669"
+    learner = logged_in(serve, theo, "alternant")
+    csrf = learner.csrf(f"/alternants/{theo}")
+    count = commits(serve.root)
+    done = learner.post(
+        f"/alternants/{theo}/besoins/{need}/note",
+        {"csrf": csrf, "text": "Commandes prises en anglais"},
+    )
+    assert done.status == 303, done.text
+    text = (serve.root / f"learners/{theo}.yaml").read_text(encoding="utf-8")
+    [mine] = [n for n in yamlread.load(text)["needs"] if n["id"] == need]
+    assert mine["notes"][-1] == {
+        "date": __import__("datetime").date(2026, 11, 21),
+        "text": "Commandes prises en anglais",
+    }
+    assert commits(serve.root) == count + 1
+    assert git(serve.root, "log", "-1", "--format=%an").strip() == "Théo Garnier"
+    tutor = logged_in(serve, theo, "tuteur")
+    tcsrf = tutor.csrf(f"/alternants/{theo}")
+    before = snapshot(serve.root)
+    assert (
+        learner.post(f"/alternants/{theo}/besoins/{need}/note", {"csrf": csrf, "text": " "}).status
+        == 400
+    )
+    assert (
+        tutor.post(f"/alternants/{theo}/besoins/{need}/note", {"csrf": tcsrf, "text": "x"}).status
+        == 403
+    )
+    assert snapshot(serve.root) == before
