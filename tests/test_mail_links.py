@@ -141,7 +141,10 @@ def test_a_trainer_with_a_cohort_link_gets_it_alone(olap, cohort_repo):
     waiting = {tuple(w.recipients): w for w in notify.listing(cohort_repo)[1]}
     assert set(waiting) == {(LEA, MARC, KARIM), (FRANCOIS,)}
     [mine] = (cohort_repo / "outbox/pending").glob("*+formateur-fdupont.eml")
-    assert links_in(readable(mine)) == {link.replace("http://127.0.0.1:8000", URL)}
+    # the same grant's link; signed again when the e-mail is written, so its time stamp and
+    # signature may differ by the second that passed in between (a token is « payload.time.sig »)
+    [sent] = links_in(readable(mine))
+    assert sent.rsplit(".", 2)[0] == link.replace("http://127.0.0.1:8000", URL).rsplit(".", 2)[0]
 
 
 def as_before(root: Path) -> None:
