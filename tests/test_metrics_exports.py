@@ -128,6 +128,16 @@ def test_xlsx_cells_are_typed_and_sheets_ready(olap, cohort_repo, figures, tmp_p
             assert 8 <= width <= 62, (sheet.title, i, width)
     keys = table.column_dimensions["A"].width
     assert keys >= len(data["learners"][0]["key"])  # a key is read whole
+    # the contract search, the last sheet: the JSON's figures, a row per learner and the total
+    search = book.worksheets[-1]
+    assert search.title == "Recherche de contrat"
+    got = [[c.value for c in r] for r in search.iter_rows(min_row=2)]
+    pipeline = data["pipeline"]
+    fields = ["prospects", "needs", "needs_per_prospect", "internships", "contracts"]
+    fields.append("median_days_to_contract")
+    want = [[r["key"], *(r[f] for f in fields)] for r in pipeline["learners"]]
+    want.append(["Tous les alternants", *(pipeline["total"][f] for f in fields)])
+    assert got == want and len(want) == 3
 
 
 def test_terminal_table_in_french_and_english(olap, cohort_repo, figures):

@@ -161,7 +161,8 @@ def metrics_sheets(
     report: MetricsReport, header: list[str], rows: list[list[Any]]
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The sheets of the ``olap metrics`` workbook: the Annexe 7 table, the statistics,
-    the label and who falls short, the annex of needs, the coverage."""
+    the label and who falls short, the annex of needs, the coverage, the contract search
+    (per learner who approached a company, then all of them)."""
     from olapcli.core.derive.stats import Statistic
     from olapcli.render import verdicts
 
@@ -198,6 +199,22 @@ def metrics_sheets(
         [c.key, *(len(c.states[k]) for k in ("A", "R", "EC", "not_seen", "not_feasible"))]
         for c in report.coverage
     ]
+    search = report.pipeline or {}
+    search_rows = [
+        [
+            r["key"],
+            r["prospects"],
+            r["needs"],
+            r["needs_per_prospect"],
+            r["internships"],
+            r["contracts"],
+            r["median_days_to_contract"],
+        ]
+        for r in [
+            *search.get("learners", []),
+            *([{"key": _("All learners"), **search["total"]}] if search.get("learners") else []),
+        ]
+    ]
     return [
         (_("Annexe 7 table"), header, rows),
         (_("Statistics"), verdicts.cells_header(), stats),
@@ -229,4 +246,17 @@ def metrics_sheets(
             annex,
         ),
         (_("Coverage"), [_("Key"), "A", "R", "EC", _("Not yet seen"), _("Not feasible")], coverage),
+        (
+            _("Contract search"),
+            [
+                _("Key"),
+                _("Companies contacted"),
+                _("Needs collected"),
+                _("Needs per company"),
+                _("Internships"),
+                _("Contracts"),
+                _("Median days to the contract"),
+            ],
+            search_rows,
+        ),
     ]
