@@ -127,7 +127,7 @@ def add_prospect(
     from olapcli.app.edit import editing
     from olapcli.core.ids import slug, unique_slug
     from olapcli.io.paths import learner_path
-    from olapcli.io.yamlwrite import append_item, block_seq, new_map, scalar
+    from olapcli.io.yamlwrite import append_item, block_list, block_seq, new_map, scalar
 
     learner_path(root, learner_id)  # an unknown learner is refused before anything
     name = _text(inp.name)
@@ -175,7 +175,7 @@ def add_prospect(
                 "id": pid,
                 "company": new_map(company),
                 "first_contact": who,
-                "stages": _block([new_map(first)]),
+                "stages": block_list([new_map(first)]),
             }
         )
         append_item(seq, entry)
@@ -186,14 +186,6 @@ def _closed(prospect: dict[str, Any]) -> bool:
     """Is the prospect (as read from the file) closed: signed or dropped?"""
     stages = [st for st in prospect.get("stages") or [] if isinstance(st, dict)]
     return bool(stages) and stages[-1].get("stage") in pipeline.FINAL
-
-
-def _block(items: list[Any]) -> Any:
-    from olapcli.io.yamlwrite import block_list
-
-    seq = block_list(items)
-    seq.fa.set_block_style()
-    return seq
 
 
 def add_stage(

@@ -57,11 +57,7 @@ def views(learner: Any) -> list[ProspectView]:
         following = [
             (s, pipeline.stage_label(s))
             for s in pipeline.STAGES
-            if last is None
-            or (
-                last.stage not in pipeline.FINAL
-                and (s == pipeline.DROPPED or pipeline.RANK[s] > pipeline.RANK[last.stage])
-            )
+            if pipeline.follows(last.stage if last else None, s)
         ]
         found.append(
             ProspectView(

@@ -87,7 +87,7 @@ def stage_fault(
         return "stage", _("the prospect is closed ({stage} on {date}): nothing follows").format(
             stage=stage_label(last.stage), date=last.date
         )
-    if stage != DROPPED and RANK.get(stage, -1) <= RANK.get(last.stage, -1):
+    if not follows(last.stage, stage):
         return "stage", _("« {stage} » cannot follow « {last} »: the stages go {order}").format(
             stage=stage_label(stage),
             last=stage_label(last.stage),
@@ -98,6 +98,16 @@ def stage_fault(
             date=day, last=stage_label(last.stage), last_date=last.date
         )
     return None
+
+
+def follows(last: str | None, stage: str) -> bool:
+    """May *stage* come after the stage *last* (None: the first)? Later in the order, or
+    dropped; nothing after a contract signed or a prospect dropped."""
+    if last is None:
+        return True
+    if last in FINAL:
+        return False
+    return stage == DROPPED or RANK.get(stage, -1) > RANK.get(last, -1)
 
 
 def reached(stages: Sequence[Any], stage: str) -> Any | None:

@@ -238,6 +238,16 @@ def answered(evaluations: Iterable[Any]) -> set[str]:
     return {e.need for e in evaluations if e.need}
 
 
+def company_returns(evaluations: Iterable[Any]) -> dict[str, Any]:
+    """Need id -> the latest evaluation by the company answering it: the return to the
+    company a practice's grid asks for (Annexes 8-9)."""
+    found: dict[str, Any] = {}
+    for e in sorted(evaluations, key=lambda e: (e.date, e.id)):
+        if e.need and e.by == "entreprise":
+            found[e.need] = e
+    return found
+
+
 def need_state(need: Any, answered_ids: set[str], today: dt.date) -> str:
     """``open``, ``soon`` (due within :data:`SOON_DAYS`), ``late`` (overdue), or ``""``
     once an evaluation answers it."""

@@ -44,7 +44,7 @@ def learner_practices(facts: Facts, rel: str, learner: Learner) -> Iterator[Prob
     evaluation by the company answers (never evaluated on the return)."""
     if not facts.has_cohort:
         return
-    by_company = {e.need for e in learner.evaluations if e.need and e.by == "entreprise"}
+    by_company = rules.company_returns(learner.evaluations)
     for i, need in enumerate(learner.needs):
         if need.practice not in facts.practices:
             continue  # an unknown practice: the references check says so

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from olapcli.core import cycle
+from olapcli.core import cycle, rules
 from olapcli.core.derive.grids import latest_evaluations
 from olapcli.core.derive.pipeline import ProspectBrief, brief_of
 from olapcli.core.derive.textfold import words_of
@@ -99,11 +99,7 @@ def of(learner: Any) -> LearnerBrief:
     """The brief of a validated :class:`~olapcli.core.model.Learner`."""
     o = learner.outcomes
     answered = {e.need for e in learner.evaluations if e.need}
-    returned = {
-        e.need: e.level
-        for e in sorted(learner.evaluations, key=lambda e: (e.date, e.id))
-        if e.need and e.by == "entreprise"
-    }
+    returned = {need: e.level for need, e in rules.company_returns(learner.evaluations).items()}
     return LearnerBrief(
         id=learner.id,
         key=learner.key,

@@ -16,6 +16,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
+from olapcli.core import pipeline as order  # the stages (this module makes their figures)
+
 
 @dataclass(frozen=True, slots=True)
 class ProspectBrief:
@@ -67,10 +69,10 @@ class Search:
 def brief_of(prospect: Any, needs: Any) -> ProspectBrief:
     """The brief of a validated prospect, with the learner's *needs*."""
     stages = prospect.stages
-    signed = next((s.date for s in stages if s.stage == "contrat-signe"), None)
+    signed = next((s.date for s in stages if s.stage == order.SIGNED), None)
     return ProspectBrief(
         stages[0].date if stages else None,
-        any(s.stage == "stage" for s in stages),
+        any(s.stage == order.INTERNSHIP for s in stages),
         signed,
         sum(n.prospect == prospect.id for n in needs),
     )

@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from olapcli.core import rules
+
 
 @dataclass
 class Request:
@@ -30,10 +32,7 @@ class CompetenceRow:
 def learner_grids(cohort: Any, learner: Any) -> list[tuple[Any, list[CompetenceRow]]]:
     """Each practice with a grid in which the learner has a need, with its rows (every
     competence of the grid, asked for or not)."""
-    by_company: dict[str, Any] = {}
-    for e in sorted(learner.evaluations, key=lambda e: (e.date, e.id)):
-        if e.need and e.by == "entreprise":
-            by_company[e.need] = e
+    by_company = rules.company_returns(learner.evaluations)
     found = []
     for practice in cohort.practices:
         if not practice.grid:
