@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class EvalInput:
-    """An evaluation: A, EC or R on an activity."""
+    """An evaluation: A, EC or R on an activity, or on the competence of the need it
+    answers when that need names no sub-activity (*activity* None)."""
 
-    activity: str
+    activity: str | None
     level: str
     by: str
     date: dt.date
@@ -50,9 +51,9 @@ def form(root: Path, learner_id: str) -> Core:
     return require_core(root)
 
 
-def need_activity(root: Path, learner_id: str, need_id: str) -> str | None:
-    """The sub-activity of the learner's need *need_id* (or the one need whose id starts
-    with it), or None when there is no such need."""
+def need_of(root: Path, learner_id: str, need_id: str) -> Any:
+    """The learner's need *need_id* (or the one need whose id starts with it), or None
+    when there is no such need."""
     from olapcli.core.model import Learner
     from olapcli.io.load import read_model
 
@@ -63,12 +64,13 @@ def need_activity(root: Path, learner_id: str, need_id: str) -> str | None:
     found = [n for n in learner.needs if n.id == need_id] or [
         n for n in learner.needs if n.id.startswith(need_id)
     ]
-    return found[0].activity if len(found) == 1 else None
+    return found[0] if len(found) == 1 else None
 
 
-def check(core: Core, activity: str, by: str, level: str | None) -> None:
-    """Refuse (exit 2) an unknown activity, actor or level."""
-    if activity not in core.activity_ids():
+def check(core: Core, activity: str | None, by: str, level: str | None) -> None:
+    """Refuse (exit 2) an unknown activity, actor or level (no activity: the need's
+    competence, checked when the evaluation is written)."""
+    if activity is not None and activity not in core.activity_ids():
         raise UserError(
             _("Unknown activity « {id} ».").format(id=activity),
             _("referentiel.yaml lists the activities of the cohort"),
@@ -115,15 +117,26 @@ def record_evaluation(
     from olapcli.io.yamlwrite import append_item, block_seq, flow_list, new_map, plain, scalar
 
     check(form(root, learner_id), inp.activity, inp.by, inp.level)
+    if inp.activity is None and inp.need is None:
+        raise UserError(
+            _("The evaluation cannot be recorded: missing {fields}.").format(fields="--activity")
+        )
     inp.level = inp.level.upper()
     message = _("Evaluation of {learner}: {activity} = {level}").format(
-        learner=learner_id, activity=inp.activity, level=inp.level
+        learner=learner_id, activity=inp.activity or inp.need, level=inp.level
     ) + (f" ({via})" if via else "")
     with editing(root, learner_id, message if commit else None, author=author) as doc:
         if inp.need is not None:
             _i, need = find_item(doc, "needs", inp.need)
             inp.need = str(need["id"])
-            if inp.activity != str(need.get("activity")):
+            theirs = need.get("activity")
+            if theirs is None and inp.activity is not None:
+                raise UserError(
+                    _(
+                        "Need {need} names no sub-activity, only a competence: leave --activity out."
+                    ).format(need=inp.need)
+                )
+            if inp.activity != (None if theirs is None else str(theirs)):
                 raise UserError(
                     _("Need {need} is on activity {a}, not {b}.").format(
                         need=inp.need, a=need.get("activity"), b=inp.activity
@@ -132,7 +145,10 @@ def record_evaluation(
         evals = block_seq(doc.data, "evaluations")
         items: dict[str, Any] = {
             "id": new_id("e", inp.date, ids_in(evals)),
-            "activity": scalar(inp.activity),
+        }
+        if inp.activity is not None:
+            items["activity"] = scalar(inp.activity)
+        items |= {
             "level": inp.level,
             "date": inp.date,
             "by": inp.by,

@@ -37,9 +37,10 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 @dataclass
 class NeedInput:
     """What is given to record an imminent need: every field but the resources is
-    required (the « pop-up » of Annexe 6)."""
+    required (the « pop-up » of Annexe 6), the sub-activity unless a competence of the
+    practice's grid stands instead."""
 
-    activity: str
+    activity: str | None
     marked_by: list[str]
     identified: dt.date
     due: dt.date
@@ -58,7 +59,7 @@ class NeedView:
     """A need as it was stored."""
 
     id: str
-    activity: str
+    activity: str | None
     practice: str
     marked_by: list[str]
     identified: dt.date
@@ -97,7 +98,9 @@ def need_input_errors(inp: NeedInput) -> list[str]:
     usual path checks a new need with these instead of importing pydantic, too slow to
     start; a test holds them to the model."""
     errors = []
-    if not ID_PATTERN.match(inp.activity):
+    if inp.activity is None and inp.competence is None:
+        errors.append("activity")
+    elif inp.activity is not None and not ID_PATTERN.match(inp.activity):
         errors.append("activity")
     if not ID_PATTERN.match(inp.practice):
         errors.append("practice")
@@ -132,7 +135,13 @@ def check_activity(core: Summary, activity: str) -> None:
 def check_need(core: Summary, inp: NeedInput) -> list[str]:
     """Refuse (exit 2) what the cohort does not allow in *inp*; the warnings to say
     (a need that is not imminent)."""
-    check_activity(core, inp.activity)
+    if inp.activity is not None:
+        check_activity(core, inp.activity)
+    elif inp.competence is None:
+        raise UserError(
+            _("The need names neither a sub-activity nor a competence."),
+            _("give --activity, or --competence for a practice with a grid (theatre, mobility)"),
+        )
     if inp.practice not in core.practices:
         raise UserError(
             _("Unknown practice « {id} ».").format(id=inp.practice),
@@ -208,7 +217,7 @@ def add_need(
     ends its message (« via olap serve »)."""
     warnings = check_need(form(root, learner_id), inp)
     message = _("Imminent need for {learner}: activity {activity}, due {due}").format(
-        learner=learner_id, activity=inp.activity, due=inp.due
+        learner=learner_id, activity=inp.activity or inp.competence, due=inp.due
     ) + (f" ({via})" if via else "")
     need = _append(root, learner_id, inp, message if commit else None, author)
     done = Recorded(learner_id, need, warnings)
@@ -298,9 +307,10 @@ def new_id(prefix: str, day: dt.date, taken: set[str]) -> str:
 
 def _need_dict(view: NeedView) -> dict[str, Any]:
     """The need as plain data, in the file's key order."""
-    need: dict[str, Any] = {
-        "id": view.id,
-        "activity": view.activity,
+    need: dict[str, Any] = {"id": view.id}
+    if view.activity is not None:
+        need["activity"] = view.activity
+    need |= {
         "practice": view.practice,
         "marked_by": list(view.marked_by),
         "identified": view.identified,
@@ -322,9 +332,10 @@ def need_map(need_id: str, inp: NeedInput) -> Any:
     """The YAML mapping of a new need, keys in the documented order."""
     from olapcli.io.yamlwrite import block_list, flow_list, new_map, scalar
 
-    items: dict[str, Any] = {
-        "id": need_id,
-        "activity": scalar(inp.activity),
+    items: dict[str, Any] = {"id": need_id}
+    if inp.activity is not None:
+        items["activity"] = scalar(inp.activity)
+    items |= {
         "practice": scalar(inp.practice),
         "marked_by": flow_list(inp.marked_by),
         "identified": inp.identified,

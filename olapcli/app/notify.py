@@ -149,7 +149,7 @@ def compose(
         need,
         evaluation,
         files.activity(activity_id),
-        files.shared_resources(activity_id),
+        files.shared_resources(activity_id) if activity_id else [],
         to,
         cc,
         sender(cohort),

@@ -151,7 +151,7 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     base, _problems = load_base(root)
     assert base.cohort is not None and base.referentiel is not None
     answered = rules.answered(learner.evaluations)
-    titles = {a.id: a.title for g in base.referentiel.groups for a in g.activities}
+    titles = rules.subject_titles(base.referentiel, base.cohort)
     shared = {a: list(r.resources) for a, (_rel, r) in base.resources.items()}
     needs = sorted(open_needs(learner), key=lambda n: (n.due, n.id))
     return {
@@ -159,7 +159,8 @@ def learner_page(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
         "cohort": base.cohort,
         "titles": titles,
         "open": [
-            (n, rules.need_state(n, answered, today), shared.get(n.activity, [])) for n in needs
+            (n, rules.need_state(n, answered, today), shared.get(n.activity or "", []))
+            for n in needs
         ],
         # where each open need stands in its cycle (open: no evaluation answers it yet)
         "cycles": {n.id: cycle.of(n.steps) for n in needs},

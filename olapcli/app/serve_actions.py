@@ -36,7 +36,7 @@ class Target:
     """What is evaluated: an activity (its title, its sheet), for a need or not."""
 
     key: str
-    activity: str
+    activity: str | None  # None: a need's competence of its practice's grid
     title: str
     sheet: Sheet | None
     need: Need | None = None
@@ -61,9 +61,9 @@ def eval_choices(root: Path, learner_id: str, today: dt.date) -> dict[str, Any]:
     from olapcli.app.evaluations import form
 
     core = form(root, learner_id)
-    titles = {a.id: a.title for a in rules.activities(core.referentiel)}
+    titles = rules.subject_titles(core.referentiel, core.cohort)
     return {
-        "needs": [(n, titles.get(n.activity, "")) for n in due_needs(root, learner_id, today)],
+        "needs": [(n, rules.need_subject(n, titles)) for n in due_needs(root, learner_id, today)],
         "groups": core.referentiel.groups,
     }
 
@@ -75,13 +75,18 @@ def target(root: Path, learner_id: str, key: str) -> Target | None:
     from olapcli.core.derive.grids import open_needs
 
     kind, _sep, value = key.partition(":")
-    acts = {a.id: a for a in rules.activities(form(root, learner_id).referentiel)}
+    core = form(root, learner_id)
+    acts = {a.id: a for a in rules.activities(core.referentiel)}
     need = None
     if kind == "b":
         found = [n for n in open_needs(_learner(root, learner_id)) if n.id == value]
         if not found:
             return None
-        need, value = found[0], found[0].activity
+        need = found[0]
+        if need.activity is None:  # a competence of its practice's grid, evaluated on return
+            titles = rules.subject_titles(None, core.cohort)
+            return Target(key, None, rules.need_subject(need, titles), None, need)
+        value = need.activity
     elif kind != "a":
         return None
     act = acts.get(value)

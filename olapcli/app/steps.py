@@ -77,7 +77,7 @@ def step_need(
         data = plain(need)
     view = NeedView(
         str(data["id"]),
-        str(data["activity"]),
+        None if data.get("activity") is None else str(data["activity"]),
         str(data.get("practice", rules.DEFAULT_PRACTICE)),
         list(data.get("marked_by") or []),
         data["identified"],
@@ -86,6 +86,8 @@ def step_need(
         data.get("company"),
         list(data.get("resources") or []),
         dict(data.get("steps") or {}),
+        prospect=data.get("prospect"),
+        competence=data.get("competence"),
     )
     done = Recorded(learner_id, view)
     if notify:

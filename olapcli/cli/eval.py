@@ -74,9 +74,12 @@ def add(
 
     folder = root(ctx)
     core = evaluations.form(folder, learner)
+    competence_only = False  # the need names a competence of its practice's grid alone
     if activity is None and need is not None:
-        activity = evaluations.need_activity(folder, learner, need)
-    missing = [n for n, v in (("--activity", activity), ("--by", by)) if not v]
+        found = evaluations.need_of(folder, learner, need)
+        if found is not None:
+            activity, competence_only = found.activity, found.activity is None
+    missing = [n for n, v in (("--activity", activity or competence_only), ("--by", by)) if not v]
     if level is None and not sheet and criteria is None:
         missing.append("--level")
     if missing:
@@ -85,7 +88,7 @@ def add(
                 fields=", ".join(missing)
             )
         )
-    assert activity is not None and by is not None
+    assert by is not None
     evaluations.check(core, activity, by, level)
     met: list[int] | None = None
     if criteria is not None:
@@ -93,7 +96,10 @@ def add(
             met = sorted({int(c) for c in split_list(criteria)})
         except ValueError:
             refuse(_("--criteria takes numbers, e.g. 1,3."))
+    if (sheet or met is not None) and activity is None:
+        refuse(_("A competence of a practice's grid has no evaluation sheet: give --level."))
     if sheet or met is not None:
+        assert activity is not None
         act_sheet = evaluations.sheet_of(core, activity)
         if met is None:
             if not interactive():
@@ -138,7 +144,10 @@ def add(
     result = done.evaluation
     out.print(
         _("Evaluation recorded: {activity} = {level} ({by}, {date}).").format(
-            activity=result.activity, level=result.level, by=result.by, date=result.date
+            activity=result.activity or result.need,
+            level=result.level,
+            by=result.by,
+            date=result.date,
         ),
         style="bold green",
         markup=False,

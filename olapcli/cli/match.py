@@ -44,7 +44,7 @@ def match(
         peers = ", ".join(f"{p.learner} ({p.level}, {p.date})" for p in m.peers) or "—"
         table.add_row(
             m.learner,
-            f"{m.need.activity} {titles[m.need.activity]}",
+            f"{m.need.activity} {titles.get(m.need.activity or '', '')}",
             m.need.due.isoformat(),
             m.need.id,
             peers,

@@ -118,7 +118,10 @@ def add(
     competence: str | None = typer.Option(
         None,
         "--competence",
-        help=_("The competence of the practice's grid the company asks for (theatre, mobility)."),
+        help=_(
+            "The competence of the practice's grid the company asks for (theatre, mobility); "
+            "it may stand for --activity."
+        ),
     ),
     prospect: str | None = typer.Option(
         None,
@@ -141,7 +144,7 @@ def add(
     missing = [
         name
         for name, value in (
-            ("--activity", activity),
+            ("--activity", activity or competence),  # a competence may stand for it
             ("--by", by),
             ("--identified", identified),
             ("--due", due),
@@ -154,9 +157,10 @@ def add(
             _("The need cannot be recorded: missing {fields}.").format(fields=", ".join(missing)),
             _("give every field (activity, who marks it, dates identified and due, detail)"),
         )
-    if activity is None:
+    if activity is None and competence is None:
         activity = _activity_prompt(core)
-    needs.check_activity(core, activity)
+    if activity is not None:
+        needs.check_activity(core, activity)
     if by is None:
         actors = ask(_("Marked by (entreprise, formateur, alternant)"), _actors)
     else:
@@ -251,7 +255,7 @@ def list_(
         table.add_row(
             row.learner,
             need.id,
-            need.activity,
+            need.activity or f"({need.competence})",  # a competence of its practice's grid
             need.identified.isoformat(),
             need.due.isoformat(),
             states[row.state],

@@ -15,7 +15,7 @@ def print_need(need: Any, learner: str) -> None:
     rows = [
         (_("Learner"), learner),
         (_("Need"), need.id),
-        (_("Activity"), need.activity),
+        (_("Activity"), need.activity or "—"),
         (_("Practice"), need.practice),
         (_("Marked by"), ", ".join(need.marked_by)),
         (_("Identified"), need.identified.isoformat()),

@@ -278,7 +278,8 @@ class Need(Base):
     """An imminent production need of the company (the « I » of the grid)."""
 
     id: Id
-    activity: Id
+    #: a sub-activity; may give way to a competence of its practice's grid (references)
+    activity: Id | None = None
     practice: Id = "qualite"
     marked_by: Annotated[list[Actor], AfterValidator(unique)] = Field(min_length=1)
     identified: Date
@@ -299,7 +300,8 @@ class Evaluation(Base):
     """A / EC / R on an activity, answering a need or not."""
 
     id: Id
-    activity: Id
+    #: absent only to answer a need that names a competence and no sub-activity
+    activity: Id | None = None
     level: Level
     date: Date
     by: Actor

@@ -87,7 +87,7 @@ class Note:
 @dataclass(frozen=True, slots=True)
 class Need:
     id: str
-    activity: str
+    activity: str | None  # None: a competence of a practice grid only
     practice: str
     marked_by: tuple[str, ...]
     identified: dt.date
@@ -104,7 +104,7 @@ class Need:
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     id: str
-    activity: str
+    activity: str | None  # None: answers a need with no activity
     level: str
     date: dt.date
     by: str

@@ -9,7 +9,7 @@ will do), so this module imports nothing heavy: ``olap need add`` uses it too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 #: the three actors of the method, one column each in the grid (the « I » of each)
@@ -147,9 +147,18 @@ def same_detail(text: str) -> str:
 
 
 def need_identity(need: Any) -> tuple[str, dt.date, dt.date, str]:
-    """What makes two records one need: the same activity, dates and detail. A duplicate
+    """What makes two records one need: the same activity (or competence of the same
+    practice's grid, for a need that names no activity), dates and detail. A duplicate
     would count the need twice in the impact table."""
-    return (need.activity, need.identified, need.due, same_detail(need.detail))
+    return (_about(need.activity, need), need.identified, need.due, same_detail(need.detail))
+
+
+def _about(activity: Any, need: Any) -> str:
+    """The sub-activity, else ``practice/competence``: what a need is about."""
+    if activity is not None:
+        return str(activity)
+    get = need.get if isinstance(need, dict) else lambda k: getattr(need, k)
+    return f"{get('practice') or DEFAULT_PRACTICE}/{get('competence')}"
 
 
 def repeated_need(data: Any, need: Any) -> str | None:
@@ -162,7 +171,7 @@ def repeated_need(data: Any, need: Any) -> str | None:
             continue
         try:
             other = (
-                str(n.get("activity")),
+                _about(n.get("activity"), n),
                 dt.date.fromisoformat(str(n.get("identified"))),
                 dt.date.fromisoformat(str(n.get("due"))),
                 same_detail(str(n.get("detail"))),
@@ -221,6 +230,32 @@ def activities(referentiel: Any) -> Iterator[Any]:
     """Every sub-activity of a référentiel, in its order."""
     for group in referentiel.groups:
         yield from group.activities
+
+
+def subject_titles(referentiel: Any, cohort: Any = None) -> dict[str, str]:
+    """What a need can be about -> its title: each sub-activity by its id, each
+    competence of a practice's grid by ``practice/competence`` (see :func:`need_subject`)."""
+    titles = activity_titles(referentiel) if referentiel else {}
+    for practice in cohort.practices if cohort else ():
+        for c in practice.grid:
+            titles[f"{practice.id}/{c.id}"] = c.label
+    return titles
+
+
+def need_subject(need: Any, titles: Mapping[str, str]) -> str:
+    """« 3.2 Title » for a need on a sub-activity; the competence's title for a need of a
+    practice's grid that names no sub-activity (*titles*: :func:`subject_titles`)."""
+    if need.activity is not None:
+        return f"{need.activity} {titles.get(need.activity, '')}".rstrip()
+    return subject_title(need, titles)
+
+
+def subject_title(need: Any, titles: Mapping[str, str]) -> str:
+    """The title of what *need* is about: its sub-activity's, else its competence's."""
+    if need.activity is not None:
+        return titles.get(need.activity, need.activity)
+    competence = need.competence or ""
+    return titles.get(f"{need.practice}/{competence}", competence)
 
 
 def activity_ids(referentiel: Any) -> set[str]:

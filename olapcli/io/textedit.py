@@ -36,9 +36,10 @@ def _word(text: str) -> str:
 def need_lines(need: dict[str, Any], dash: int) -> list[str]:
     """The lines of *need* as a block-list item whose dash is at column *dash*."""
     key = " " * (dash + 2)
-    lines = [
-        f"{' ' * dash}- id: {need['id']}",
-        f"{key}activity: {_quoted(need['activity'])}",
+    lines = [f"{' ' * dash}- id: {need['id']}"]
+    if "activity" in need:  # else a competence of its practice's grid stands for it
+        lines.append(f"{key}activity: {_quoted(need['activity'])}")
+    lines += [
         f"{key}practice: {_word(need['practice'])}",
         f"{key}marked_by: [{', '.join(need['marked_by'])}]",
         f"{key}identified: {need['identified'].isoformat()}",

@@ -30,6 +30,7 @@ def environment() -> Environment:
     if _ENV is None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+        from olapcli.core import rules
         from olapcli.render import filters, formats
 
         env = Environment(
@@ -47,6 +48,7 @@ def environment() -> Environment:
             cycle_html=filters.cycle_html,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
+            subject=rules.need_subject,
         )
         env.filters.update(formats.filters())  # number, decimal, percent, date
         env.globals.update(_=_, ngettext=ngettext)

@@ -118,7 +118,7 @@ def compose(mail: Mail) -> EmailMessage:
     to = [a for a in (_address(n, e) for n, e in mail.to) if a]
     cc = [a for a in (_address(n, e) for n, e in mail.cc) if a]
 
-    title = f"{activity_id} {activity.get('title', '')}".strip()
+    title = f"{activity_id} {activity.get('title', '')}".strip() or _competence(cohort, need)
     subject = {
         "need": _("Imminent need for {learner}: {activity}, due {due}"),
         "eval": _("Evaluation of {learner}: {activity}, level {level}"),
@@ -177,6 +177,19 @@ def compose(mail: Mail) -> EmailMessage:
     msg.set_content(render(text, **context))
     msg.add_alternative(render(html, **context), subtype="html")
     return msg
+
+
+def _competence(cohort: dict[str, Any], need: dict[str, Any] | None) -> str:
+    """The title of the need's competence of its practice's grid (a need that names no
+    sub-activity), else its id."""
+    wanted = str((need or {}).get("competence") or "")
+    practice = str((need or {}).get("practice") or "")
+    for p in cohort.get("practices") or []:
+        if isinstance(p, dict) and str(p.get("id")) == practice:
+            for c in p.get("grid") or []:
+                if isinstance(c, dict) and str(c.get("id")) == wanted:
+                    return str(c.get("label") or wanted)
+    return wanted
 
 
 def message_id(event: Event, cohort: dict[str, Any], sender: str, copy: str = "") -> str:

@@ -170,7 +170,7 @@ def metrics_sheets(
     annex = [
         [
             a.key,
-            a.activity,
+            a.activity or "",  # a competence of its practice's grid alone: its title next
             a.activity_title,
             a.practice,
             a.identified,

@@ -139,8 +139,8 @@ def context(
 
     titles: dict[str, str] = {}
     for part in parts:
-        for activity_id, title in rules.activity_titles(part.data.referentiel).items():
-            titles.setdefault(activity_id, title)
+        for key, title in rules.subject_titles(part.data.referentiel, part.data.cohort).items():
+            titles.setdefault(key, title)
     # The annex is the longest part: a child process (olapcli.io.workers) writes its first
     # half meanwhile, this process the other half once the other parts are done.
     split = len(table) // 2 if len(table) >= 1000 else 0
@@ -348,7 +348,7 @@ def _annex(table: list[metrics.Row], name: Any, clear: Redactor, titles: dict[st
         text(name(r.learner))
         for i, n in enumerate(r.needs):
             mark("</h3>\n<ul>\n<li><strong>" if i == 0 else "<li><strong>")
-            text(f"{n.activity} {titles.get(n.activity, '')}")
+            text(rules.need_subject(n, titles))
             mark("</strong> — ")
             a, b = date(n.identified), date(n.due)  # kept per day: few distinct ones
             text(f"{before}{a}{between}{b}{after}" if between else dates.format(a=a, b=b))

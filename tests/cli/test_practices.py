@@ -180,3 +180,84 @@ def test_the_site_and_the_learner_page_show_the_grid(olap, cohort_dir, tmp_path)
     assert "A (2026-04-20)" in page  # the company's evaluation on the return
     lea = html.unescape((site / "alternants/lea-martin.html").read_text(encoding="utf-8"))
     assert "La grille « Théâtre (ApprentiScènes) »" in lea and "Mobilité" not in lea
+
+
+def test_a_competence_stands_for_the_sub_activity(olap, refused, cohort_repo, tmp_path):
+    """A need of a practice with a grid may name its competence *instead of* a
+    sub-activity (issue 14, point 2): written without ``activity``, evaluated by the
+    company on the return without one either, shown on the practice's grid and not on
+    the trade grid, carried by the figures with the competence's title."""
+    base = ("-C", cohort_repo)
+    path = cohort_repo / "learners/sarah-ndiaye.yaml"
+    added = olap(
+        *base, "need", "add", "sarah-ndiaye", "--by", "entreprise", "--identified",
+        "2026-11-16", "--due", "2026-11-20", "--detail", "Accueillir un groupe d'Espagnols",
+        "--practice", "mobilite", "--competence", "etrangers", "--commit",
+    )  # fmt: skip
+    assert added.code == 0, added.output
+    new = yamlread.load(path.read_text(encoding="utf-8"))["needs"][-1]
+    assert "activity" not in new and new["competence"] == "etrangers"
+    listed = olap(*base, "need", "list", "sarah-ndiaye")
+    assert "(etrangers)" in listed.stdout
+    # the same need again is refused as a duplicate; another competence is not one
+    again = refused(
+        cohort_repo, *base, "need", "add", "sarah-ndiaye", "--by", "entreprise",
+        "--identified", "2026-11-16", "--due", "2026-11-20", "--detail",
+        "Accueillir un groupe d'espagnols", "--practice", "mobilite", "--competence", "etrangers",
+    )  # fmt: skip
+    assert new["id"] in again.output
+    # an evaluation on a sub-activity cannot answer it
+    wrong = refused(
+        cohort_repo, *base, "eval", "add", "sarah-ndiaye", "--need", new["id"],
+        "--activity", "1.1", "--level", "A", "--by", "entreprise",
+    )  # fmt: skip
+    assert "seulement une compétence" in wrong.output
+    assert "fiche" in refused(
+        cohort_repo, *base, "eval", "add", "sarah-ndiaye", "--need", new["id"],
+        "--criteria", "1", "--by", "entreprise",
+    ).output  # fmt: skip
+    done = olap(*base, "eval", "add", "sarah-ndiaye", "--need", new["id"], "--level", "A",
+                "--by", "entreprise", "--date", "2026-11-20", "--commit")  # fmt: skip
+    assert done.code == 0, done.output
+    answer = yamlread.load(path.read_text(encoding="utf-8"))["evaluations"][-1]
+    assert "activity" not in answer and answer["need"] == new["id"]
+    checked = olap(*base, "validate", "--format", "json")
+    assert checked.code == 0, checked.stdout
+    site = tmp_path / "site"
+    assert olap(*base, "render", "--out", site).code == 0
+    page = html.unescape((site / "alternants/sarah-ndiaye.html").read_text(encoding="utf-8"))
+    grid = page[page.index("La grille « Mobilité européenne »") :]
+    assert "Accueillir un groupe d'Espagnols" in grid
+    trade = page[: page.index("La grille « Mobilité européenne »")]
+    assert "Accueillir un groupe d'Espagnols" not in trade
+    figures = json.loads(olap(*base, "metrics", "--format", "json").stdout)
+    annex = [a for a in figures["annex"] if a["detail"] == "Accueillir un groupe d'Espagnols"]
+    assert [(a["activity"], a["activity_title"]) for a in annex] == [
+        (None, "Parler avec des personnes d'une autre langue")
+    ]
+
+
+def test_a_need_or_an_evaluation_about_nothing_is_an_error(olap, refused, cohort_dir):
+    edit(
+        cohort_dir / THEO,
+        '    activity: "11.2"\n    practice: mobilite\n    competence: reussir-sejour\n',
+        "    practice: mobilite\n",
+    )
+    # an evaluation may leave its activity out only to answer a need that has none
+    edit(
+        cohort_dir / THEO,
+        '    activity: "8.2"\n    level: A\n    date: 2026-04-23',
+        "    level: A\n    date: 2026-04-23",
+    )
+    found, result = problems(olap, cohort_dir, "no-activity")
+    assert result.code == 1
+    assert sorted((p["path"], p["line"]) for p in found) == [
+        (THEO, line_of(cohort_dir, THEO, f"- id: {THEO_NEED}")),
+        (THEO, line_of(cohort_dir, THEO, "- id: e20260423-91c4c1522c")),
+    ]
+    assert {p["message"].split(" ")[0] for p in found} == {"le", "l'évaluation"}
+    refused(
+        cohort_dir, "-C", cohort_dir, "need", "add", "hugo-lefevre", "--by", "entreprise",
+        "--identified", "2026-11-16", "--due", "2026-11-20", "--detail", "x", "--practice",
+        "qualite", "--competence", "etrangers",
+    )  # fmt: skip

@@ -78,6 +78,30 @@ def test_a_trainer_evaluates_any_activity_as_formateur(serve):
     assert git(serve.root, "log", "-1", "--format=%an").strip() == "François Dupont"
 
 
+def test_the_tutor_evaluates_a_competence_on_the_return(serve, olap):
+    """A theatre need that names a competence of the grid and no sub-activity: offered
+    by its competence's title, evaluated without a sheet, written without activity."""
+    added = olap(
+        "-C", serve.root, "need", "add", LEA, "--by", "entreprise", "--identified",
+        "2026-11-15", "--due", "2026-11-20", "--detail", "Client pressé au comptoir",
+        "--practice", "theatre", "--competence", "client-mecontent", "--commit",
+    )  # fmt: skip
+    assert added.code == 0, added.output
+    [need] = [n["id"] for n in learner_data(serve.root)["needs"] if "activity" not in n]
+    tutor = logged_in(serve, LEA, "tuteur")
+    chooser = tutor.get(EVAL)
+    option = chooser.text.split(f'value="b:{need}">', 1)[1].split("</option>", 1)[0]
+    assert option.startswith("Rester calme et à l&#39;écoute")  # the competence's title
+    form = tutor.get(f"{EVAL}?cible=b:{need}")
+    assert form.status == 200 and 'name="criteria"' not in form.text
+    csrf = tutor.csrf(f"{EVAL}?cible=b:{need}")
+    done = tutor.post(EVAL, {"csrf": csrf, "cible": f"b:{need}", "level": "EC"})
+    assert done.status == 303, done.text
+    [ev] = [e for e in learner_data(serve.root)["evaluations"] if e.get("need") == need]
+    assert "activity" not in ev and ev["level"] == "EC" and ev["by"] == "entreprise"
+    assert olap("-C", serve.root, "validate").code == 0
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [

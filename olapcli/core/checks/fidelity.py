@@ -127,7 +127,7 @@ def learner_support(facts: Facts, rel: str, learner: Learner) -> Iterator[Proble
     if not facts.has_referentiel:
         return
     for i, need in enumerate(learner.needs):
-        if need.activity not in facts.supported:
+        if need.activity is not None and need.activity not in facts.supported:
             yield warning(
                 rel,
                 ("needs", i, "activity"),

@@ -140,9 +140,21 @@ def learner_references(facts: Facts, rel: str, learner: Learner) -> Iterator[Pro
                         _("the period « {id} » is not in cohort.yaml").format(id=per),
                         _("periods: {ids}").format(ids=", ".join(sorted(periods))),
                     )
-    need_ids = {n.id for n in learner.needs}
+    activity_of = {n.id: n.activity for n in learner.needs}
     for i, need in enumerate(learner.needs):
-        yield from activity(rel, ("needs", i, "activity"), need.activity)
+        if need.activity is not None:
+            yield from activity(rel, ("needs", i, "activity"), need.activity)
+        elif need.competence is None:
+            yield error(
+                rel,
+                ("needs", i),
+                "no-activity",
+                _("need {id} names neither a sub-activity nor a competence").format(id=need.id),
+                _(
+                    "write activity: (a sub-activity of the référentiel), or competence: (a "
+                    "competence of its practice's grid, theatre or mobility)"
+                ),
+            )
         if facts.has_cohort and need.practice not in facts.practices:
             yield error(
                 rel,
@@ -152,8 +164,20 @@ def learner_references(facts: Facts, rel: str, learner: Learner) -> Iterator[Pro
                 _("practices: {ids}").format(ids=", ".join(sorted(facts.practices))),
             )
     for i, ev in enumerate(learner.evaluations):
-        yield from activity(rel, ("evaluations", i, "activity"), ev.activity)
-        if ev.need is not None and ev.need not in need_ids:
+        if ev.activity is not None:
+            yield from activity(rel, ("evaluations", i, "activity"), ev.activity)
+        elif ev.need is None or activity_of.get(ev.need, "") is not None:
+            yield error(
+                rel,
+                ("evaluations", i),
+                "no-activity",
+                _("evaluation {id} names no sub-activity").format(id=ev.id),
+                _(
+                    "only the evaluation of a need that names a competence and no sub-activity "
+                    "may leave activity: out"
+                ),
+            )
+        if ev.need is not None and ev.need not in activity_of:
             yield error(
                 rel,
                 ("evaluations", i, "need"),

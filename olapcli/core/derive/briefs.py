@@ -40,7 +40,7 @@ class NeedBrief:
     """A need as the figures use it."""
 
     id: str
-    activity: str
+    activity: str | None  # None: a competence of its practice's grid alone
     practice: str
     identified: dt.date
     due: dt.date

@@ -23,10 +23,12 @@ def open_needs(learner: Learner) -> list[Need]:
 
 
 def latest_evaluations(learner: Learner) -> dict[str, Evaluation]:
-    """activity -> the learner's most recent evaluation on it."""
+    """activity -> the learner's most recent evaluation on it (an evaluation of a
+    practice grid's competence alone, with no activity, is not on the trade grid)."""
     latest: dict[str, Evaluation] = {}
     for ev in sorted(learner.evaluations, key=lambda e: (e.date, e.id)):
-        latest[ev.activity] = ev
+        if ev.activity is not None:
+            latest[ev.activity] = ev
     return latest
 
 
@@ -77,7 +79,9 @@ def matches(
     activity: str | None = None,
     peers: dict[str, list[Peer]] | None = None,
 ) -> list[Match]:
-    """Every open need (of *activity*, or all) of *learners* with its candidate peers:
+    """Every open need on an activity (of *activity*, or all; a need naming only a
+    competence of a practice's grid has no peers by activity) of *learners* with its
+    candidate peers:
     *peers* (:func:`peers_by_activity` of the whole cohort, when *learners* are a page
     of it), else those of *learners*."""
     if peers is None:
@@ -85,7 +89,7 @@ def matches(
     out = []
     for learner in sorted(learners, key=lambda item: item.id):
         for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
-            if activity is not None and need.activity != activity:
+            if need.activity is None or (activity is not None and need.activity != activity):
                 continue
             candidates = [p for p in peers.get(need.activity, []) if p.learner != learner.id]
             out.append(Match(learner.id, need, candidates))
@@ -132,11 +136,12 @@ def grid(
     for ev in sorted(learner.evaluations, key=lambda e: (e.date, e.id)):
         if ev.need:
             by_need.setdefault(ev.need, []).append(ev)
-        else:
+        elif ev.activity is not None:
             loose.setdefault(ev.activity, []).append(ev)
     needs: dict[str, list[Need]] = {}
     for need in sorted(learner.needs, key=lambda n: (n.identified, n.id)):
-        needs.setdefault(need.activity, []).append(need)
+        if need.activity is not None:  # else: on its practice's grid only
+            needs.setdefault(need.activity, []).append(need)
     out = []
     for group in referentiel.groups:
         rows = []
@@ -199,6 +204,8 @@ def synoptic(
         answered = rules.answered(learner.evaluations)
         cells: dict[str, Cell] = {}
         for need in learner.needs:
+            if need.activity is None:
+                continue
             state = rules.need_state(need, answered, today)
             cell = cells.setdefault(need.activity, Cell([], "", []))
             if "I" not in cell.marks:
@@ -220,7 +227,7 @@ def subject_index(
     """subject -> objective -> [(activity id, title, learners with needs on it)]."""
     with_needs: dict[str, list[str]] = {}
     for learner in sorted(learners, key=lambda x: x.id):
-        for activity in sorted({n.activity for n in learner.needs}):
+        for activity in sorted({n.activity for n in learner.needs if n.activity}):
             with_needs.setdefault(activity, []).append(learner.id)
     out: dict[str, dict[str, list[tuple[str, str, list[str]]]]] = {}
     for group in referentiel.groups:

@@ -70,7 +70,8 @@ class LabelOut(_Out):
 
 class AnnexNeed(_Out):
     key: str
-    activity: str
+    #: None: the need names a competence of its practice's grid alone (its title below)
+    activity: str | None
     activity_title: str
     practice: str
     identified: dt.date
@@ -191,7 +192,7 @@ def document(found: Figures, data: Any, identify: bool, source: Source) -> Metri
 
     table, referentiel = found.table, data.referentiel
     clear = Redactor([r.learner for r in table], identify, staff(data.cohort))
-    titles = rules.activity_titles(referentiel)
+    titles = rules.subject_titles(referentiel, data.cohort)
 
     def annex(r: metrics.Row) -> list[AnnexNeed]:
         # a learner whose texts hold no name, number nor address needs no clearing (most)
@@ -200,7 +201,7 @@ def document(found: Figures, data: Any, identify: bool, source: Source) -> Metri
             AnnexNeed(
                 key=r.learner.key,
                 activity=n.activity,
-                activity_title=titles.get(n.activity, n.activity),
+                activity_title=rules.subject_title(n, titles),
                 practice=n.practice,
                 identified=n.identified,
                 due=n.due,
