@@ -16,6 +16,23 @@ import yaml
 from scipy import stats as sps
 
 DAY = dt.timedelta(days=1)
+#: docs/metrics.md: a preparation at the centre is `prepared`, or steps 6 to 8 of the cycle
+PREPARATION = ("prepared", "advised", "technical", "general")
+
+
+def prepared_day(steps: dict) -> dt.date | None:
+    """The first day of a preparation at the centre in a need's *steps* (a step is a
+    date or a mapping with its date), None when there is none."""
+    days = []
+    for key in PREPARATION:
+        value = steps.get(key)
+        if value is None:
+            continue
+        value = value.get("date") if isinstance(value, dict) else value
+        days.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    return min(days) if days else None
+
+
 INDICATORS = {
     "rupture": "binary",
     "exam": "binary",
@@ -207,7 +224,7 @@ def quality_of(needs: list[dict], anticipated_n: int, answered: set[str]) -> dic
         "prepared": sum(
             1
             for x, s in zip(needs, steps, strict=True)
-            if s.get("prepared", x["due"] + DAY) <= x["due"]
+            if (prepared_day(s) or x["due"] + DAY) <= x["due"]
         ),
         "applied": sum(1 for s in steps if s.get("applied")),
         "evaluated": sum(1 for x in needs if x["id"] in answered),

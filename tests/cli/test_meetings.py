@@ -152,7 +152,7 @@ def test_validate_warns_at_the_learner_without_two_meetings(olap, cohort_repo, m
 
 
 def test_no_warning_after_a_rupture_nor_without_a_company(olap, cohort_repo, monkeypatch):
-    # lucas-fontaine's contract was broken on 2026-01-16; amina-traore has no company
+    # lucas-fontaine's contract was broken on 2026-01-16; kevin-lopez has no company
     without_meetings(cohort_repo, "lucas-fontaine")
     assert len(warnings_of(olap, cohort_repo, "2026-01-15", monkeypatch)) == 1
     assert warnings_of(olap, cohort_repo, "2026-01-16", monkeypatch) == []
@@ -207,11 +207,11 @@ def test_report_shows_the_meetings_and_the_paths_out(olap, cohort_repo, tmp_path
     assert "Léa" not in html and "Martin" not in html
     lea_key = yamlread.load((cohort_repo / LEA).read_text())["key"]
     theo = yamlread.load((cohort_repo / "learners/theo-garnier.yaml").read_text())["key"]
-    amina = yamlread.load((cohort_repo / "learners/amina-traore.yaml").read_text())["key"]
+    kevin = yamlread.load((cohort_repo / "learners/kevin-lopez.yaml").read_text())["key"]
     # the Annexe 7 table has a row per learner too: the meetings table's rows come last
     assert row(html.split("Deux par an")[1], lea_key) == ["3", "oui"]
     assert row(html.split("Deux par an")[1], theo) == ["0", "non"]
-    assert row(html.split("Deux par an")[1], amina) == ["—", "—"]
+    assert row(html.split("Deux par an")[1], kevin) == ["—", "—"]  # searching: no company
     assert row(html, "Rupture du contrat") == ["2"]
     assert row(html, "Abandon de la formation") == ["1"]
     assert row(html, "Poursuite d&#39;études") == ["1"]

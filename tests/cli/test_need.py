@@ -198,7 +198,8 @@ def test_commit_outside_git_refused(refused, cohort_dir):
 def test_list_filters(olap, cohort_repo):
     olap("-C", cohort_repo, "need", "add", "lea-martin", *FULL)
     data = json.loads(olap("-C", cohort_repo, "need", "list", "--format", "json").stdout)
-    assert len(data) == 63
+    files = (cohort_repo / "learners").glob("*.yaml")
+    assert len(data) == sum(len(yamlfast.load(p.read_text()).get("needs") or []) for p in files)
     open_ = json.loads(olap("-C", cohort_repo, "need", "list", "--open", "--format", "json").stdout)
     assert {(n["learner"], n["id"]) for n in open_} == {
         (n["learner"], n["id"]) for n in data if n["open"]

@@ -17,6 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 from tests.conftest import ROOT, edit
+from tests.independent_ref import prepared_day
 
 SCHEMA = json.loads((ROOT / "schema" / "observatoire.schema.json").read_text(encoding="utf-8"))
 OUTCOMES = ("rupture", "exam", "placement", "absence_hours", "insertion_6m")
@@ -62,7 +63,7 @@ def _by_hand(root: Path, start: dt.date | None = None, end: dt.date | None = Non
                 "counted": len(counted),
                 "anticipated": sum(anticipated(n) for n in needs),
                 "prepared": sum(
-                    s.get("prepared") is not None and s["prepared"] <= n["due"]
+                    (first := prepared_day(s)) is not None and first <= n["due"]
                     for s, n in zip(steps, counted, strict=True)
                 ),
                 "applied": sum(s.get("applied") is not None for s in steps),

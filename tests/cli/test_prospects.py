@@ -13,9 +13,10 @@ import pytest
 import yaml
 
 from olapcli.io import yamlread
-from tests.conftest import git
+from tests.conftest import edit, git
 
 KEVIN = "learners/kevin-lopez.yaml"
+AMINA = "learners/amina-traore.yaml"
 
 
 def prospects_of(root, learner="kevin-lopez"):
@@ -256,9 +257,10 @@ def test_the_lints_of_a_search(olap, cohort_repo):
     # a need collected from a prospect after the search with it was dropped
     text = text.replace("    prospect: p-le-bon-plat\n", "    prospect: p-chez-paul\n")
     path.write_text(text, encoding="utf-8")
+    # a contract signed while the file still says the learner searches
+    edit(cohort_repo / AMINA, "status: contract\n", "status: searching\n")
     result = olap("-C", cohort_repo, "validate", "--format", "json")
     found = {(p["path"], p["code"]) for p in json.loads(result.stdout)}
-    # Amina's contract is signed, her file still says she searches
     assert ("learners/amina-traore.yaml", "contract-signed") in found
     dates = [p for p in json.loads(result.stdout) if p["code"] == "prospect-dates"]
     assert [p["path"] for p in dates] == [KEVIN] and "b20251117-04fd82a5e6" in dates[0]["message"]

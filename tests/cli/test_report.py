@@ -13,6 +13,7 @@ import pytest
 
 from olapcli.io import yamlread as yamlfast
 from tests.conftest import SAMPLE, git, make_repo
+from tests.independent_ref import prepared_day
 from tests.test_browser import AXE, CHROMIUM, VNU, _need, is_a4_landscape, print_a4_boxes
 
 NAMES = set()
@@ -233,7 +234,7 @@ def test_the_quality_of_anticipation_matches_a_count_by_hand(olap, cohort_repo, 
                 sum(
                     1
                     for n, s in zip(counted, steps, strict=True)
-                    if s.get("prepared") and day(s["prepared"]) <= day(n["due"])
+                    if (first := prepared_day(s)) and first <= day(n["due"])
                 )
             ),
             "applied_share": share(sum(1 for s in steps if s.get("applied"))),

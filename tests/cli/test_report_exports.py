@@ -72,8 +72,11 @@ def test_the_figures_are_those_of_the_folder_report(olap, cohort_repo, tmp_path)
     words = label.findall(html.unescape(file_page))
     assert words == label.findall(html.unescape(folder_page))
     assert any("Qualité de l'alternance" in w for w in words)  # practices by their labels
-    assert sum(w.startswith("<li>") for w in words) == 5
-    assert "56" in _tbody(file_page, "Les actions de formation et leurs chiffres")
+    figures = json.loads(olap("-C", cohort_repo, "metrics", "--format", "json").stdout)
+    assert sum(w.startswith("<li>") for w in words) == len(figures["label"]["short"])
+    counted = sum(learner["total"] for learner in figures["learners"])  # the needs counted
+    actions = _tbody(file_page, "Les actions de formation et leurs chiffres")
+    assert f'<td class="center">{counted}</td>' in actions
     # what the rows do not carry is left out, and the page says why
     assert file_page.count('class="left-out"') == 4
     assert "Annexe : les besoins anticipés" in file_page

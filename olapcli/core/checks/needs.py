@@ -72,7 +72,8 @@ def learner_calendar(facts: Facts, rel: str, learner: Learner) -> Iterator[Probl
                 _("check the date, or record the need in the cohort of that year"),
             )
             continue
-        out = _outside(need, c.start, c.end) if c else None
+        # a need collected from a prospect came before the contract by nature (Annexe 2)
+        out = _outside(need, c.start, c.end) if c and need.prospect is None else None
         if out and c:
             yield warning(
                 rel,
@@ -83,6 +84,6 @@ def learner_calendar(facts: Facts, rel: str, learner: Learner) -> Iterator[Probl
                 ),
                 _(
                     "a need is the company's during the contract: check the dates (a need "
-                    "collected while looking for a contract is fine: say so in its practice)"
+                    "collected while looking for a contract names its prospect: prospect: …)"
                 ),
             )
