@@ -15,6 +15,7 @@ import io
 
 import pytest
 
+from tests import search_ref
 from tests.test_formats import NBSP, SHARES
 
 HEADERS_FR = [
@@ -25,6 +26,16 @@ HEADERS_FR = [
     "Part valorisée avec un avantage",
     "Délai médian (jours)",
 ]
+SEARCH_FR = [
+    "Entreprises contactées",
+    "Besoins recueillis",
+    "Besoins par entreprise",
+    "Stages",
+    "Contrats",
+    "Jours médians jusqu'au contrat",
+]
+#: in the CSV, the quality's six columns come before the contract search's six
+QUALITY = slice(-12, -6)
 
 
 def _number(text: str, mark: str) -> float | None:
@@ -38,17 +49,17 @@ def test_csv_french_dialect_by_default(olap, cohort_repo, figures, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with it
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    header, body = rows[0], rows[1:]
-    assert header[-6:] == HEADERS_FR and len(body) == len(data["learners"])
+    header, body = rows[0], rows[1:-1]  # the last row: the contract search of all learners
+    assert header[QUALITY] == HEADERS_FR and len(body) == len(data["learners"])
     leads = []
     for row in body:
         assert len(row) == len(header)
         q = quality[row[0]]
-        for name, text in zip(SHARES, row[-6:-1], strict=True):
+        for name, text in zip(SHARES, row[QUALITY][:-1], strict=True):
             assert "." not in text
             assert _number(text, ",") == pytest.approx(q[f"{name}_share"], abs=1e-6)
-        assert _number(row[-1], ",") == q["median_lead_days"]
-        leads.append(row[-1])
+        assert _number(row[QUALITY][-1], ",") == q["median_lead_days"]
+        leads.append(row[QUALITY][-1])
     assert "6,5" in leads  # a decimal comma
 
 
@@ -60,26 +71,70 @@ def test_csv_rfc4180_dialect(olap, cohort_repo, figures, tmp_path):
     raw = out.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))  # RFC 4180: « , »
-    assert len(rows) == len(data["learners"]) + 1
+    assert len(rows) == len(data["learners"]) + 2  # the header, the learners, all of them
     assert all(len(r) == len(rows[0]) for r in rows)
     by_key = {r[0]: r for r in rows[1:]}
     for key, q in quality.items():
-        assert _number(by_key[key][-1], ".") == q["median_lead_days"]
-        assert _number(by_key[key][-4], ".") == pytest.approx(q["applied_share"], abs=1e-6)
-    assert "6.5" in [r[-1] for r in rows]
+        assert _number(by_key[key][QUALITY][-1], ".") == q["median_lead_days"]
+        applied = by_key[key][QUALITY][2]
+        assert _number(applied, ".") == pytest.approx(q["applied_share"], abs=1e-6)
+    assert "6.5" in [r[QUALITY][-1] for r in rows]
     # in English, RFC 4180 is the default (and the headers are English)
     assert olap("--lang", "en", *args[:-1], out).code == 0
     english = out.read_bytes()
     assert not english.startswith(b"\xef\xbb\xbf")
     parsed = list(csv.reader(io.StringIO(english.decode("utf-8"))))
-    assert parsed[0][-6:-1] == [
+    assert parsed[0][QUALITY][:-1] == [
         "Share confirmed by the company",
         "Share prepared before due",
         "Share applied",
         "Share evaluated",
         "Share valorised with an advantage",
     ]
-    assert [r[-6:] for r in parsed[1:]] == [r[-6:] for r in rows[1:]]
+    assert [r[QUALITY] for r in parsed[1:]] == [r[QUALITY] for r in rows[1:]]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "period"),
+    [("fr", []), ("rfc4180", []), ("rfc4180", ["--from", "2025-09-11", "--to", "2025-10-31"])],
+)
+def test_csv_carries_the_contract_search(olap, cohort_repo, tmp_path, dialect, period):
+    # recounted from the learner files (tests/search_ref.py), not asked of olap
+    start, end = (dt.date.fromisoformat(d) for d in period[1::2]) if period else (None, None)
+    expected = search_ref.by_hand(cohort_repo, start, end)
+    assert sum(f["prospects"] > 0 for f in expected.values()) == 2  # Amina and Kevin
+    out = tmp_path / "t.csv"
+    args = ["-C", cohort_repo, "metrics", "--format", "csv", "--out", out, *period]
+    assert olap(*args, "--csv-dialect", dialect).code == 0
+    text = out.read_bytes().decode("utf-8-sig")
+    mark = "," if dialect == "fr" else "."
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if dialect == "fr" else ","))
+    header, body, last = rows[0], rows[1:-1], rows[-1]
+    assert header[-6:] == SEARCH_FR
+    assert sorted(r[0] for r in body) == sorted(expected)  # one row per learner, as before
+
+    def cells(search):
+        return [
+            search["prospects"],
+            search["needs"],
+            search_ref.per_company(search),
+            search["internships"],
+            search["contracts"],
+            search_ref.median_days(search),
+        ]
+
+    for row in body:
+        want = expected[row[0]]
+        if not want["prospects"]:  # who approached no company: nothing to say
+            assert row[-6:] == [""] * 6, row[0]
+            continue
+        got = [_number(c, mark) for c in row[-6:]]
+        assert got == pytest.approx(cells(want), abs=1e-6), row[0]
+    # the cohort: a last row with the search only, the learners' days put together
+    assert last[0] == "Tous les alternants" and set(last[1:-6]) == {""}
+    got = [_number(c, mark) for c in last[-6:]]
+    assert got == pytest.approx(cells(search_ref.total(expected)), abs=1e-6)
+    assert not any(c.startswith(("=", "+", "-", "@")) for r in rows for c in r)
 
 
 def test_xlsx_cells_are_typed_and_sheets_ready(olap, cohort_repo, figures, tmp_path):

@@ -311,7 +311,7 @@ def metrics_of(
         excluded=excluded,
     )
     if fmt == "csv":
-        made.data = exports.csv_bytes(header, rows, dialect)
+        made.data = exports.csv_bytes(*exports.with_search(header, rows, found.pipeline), dialect)
     elif fmt in ("json", "xlsx"):
         report = impact.document(found, data, identify, source(root, start, end))
         if fmt == "json":

@@ -157,6 +157,50 @@ def _header_width(header: str) -> int:
     return max(longest, min(len(header), 20))
 
 
+def search_headers() -> list[str]:
+    """The contract search's column titles, after the learner (the XLSX's last sheet, the
+    CSV's last columns)."""
+    return [
+        _("Companies contacted"),
+        _("Needs collected"),
+        _("Needs per company"),
+        _("Internships"),
+        _("Contracts"),
+        _("Median days to the contract"),
+    ]
+
+
+#: the contract search's figures, in the order of :func:`search_headers`
+SEARCH_FIELDS = (
+    "prospects",
+    "needs",
+    "needs_per_prospect",
+    "internships",
+    "contracts",
+    "median_days_to_contract",
+)
+
+
+def with_search(
+    header: list[str], rows: list[list[Any]], search: dict[str, Any]
+) -> tuple[list[str], list[list[Any]]]:
+    """The Annexe 7 table as ``olap metrics --format csv`` gives it: the contract search
+    (*search*, the JSON's ``pipeline``) after the table's other sections, as six more
+    columns — filled for each learner who approached a company, empty for the others —
+    and, when someone did, a last row « All learners » with the cohort's figures in those
+    columns only. Each row's key is its first cell."""
+    mine = {r["key"]: r for r in search.get("learners", [])}
+    none = [None] * len(SEARCH_FIELDS)
+    out = [
+        [*row, *([mine[row[0]][f] for f in SEARCH_FIELDS] if row[0] in mine else none)]
+        for row in rows
+    ]
+    if mine:
+        total = [search["total"][f] for f in SEARCH_FIELDS]
+        out.append([_("All learners"), *[None] * (len(header) - 1), *total])
+    return [*header, *search_headers()], out
+
+
 def metrics_sheets(
     report: MetricsReport, header: list[str], rows: list[list[Any]]
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -201,15 +245,7 @@ def metrics_sheets(
     ]
     search = report.pipeline or {}
     search_rows = [
-        [
-            r["key"],
-            r["prospects"],
-            r["needs"],
-            r["needs_per_prospect"],
-            r["internships"],
-            r["contracts"],
-            r["median_days_to_contract"],
-        ]
+        [r["key"], *(r[f] for f in SEARCH_FIELDS)]
         for r in [
             *search.get("learners", []),
             *([{"key": _("All learners"), **search["total"]}] if search.get("learners") else []),
@@ -248,15 +284,7 @@ def metrics_sheets(
         (_("Coverage"), [_("Key"), "A", "R", "EC", _("Not yet seen"), _("Not feasible")], coverage),
         (
             _("Contract search"),
-            [
-                _("Key"),
-                _("Companies contacted"),
-                _("Needs collected"),
-                _("Needs per company"),
-                _("Internships"),
-                _("Contracts"),
-                _("Median days to the contract"),
-            ],
+            [_("Key"), *search_headers()],
             search_rows,
         ),
     ]
