@@ -67,3 +67,7 @@ def per_company(search: dict[str, Any]) -> float | None:
 def median_days(search: dict[str, Any]) -> float | None:
     """The median of the days to the contract (None: no contract)."""
     return float(statistics.median(search["days"])) if search["days"] else None
+
+
+#: the counts of a learner's search, as :func:`by_hand` gives them (``days`` aside)
+FIELDS = ("prospects", "needs", "internships", "contracts")

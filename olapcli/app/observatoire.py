@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from olapcli.core.derive import impact, metrics
+from olapcli.core.derive import impact, metrics, observatoire_csv
 from olapcli.core.derive import observatoire as obs
 from olapcli.errors import Problem, ProblemsError, UserError
 from olapcli.i18n import _
@@ -88,7 +88,8 @@ def export(
     if fmt == "csv":
         # one syntax for every observatory, whatever the language: « , », decimal point,
         # ISO dates (RFC 4180), with a BOM so that a spreadsheet reads the accents
-        data = b"\xef\xbb\xbf" + csv_bytes(list(obs.CSV_COLUMNS), obs.csv_rows(found), "rfc4180")
+        columns, cells = list(observatoire_csv.CSV_COLUMNS), observatoire_csv.csv_rows(found)
+        data = b"\xef\xbb\xbf" + csv_bytes(columns, cells, "rfc4180")
     else:
         data = obs.jsonl(found).encode("utf-8")
     made = Export(data, len(found), excluded=excluded)
@@ -129,12 +130,20 @@ def _schema_problem(name: str, line: int, exc: object) -> Problem:
 
     assert isinstance(exc, ValidationError)
     reasons = {str((e.get("ctx") or {}).get("error", "")) for e in exc.errors()}
-    if reasons & {"total_not_sum", "proactive_not_total", "end_before_start"}:
+    if reasons & {
+        "total_not_sum",
+        "proactive_not_total",
+        "end_before_start",
+        "search_inconsistent",
+    }:
         return _problem(
             name,
             line,
             "export-inconsistent",
-            _("the figures of this line contradict each other (total, counts, proactive, dates)"),
+            _(
+                "the figures of this line contradict each other (total, counts, proactive, "
+                "dates, contract search)"
+            ),
             _("the file was changed by hand: export it again with olap export observatoire"),
         )
     first = problems_from(name, exc)[0]
@@ -147,11 +156,12 @@ def _schema_problem(name: str, line: int, exc: object) -> Problem:
     )
 
 
-def read_export(path: Path) -> list[tuple[obs.ObservatoireRow, int]]:
+def read_export(path: Path) -> list[tuple[obs.BaseRow, int]]:
     """The rows of the export file *path*, each with its line number. An untrusted file:
-    every line must be one object of the format and version olap writes, valid against
-    the schema (:class:`olapcli.core.derive.observatoire.ObservatoireRow`, no unknown
-    key); anything else is refused, naming the file and the line."""
+    every line must be one object of a format and version olap reads, valid against its
+    schema (:data:`olapcli.core.derive.observatoire.VERSIONS`: version 2, the one written,
+    or version 1; no unknown key); anything else is refused, naming the file and the
+    line."""
     from olapcli.io.files import read_bytes
 
     name = str(path)
@@ -167,7 +177,7 @@ def read_export(path: Path) -> list[tuple[obs.ObservatoireRow, int]]:
             ),
             [_problem(name, 1, "export-encoding", _("the file is not UTF-8 text"))],
         ) from None
-    found: list[tuple[obs.ObservatoireRow, int]] = []
+    found: list[tuple[obs.BaseRow, int]] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -194,7 +204,7 @@ def read_export(path: Path) -> list[tuple[obs.ObservatoireRow, int]]:
                     _("format « {found} » where « {expected} » is expected").format(
                         found=detail, expected=obs.FORMAT
                     ),
-                    _("this olap reads version 1 of olap export observatoire"),
+                    _("this olap reads versions 1 and 2 of olap export observatoire"),
                 )
             )
         else:
@@ -228,12 +238,12 @@ def gather(
     """The rows of every input, by cohort: export files read strictly, cohort folders
     exported on the way (as ``olap export observatoire`` would). A learner key met twice
     (the same export given twice) is refused."""
-    rows: list[tuple[obs.ObservatoireRow, str]] = []
+    rows: list[tuple[obs.BaseRow, str]] = []
     seen: dict[str, tuple[str, int | None]] = {}
     twice: list[Problem] = []
     for path in inputs:
         if is_export(path):
-            lines: list[tuple[obs.ObservatoireRow, int | None]] = list(read_export(path))
+            lines: list[tuple[obs.BaseRow, int | None]] = list(read_export(path))
         else:
             lines = [(r, None) for r in rows_of(path, start, end, exclude_invalid, today)[0]]
         for row, number in lines:

@@ -28,9 +28,10 @@ class Format(str, Enum):
     help=_(
         "Pseudonymous figures for a regional observatory: one row per learner, by their "
         "key (no name, no e-mail, no free text), with the needs counted per practice, the "
-        "quality of anticipation, the meetings, the outcomes and the label, and on every "
-        "row the cohort's RNCP code, level and school year. JSON Lines (one JSON object a "
-        "line, schema/observatoire.schema.json, format « olap-observatoire/1 »): several "
+        "quality of anticipation, the meetings, the outcomes, the label and the contract "
+        "search (counts only, no company named), and on every row the cohort's RNCP code, "
+        "level and school year. JSON Lines (one JSON object a line, "
+        "schema/observatoire.schema.json, format « olap-observatoire/2 »): several "
         "exports concatenated with cat stay one valid file, which olap report reads. CSV: "
         "the same columns in a fixed order; to add a file to another, leave out its first "
         "line (tail -n +2). A cohort with validate errors is refused (exit 2) unless "

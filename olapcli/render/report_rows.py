@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from olapcli.core.derive import charter, metrics, quality, stats
+from olapcli.core.derive import charter, metrics, pipeline, quality, stats
 from olapcli.core.derive.impact import indicator_label
-from olapcli.core.derive.observatoire import CohortRows, ObservatoireRow
+from olapcli.core.derive.observatoire import BaseRow, CohortRows
 from olapcli.i18n import _
 from olapcli.render import verdicts
-from olapcli.render.report import _bars, _table_body, outcomes_chart
+from olapcli.render.report import _bars, _search_cells, _table_body, outcomes_chart
 
 
 @dataclass
@@ -35,7 +35,7 @@ class _Learner:
     further_study: bool | None = None
 
 
-def _learner(row: ObservatoireRow) -> _Learner:
+def _learner(row: BaseRow) -> _Learner:
     o = row.outcomes
     return _Learner(row.key, row.total, row.proactive, o.model_dump(), o.dropout, o.further_study)
 
@@ -84,7 +84,8 @@ def context(groups: list[CohortRows], today: dt.date, statistician: Any = None) 
             labels.setdefault(p, label)
     header += [*(labels.get(p, p) for p in practices), _("Total"), _("Proactive")]
     header += [indicator_label(k) for k in metrics.INDICATORS]
-    rows, quality_rows, meeting_rows = [], [], []
+    rows, quality_rows, meeting_rows, search_rows = [], [], [], []
+    search_total, unsearched = pipeline.Search(), 0
     for g in groups:
         for r in g.rows:
             row: list[Any] = [r.key] + ([g.first.formation] if many else [])
@@ -104,6 +105,19 @@ def context(groups: list[CohortRows], today: dt.date, statistician: Any = None) 
             )
             quality_rows.append([r.key, *made.cells()])
             meeting_rows.append([r.key, r.meetings, shown(r.meetings_met)])
+            got = r.searched()
+            if got is None:  # a row of version 1: made before the search was exported
+                unsearched += 1
+            elif got.prospects:
+                mine = pipeline.Search(
+                    got.prospects,
+                    got.needs,
+                    got.internships,
+                    got.contracts,
+                    tuple(got.days_to_contract),
+                )
+                search_rows.append([r.key, *_search_cells(mine)])
+                search_total.add(mine)  # the days put together: the cohort's median is exact
     summaries = [
         {
             "name": g.first.formation,
@@ -148,6 +162,11 @@ def context(groups: list[CohortRows], today: dt.date, statistician: Any = None) 
         "table_body": _table_body(rows),
         "quality_learners": _table_body(quality_rows),
         "meetings_body": _table_body(meeting_rows),
+        "search_body": _table_body(
+            [*search_rows, [_("All learners"), *_search_cells(search_total)]]
+        ),
+        "search_total": search_total,
+        "unsearched": unsearched,
         "outcome_counts": charter.outcome_counts(table),  # type: ignore[arg-type]
         "sentences": [verdicts.sentence(s) for s in found],
     }

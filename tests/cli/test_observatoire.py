@@ -16,6 +16,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from tests import search_ref
 from tests.conftest import ROOT, edit
 from tests.independent_ref import prepared_day
 
@@ -30,6 +31,7 @@ def _yaml(path: Path):
 
 def _by_hand(root: Path, start: dt.date | None = None, end: dt.date | None = None):
     """key -> what the export must say of that learner, counted from the YAML."""
+    searches = search_ref.by_hand(root, start, end)
     cohort = _yaml(root / "cohort.yaml")
     practices = [p["id"] for p in cohort["practices"]]
     window = cohort.get("policy", {}).get("imminence_days", 21)
@@ -54,7 +56,12 @@ def _by_hand(root: Path, start: dt.date | None = None, end: dt.date | None = Non
             counts[n.get("practice", "qualite")] += 1
         steps = [n.get("steps") or {} for n in counted]
         o = learner.get("outcomes") or {}
+        mine = searches[learner["key"]]
         out[learner["key"]] = {
+            "search": {
+                **{k: mine[k] for k in search_ref.FIELDS},
+                "days_to_contract": mine["days"],
+            },
             "counts": counts,
             "total": len(counted),
             "proactive": bool(counted),
@@ -107,13 +114,18 @@ def test_figures_are_those_of_the_yaml(olap, cohort_repo, period):
     expected = _by_hand(cohort_repo, start, end)
     assert sorted(r["key"] for r in rows) == sorted(expected)
     assert sum(r["total"] for r in rows) > 0
+    searching = [k for k, w in expected.items() if w["search"]["prospects"]]
+    assert len(searching) == (1 if start else 2)  # Amina's search is over by October
     for row in rows:
         want = expected[row["key"]]
         for field in ("counts", "total", "proactive", "needs_recorded", "quality"):
             assert row[field] == want[field], (row["key"], field)
+        # the contract search: counts, and each contract's days (their order aside)
+        got = {**row["search"], "days_to_contract": sorted(row["search"]["days_to_contract"])}
+        assert got == want["search"], row["key"]
         assert row["outcomes"] == want["outcomes"], row["key"]
         # the cohort on every row
-        assert row["format"] == "olap-observatoire/1"
+        assert row["format"] == "olap-observatoire/2"
         assert (row["rncp"], row["level"], row["year"]) == (
             "RNCP37859",
             "CAP (niveau 3)",
@@ -135,7 +147,9 @@ def test_every_line_follows_the_schema_and_names_nobody(olap, cohort_repo):
     # the schema is strict: an unknown key, a missing one or a wrong version fail it
     assert not validator.is_valid({**lines[0], "name": "Léa Martin"})
     assert not validator.is_valid({k: v for k, v in lines[0].items() if k != "key"})
-    assert not validator.is_valid({**lines[0], "format": "olap-observatoire/2"})
+    assert not validator.is_valid({**lines[0], "format": "olap-observatoire/1"})
+    assert not validator.is_valid({k: v for k, v in lines[0].items() if k != "search"})
+    assert all(set(line["search"]) == {*search_ref.FIELDS, "days_to_contract"} for line in lines)
     # pseudonymous: no name, e-mail, phone, company nor free text of any learner file
     private = set()
     for path in (cohort_repo / "learners").glob("*.yaml"):
@@ -143,6 +157,10 @@ def test_every_line_follows_the_schema_and_names_nobody(olap, cohort_repo):
         private |= {d["first_name"], d["last_name"], d["id"], d.get("email"), d.get("phone")}
         private |= {(d.get("company") or {}).get("name"), (d.get("tutor") or {}).get("last_name")}
         private |= {n["detail"] for n in d.get("needs") or []}
+        for p in d.get("prospects") or []:  # the companies approached: counted, not named
+            private |= {p["id"], *(p["company"].get(k) for k in ("name", "town", "contact"))}
+            private |= {p["company"].get("phone"), *(s.get("notes") for s in p["stages"])}
+            private |= {s.get("reason") for s in p["stages"]}
     private.discard(None)
     for text in private:
         assert text not in result.stdout, text
@@ -175,6 +193,12 @@ def test_csv_has_fixed_columns_and_concatenates(olap, cohort_repo, tmp_path):
         want = keys[r[header.index("key")]]
         assert int(r[header.index("total")]) == want["total"]
         assert r[header.index("counts")] == ";".join(f"{k}={v}" for k, v in want["counts"].items())
+        search = want["search"]
+        for name in search_ref.FIELDS:
+            assert int(r[header.index(f"search_{name}")]) == search[name], (name, r[0])
+        days = r[header.index("search_days_to_contract")]
+        assert sorted(int(d) for d in days.split(";") if d) == search["days_to_contract"]
+    assert sum(int(r[header.index("search_contracts")]) for r in first) > 0
     assert all(r[header.index("counts")].endswith(";cuisine-fr=0") for r in rows[14:])
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_repo
+from tests import search_ref
+from tests.conftest import edit, make_repo
 
 NAMES = ("Martin", "Léa", "lea-martin", "@mail.example")
 
@@ -104,15 +105,81 @@ def test_concatenated_exports_and_a_mix_of_files_and_folders(olap, cohort_repo, 
     assert pages[0] == pages[1] == pages[2]
 
 
+SEARCH = "La recherche de contrat, une ligne par alternant ayant approché une entreprise"
+NOT_SHOWN = "La recherche de contrat de {n} alternant(s) n'est pas montrée"
+
+
+def _search_said(page: str, found: dict) -> str:
+    """The report's sentence on the search of *found* (search_ref's cohort figures)."""
+    said = (
+        f"Entreprises contactées : {found['prospects']} ; besoins recueillis auprès d'elles : "
+        f"{found['needs']} ; stages obtenus : {found['internships']} ; contrats obtenus : "
+        f"{found['contracts']}."
+    )
+    median = search_ref.median_days(found)
+    if median is not None:
+        days = f"{median:.1f}".removesuffix(".0").replace(".", ",")
+        said += f" Délai médian du premier contact au contrat : {days} jours."
+    return said
+
+
+def test_the_contract_search_from_the_rows(olap, cohort_repo, tmp_path):
+    other = _other_cohort(cohort_repo, tmp_path)  # Amina signs 40 days after, not 20
+    signed = "stage: contrat-signe\n        date: 2025-10-"
+    edit(other / "learners/amina-traore.yaml", signed + "06", signed + "26")
+    _export(olap, cohort_repo, tmp_path / "a.jsonl")
+    _export(olap, other, tmp_path / "b.jsonl")
+    from_files, from_folders = tmp_path / "f.html", tmp_path / "d.html"
+    assert olap("report", tmp_path / "a.jsonl", tmp_path / "b.jsonl", "--out", from_files).code == 0
+    assert olap("report", cohort_repo, other, "--out", from_folders).code == 0
+    page = from_files.read_text(encoding="utf-8")
+    # the same rows as the report made from the folders, and the figures of the learner
+    # files recounted: the two cohorts' counts added up, the median over every contract
+    assert _tbody(page, SEARCH) == _tbody(from_folders.read_text(encoding="utf-8"), SEARCH)
+    a, b = search_ref.by_hand(cohort_repo), search_ref.by_hand(other)
+    both = search_ref.total({**a, **b})
+    assert both["days"] == [20, 40] and both["contracts"] == 2
+    assert _search_said(html.unescape(page), both) in html.unescape(page)
+    searching = [k for k, f in {**a, **b}.items() if f["prospects"]]  # each cohort in turn
+    assert re.findall(r"<tr><th scope=\"row\">([KB]-\w+)</th>", _tbody(page, SEARCH)) == searching
+    assert "La recherche de contrat de " not in html.unescape(page)  # none said not shown
+
+
+def test_a_version_1_export_is_read_without_its_search(olap, cohort_repo, tmp_path):
+    other = _other_cohort(cohort_repo, tmp_path)
+    rows = _export(olap, cohort_repo, tmp_path / "a.jsonl")
+    old = tmp_path / "old.jsonl"  # as olap wrote it before the search was exported
+    lines = [{**r, "format": "olap-observatoire/1"} for r in rows]
+    old.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert olap("report", old, "--out", out).code == 2  # version 1 has no « search »
+    for r in lines:
+        del r["search"]
+    old.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    result = olap("report", old, "--out", out)
+    assert result.code == 0, result.output
+    page = html.unescape(out.read_text(encoding="utf-8"))
+    assert "La recherche de contrat" not in page.replace(NOT_SHOWN.format(n=14), "")
+    assert page.count('class="left-out"') == 5
+    # with a file of version 2: its search shown, the other's said not shown
+    _export(olap, other, tmp_path / "b.jsonl")
+    result = olap("report", old, tmp_path / "b.jsonl", "--out", out)
+    assert result.code == 0, result.output
+    page = html.unescape(out.read_text(encoding="utf-8"))
+    assert NOT_SHOWN.format(n=14) in page
+    assert _search_said(page, search_ref.total(search_ref.by_hand(other))) in page
+
+
 @pytest.mark.parametrize(
     ("line", "code"),
     [
         ("bonjour", "export-not-jsonl"),
         ("[1, 2]", "export-not-jsonl"),
-        ('{"format": "olap-observatoire/2"}', "export-format"),
+        ('{"format": "olap-observatoire/3"}', "export-format"),
         ('{"key": "K-1234"}', "export-format"),
         ("ROW|extra", "export-schema"),
         ("ROW|total", "export-inconsistent"),
+        ("ROW|contracts", "export-inconsistent"),
         ("ROW|missing", "export-schema"),
         ("ROW|formula", "export-schema"),
     ],
@@ -126,6 +193,8 @@ def test_a_bad_file_is_refused_naming_the_line(olap, refused, cohort_repo, tmp_p
             row["name"] = "Léa Martin"
         elif change == "total":
             row["total"] += 1
+        elif change == "contracts":  # a contract without its days
+            row["search"] = {**row["search"], "contracts": row["search"]["contracts"] + 1}
         elif change == "missing":
             del row["outcomes"]
         else:

@@ -4,11 +4,13 @@ self-describing, for regional observatories (Afnor Spec X50-301's common syntax)
 Each row carries its cohort's RNCP code, level and school year beside the learner's
 pseudonymous key, the counts per practice (the count rule, :func:`olapcli.core.rules.counted`
 through :func:`olapcli.core.derive.metrics.rows`), the quality figures
-(:mod:`olapcli.core.derive.quality`), the charter's meetings and the outcomes. The rows
-are the public contract ``schema/observatoire.schema.json`` (generated from
+(:mod:`olapcli.core.derive.quality`), the charter's meetings, the outcomes and, since
+version 2, the contract search (:mod:`olapcli.core.derive.pipeline`, counts only). The
+rows are the public contract ``schema/observatoire.schema.json`` (generated from
 :class:`ObservatoireRow`): written one per line (JSON Lines), so that several exports
-concatenated stay one valid file, and read back, strictly, by ``olap report``. Pure:
-no disk, no printing (docs/observatoire.md).
+concatenated stay one valid file, and read back, strictly, by ``olap report`` — rows of
+version 1 (:class:`RowV1`) as well. Pure: no disk, no printing (docs/observatoire.md);
+the CSV's form is :mod:`olapcli.core.derive.observatoire_csv`.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from olapcli.core.derive import charter, metrics, quality
+from olapcli.core.derive import charter, metrics, pipeline, quality
 
 if TYPE_CHECKING:
     from olapcli.core.model import Cohort
 
-#: the format and its version, on every row: a reader refuses any other
-FORMAT = "olap-observatoire/1"
+#: the format and its version olap writes, on every row
+FORMAT = "olap-observatoire/2"
+#: the version before the contract search: still read (its rows have no ``search``)
+FORMAT_V1 = "olap-observatoire/1"
 
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]{4,32}$")]
 PracticeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -86,11 +90,36 @@ class LabelOut(_Row):
     required_share: float = Field(ge=0, le=1)
 
 
-class ObservatoireRow(_Row):
-    """One line of ``olap export observatoire``: a learner, by pseudonymous key, with the
-    cohort it belongs to. No name, no e-mail, no free text of a need."""
+class SearchOut(_Row):
+    """The learner's contract search (Annexe 2, docs/metrics.md), as counts and no company
+    named: the cohort's figures are made by adding these up, its median from the days put
+    together. All zero for a learner who approached no company."""
 
-    format: Literal["olap-observatoire/1"]
+    prospects: Count = Field(description="companies contacted (first contact within the dates)")
+    needs: Count = Field(description="needs collected from them (needs naming one)")
+    internships: Count = Field(description="of those companies, the ones that gave an internship")
+    contracts: Count = Field(description="of those companies, the ones that signed a contract")
+    days_to_contract: list[Count] = Field(
+        max_length=10_000,
+        description="days from the first contact to the contract signed, one per contract",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SearchOut:
+        if (
+            len(self.days_to_contract) != self.contracts
+            or max(self.internships, self.contracts) > self.prospects
+        ):
+            raise ValueError("search_inconsistent")
+        return self
+
+
+class BaseRow(_Row):
+    """One line of ``olap export observatoire``, of any version olap reads: a learner, by
+    pseudonymous key, with the cohort it belongs to. No name, no e-mail, no free text of
+    a need."""
+
+    format: str
     exported: dt.date = Field(description="the day of the export (meetings counted up to it)")
     formation: Word = Field(description="the training action's name (cohort.yaml)")
     rncp: Word | None = Field(description="the RNCP code, when cohort.yaml gives it")
@@ -120,7 +149,7 @@ class ObservatoireRow(_Row):
     label: LabelOut
 
     @model_validator(mode="after")
-    def _consistent(self) -> ObservatoireRow:
+    def _consistent(self) -> BaseRow:
         # untrusted input: figures that contradict each other are no figures
         if self.total != sum(self.counts.values()):
             raise ValueError("total_not_sum")
@@ -129,6 +158,11 @@ class ObservatoireRow(_Row):
         if self.start > self.end:
             raise ValueError("end_before_start")
         return self
+
+    def searched(self) -> SearchOut | None:
+        """The contract search, None in a row of version 1 (made before it was carried)."""
+        found = getattr(self, "search", None)
+        return found if isinstance(found, SearchOut) else None
 
     def cohort_id(self) -> tuple[Any, ...]:
         """What every row of one cohort's export shares (its fields but the learner's)."""
@@ -140,6 +174,24 @@ class ObservatoireRow(_Row):
             tuple(self.label.columns),
             self.label.required_share,
         )
+
+
+class RowV1(BaseRow):
+    """A row of version 1 (``olap-observatoire/1``): read, no longer written."""
+
+    format: Literal["olap-observatoire/1"]
+
+
+class ObservatoireRow(BaseRow):
+    """A row as olap writes it (``olap-observatoire/2``): version 1's and the learner's
+    contract search."""
+
+    format: Literal["olap-observatoire/2"]
+    search: SearchOut
+
+
+#: the row of each version olap reads
+VERSIONS: dict[str, type[BaseRow]] = {FORMAT_V1: RowV1, FORMAT: ObservatoireRow}
 
 
 #: the fields every row of one cohort's export carries alike
@@ -208,6 +260,7 @@ def rows(
     for r in table:
         b = r.learner
         q = qualities[b.key]
+        searched = pipeline.search(b.prospects, start, end)
         count, met = charter.meetings(b, cohort.start, cohort.end, today)
         status: Literal["met", "short", "exempt"] = (
             "exempt" if b.key in exempt else "short" if b.key in missing else "met"
@@ -245,6 +298,13 @@ def rows(
                         columns=lab.columns,
                         required_share=lab.required_share,
                     ),
+                    "search": SearchOut(
+                        prospects=searched.prospects,
+                        needs=searched.needs,
+                        internships=searched.internships,
+                        contracts=searched.contracts,
+                        days_to_contract=list(searched.days),
+                    ),
                 },
                 strict=False,
             )
@@ -279,52 +339,6 @@ def jsonl(found: list[ObservatoireRow]) -> str:
     return "".join(r.model_dump_json() + "\n" for r in found)
 
 
-#: the CSV's columns, in this fixed order whatever the cohort: files concatenate
-CSV_COLUMNS = (
-    *COHORT_FIELDS,
-    "key",
-    "counts",
-    "total",
-    "proactive",
-    "needs_recorded",
-    *(f"quality_{name}" for name in QualityOut.model_fields),
-    *(f"outcome_{name}" for name in OutcomesOut.model_fields),
-    "meetings",
-    "meetings_met",
-    *(f"label_{name}" for name in LabelOut.model_fields),
-)
-
-
-def _flat(value: Any) -> Any:
-    """A CSV cell: true/false, ISO dates, ``a=1;b=2`` for a mapping, ``a;b`` for a list,
-    empty for null."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return ";".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return value
-
-
-def csv_rows(found: list[ObservatoireRow]) -> list[list[Any]]:
-    """The rows as CSV cells, in the order of :data:`CSV_COLUMNS`."""
-    out = []
-    for r in found:
-        data = r.model_dump()
-        flat: dict[str, Any] = {k: v for k, v in data.items() if not isinstance(v, dict)}
-        flat["counts"] = data["counts"]
-        for group in ("quality", "outcomes", "label"):
-            prefix = "outcome" if group == "outcomes" else group
-            flat.update({f"{prefix}_{k}": v for k, v in data[group].items()})
-        out.append([_flat(flat[c]) for c in CSV_COLUMNS])
-    return out
-
-
 def schema() -> dict[str, Any]:
     """The JSON Schema of one line (``schema/observatoire.schema.json``)."""
     found = ObservatoireRow.model_json_schema(mode="serialization")
@@ -333,10 +347,11 @@ def schema() -> dict[str, Any]:
     return found
 
 
-def parse_line(text: str) -> tuple[ObservatoireRow | None, str | None, Any]:
-    """One line read back: (the row, None, None), or (None, why, detail) with why one of
-    ``json`` (not a JSON object), ``format`` (detail: the format found), ``schema``
-    (detail: pydantic's ValidationError)."""
+def parse_line(text: str) -> tuple[BaseRow | None, str | None, Any]:
+    """One line read back, by the model of its version (:data:`VERSIONS`): (the row, None,
+    None), or (None, why, detail) with why one of ``json`` (not a JSON object),
+    ``format`` (detail: the format found), ``schema`` (detail: pydantic's
+    ValidationError)."""
     from pydantic import ValidationError
 
     try:
@@ -345,10 +360,11 @@ def parse_line(text: str) -> tuple[ObservatoireRow | None, str | None, Any]:
         return None, "json", None
     if not isinstance(data, dict):
         return None, "json", None
-    if data.get("format") != FORMAT:
+    model = VERSIONS.get(data.get("format"))  # type: ignore[arg-type]
+    if model is None:
         return None, "format", data.get("format")
     try:
-        return ObservatoireRow.model_validate_json(text), None, None
+        return model.model_validate_json(text), None, None
     except ValidationError as exc:
         return None, "schema", exc
 
@@ -356,18 +372,18 @@ def parse_line(text: str) -> tuple[ObservatoireRow | None, str | None, Any]:
 @dataclass
 class CohortRows:
     """The rows of one cohort's export, gathered from the files and folders given to
-    ``olap report`` (a cohort: rows alike in :meth:`ObservatoireRow.cohort_id`)."""
+    ``olap report`` (a cohort: rows alike in :meth:`BaseRow.cohort_id`)."""
 
-    rows: list[ObservatoireRow] = field(default_factory=list)
+    rows: list[BaseRow] = field(default_factory=list)
     #: where they come from: the files or folders, as given
     origins: list[str] = field(default_factory=list)
 
     @property
-    def first(self) -> ObservatoireRow:
+    def first(self) -> BaseRow:
         return self.rows[0]
 
 
-def cohorts(found: list[tuple[ObservatoireRow, str]]) -> list[CohortRows]:
+def cohorts(found: list[tuple[BaseRow, str]]) -> list[CohortRows]:
     """The rows (each with where it comes from) gathered by cohort, in the order first
     met; rows keep their order."""
     out: dict[tuple[Any, ...], CohortRows] = {}
