@@ -99,8 +99,25 @@ def test_a_learner_without_address_is_reported_not_a_crash(olap, cohort_repo):
 def test_eval_add_and_need_step_notify_too(olap, cohort_repo):
     add_need(olap, cohort_repo)
     need_id = pending(cohort_repo)[0].stem.split("-", 3)[-1]
+    r = olap("-C", cohort_repo, "need", "step", "lea-martin", need_id, "--technical",
+             "2026-11-22", "--by", "formateur")  # fmt: skip
+    assert r.code == 0, r.output
     r = olap("-C", cohort_repo, "need", "step", "lea-martin", need_id, "--applied", "2026-11-24")
     assert r.code == 0, r.output
+    # the e-mail of the step says every step of the cycle done, in order, and who did it
+    [step] = [p for p in pending(cohort_repo) if p.stem.startswith("step-")]
+    mail = eml(step)
+    text = mail.get_body(("plain",)).get_content()
+    cycle = text.split("Étapes de son cycle :", 1)[1].split("\n\n", 1)[0].strip().splitlines()
+    assert cycle == [
+        "- 2026-11-22 : cours technique (le formateur)",
+        "- 2026-11-24 : appliqué en entreprise",
+    ]
+    page = mail.get_body(("html",)).get_content()
+    assert (
+        '<th scope="row" style="text-align: left; padding: 2px 12px 2px 0;">2026-11-22</th><td>cours technique (le formateur)</td>'
+        in page
+    )
     r = olap(
         "-C",
         cohort_repo,

@@ -95,6 +95,7 @@ def compose(mail: Mail) -> EmailMessage:
     event, cohort, learner = mail.event, mail.cohort, mail.learner
     need, evaluation, activity = mail.need, mail.evaluation, mail.activity
     # every key the templates read, present (the templates treat a missing key as a bug)
+    done: list[dict[str, str]] = []
     if need is not None:
         given = need.get("steps")
         # a step is a date or a mapping {date, by, notes}: the e-mail says its date
@@ -102,6 +103,7 @@ def compose(mail: Mail) -> EmailMessage:
             k: v.get("date") if isinstance(v, dict) else v
             for k, v in (given if isinstance(given, dict) else {}).items()
         }
+        done = _cycle(given if isinstance(given, dict) else {})
         need = {
             **dict.fromkeys(("company", "resources", "marked_by", "practice")),
             **need,
@@ -141,6 +143,8 @@ def compose(mail: Mail) -> EmailMessage:
         "activity": activity,
         "title": title,
         "need": need,
+        #: the steps of the need's cycle done, in the cycle's order: name, day, who
+        "cycle": done,
         "evaluation": evaluation,
         "practice": practices.get(str((need or {}).get("practice", "qualite")), ""),
         "shared": mail.shared,
@@ -211,6 +215,23 @@ def _link(url: Any) -> str:
     if not text.lower().startswith(("http://", "https://")):
         return ""
     return "" if safe_href(text) == "#" else safe_href(text)
+
+
+def _cycle(steps: dict[str, Any]) -> list[dict[str, str]]:
+    """The steps of a need's cycle recorded in *steps* (as read from the file), in the
+    cycle's order (Annexe 3's twelve, with ``prepared``): each one's name, day and who
+    did it when the file says so."""
+    from olapcli.core.cycle import labels
+    from olapcli.core.records import MARKS
+
+    names, out = labels(), []
+    for key in MARKS:
+        mark = steps.get(key)
+        if mark is None:
+            continue
+        when, by = (mark.get("date"), mark.get("by")) if isinstance(mark, dict) else (mark, None)
+        out.append({"label": names[key], "date": _iso(when), "by": _actor(by) if by else ""})
+    return out
 
 
 def _actor(name: Any) -> str:
