@@ -258,7 +258,7 @@ def _append(
 
         require_valid(root, rel, before)
         old = yamlread.load(before)
-        _known_prospect(old, inp.prospect)
+        _known_prospect(old, inp.prospect, inp.company)
         twin = rules.repeated_need(old, view)
         if twin is not None:  # validate would say duplicate-need: counted twice
             raise UserError(
@@ -287,13 +287,27 @@ def _append(
     return view
 
 
-def _known_prospect(learner: dict[str, Any], prospect: str | None) -> None:
-    """Refuse (exit 2) a need naming a prospect the learner does not have."""
-    known = [str(p.get("id")) for p in learner.get("prospects") or [] if isinstance(p, dict)]
-    if prospect is not None and prospect not in known:
+def _known_prospect(learner: dict[str, Any], prospect: str | None, company: str | None) -> None:
+    """Refuse (exit 2) a need naming a prospect the learner does not have, or another
+    company than that prospect's."""
+    found = {
+        str(p.get("id")): p.get("company")
+        for p in learner.get("prospects") or []
+        if isinstance(p, dict)
+    }
+    if prospect is not None and prospect not in found:
         raise UserError(
             _("No prospect « {id} » for this learner.").format(id=prospect),
-            _("prospects of this learner: {ids}").format(ids=", ".join(known) or "—"),
+            _("prospects of this learner: {ids}").format(ids=", ".join(found) or "—"),
+        )
+    theirs = found.get(prospect or "")
+    name = str(theirs.get("name") or "") if isinstance(theirs, dict) else ""
+    if company and name and rules.same_detail(company) != rules.same_detail(name):
+        raise UserError(
+            _("The prospect « {id} » is the company « {name} », not « {company} ».").format(
+                id=prospect, name=name, company=company
+            ),
+            _("leave --company out, or name the prospect of that company"),
         )
 
 

@@ -243,6 +243,9 @@ def test_step_and_evaluation_cycle(olap, cohort_repo):
         "applied": __import__("datetime").date(2026, 11, 25),
         "advantage": "Tartes du week-end en autonomie",
     }
+    # each row of the need shown once, the advantage by its own name (not step 12's)
+    assert "Avantage obtenu  Tartes du week-end en autonomie" in r.stdout
+    assert "Avantage négocié" not in r.stdout
     r = olap(
         "-C",
         cohort_repo,

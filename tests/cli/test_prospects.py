@@ -180,6 +180,12 @@ def test_refusals_of_prospects_and_needs(refused, olap, cohort_repo):
         "--detail", "Un besoin", "--prospect", "p-inconnu",
     )  # fmt: skip
     assert "Pas de prospect « p-inconnu »" in need.output
+    other = refused(
+        cohort_repo, "-C", cohort_repo, "need", "add", "kevin-lopez", "--activity", "6.3",
+        "--by", "entreprise", "--identified", "2026-11-02", "--due", "2026-11-06",
+        "--detail", "Un besoin", "--prospect", "p-le-bon-plat", "--company", "Chez Paul",
+    )  # fmt: skip
+    assert "pas « Chez Paul »" in other.output
     # a company dropped may be approached again, under its own id; not twice at once
     assert olap(*base, "add", "kevin-lopez", "--name", "Chez Paul").code == 0
     ids = [p["id"] for p in prospects_of(cohort_repo)]
