@@ -7,6 +7,7 @@ from enum import Enum
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import json_text, out, refuse, root, styled
 from olapcli.i18n import _
 
@@ -51,7 +52,9 @@ class Format(str, Enum):
 def grant(
     ctx: typer.Context,
     learner: str | None = typer.Argument(
-        None, help=_("Learner id (« * » or --all: the whole cohort, trainers only).")
+        None,
+        help=_("Learner id (« * » or --all: the whole cohort, trainers only)."),
+        autocompletion=complete.learners,
     ),
     role: Role = typer.Option(..., "--role", help=_("tuteur, alternant or formateur.")),
     all_: bool = typer.Option(

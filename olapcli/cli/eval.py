@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import (
     ask,
     confirm,
@@ -44,16 +45,24 @@ def _walk_sheet(sheet: Any) -> list[int]:
 )
 def add(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
     activity: str | None = typer.Option(
-        None, "--activity", "-a", help=_("Sub-activity id (default: the need's).")
+        None,
+        "--activity",
+        "-a",
+        help=_("Sub-activity id (default: the need's)."),
+        autocompletion=complete.activities,
     ),
     level: str | None = typer.Option(None, "--level", "-l", help=_("A, EC or R.")),
     by: str | None = typer.Option(
         None, "--by", "-b", help=_("Who evaluates: entreprise, formateur or alternant.")
     ),
     need: str | None = typer.Option(
-        None, "--need", "-n", help=_("The need this answers (id or its beginning).")
+        None,
+        "--need",
+        "-n",
+        help=_("The need this answers (id or its beginning)."),
+        autocompletion=complete.needs,
     ),
     date: str | None = typer.Option(
         None, "--date", help=_("Date of the evaluation (default today).")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import (
     ask,
     interactive,
@@ -61,7 +62,10 @@ def add(
         None, "--tutor-email", help=_("Company tutor's e-mail.")
     ),
     trainer: str | None = typer.Option(
-        None, "--trainer", help=_("Trainer ids from cohort.yaml, comma-separated.")
+        None,
+        "--trainer",
+        help=_("Trainer ids from cohort.yaml, comma-separated."),
+        autocompletion=complete.trainers,
     ),
     contract_start: str | None = typer.Option(
         None, "--contract-start", help=_("Contract start date.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import out, root, styled
 from olapcli.i18n import _
 
@@ -16,7 +17,7 @@ HELP = _(
 
 def log(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
 ) -> None:
     from olapcli.app.history import learner_log
 

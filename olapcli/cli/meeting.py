@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import out, parse_date_option, refuse, root, split_list
 from olapcli.i18n import _
 
@@ -25,7 +26,7 @@ app = typer.Typer(
 )
 def add(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
     date: str | None = typer.Option(None, "--date", help=_("Date of the meeting (default today).")),
     kind: str | None = typer.Option(None, "--kind", "-k", help=_("visite, téléphone or visio.")),
     with_: str | None = typer.Option(

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import (
     ask,
     confirm,
@@ -81,9 +82,15 @@ NEED_ADD_HELP = _(
 @app.command("add", help=NEED_ADD_HELP)
 def add(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id (file name in learners/).")),
+    learner: str = typer.Argument(
+        ..., help=_("Learner id (file name in learners/)."), autocompletion=complete.learners
+    ),
     activity: str | None = typer.Option(
-        None, "--activity", "-a", help=_("Sub-activity id, e.g. 3.2.")
+        None,
+        "--activity",
+        "-a",
+        help=_("Sub-activity id, e.g. 3.2."),
+        autocompletion=complete.activities,
     ),
     by: str | None = typer.Option(
         None,
@@ -107,7 +114,11 @@ def add(
         help=_("The need in the company's words: context, equipment, point of vigilance."),
     ),
     practice: str | None = typer.Option(
-        None, "--practice", "-p", help=_("Practice (Annexe 7 column); default qualite.")
+        None,
+        "--practice",
+        "-p",
+        help=_("Practice (Annexe 7 column); default qualite."),
+        autocompletion=complete.practices,
     ),
     resource: list[str] = typer.Option(
         [], "--resource", "-r", help=_("Proposed resource (http(s) link); repeatable.")
@@ -122,11 +133,13 @@ def add(
             "The competence of the practice's grid the company asks for (theatre, mobility); "
             "it may stand for --activity."
         ),
+        autocompletion=complete.competences,
     ),
     prospect: str | None = typer.Option(
         None,
         "--prospect",
         help=_("The prospect the need was collected from (olap prospect list): contract search."),
+        autocompletion=complete.prospects,
     ),
     yes: bool = typer.Option(
         False, "--yes", "-y", help=_("Do not ask for confirmation when the need is not imminent.")

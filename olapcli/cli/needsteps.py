@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import echo, parse_date_option, root, say_notices
 from olapcli.cli.needview import print_need
 from olapcli.i18n import _
@@ -25,8 +26,10 @@ NOTE_HELP = _(
 
 def step(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
-    need: str = typer.Argument(..., help=_("Need id (or its unique beginning).")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
+    need: str = typer.Argument(
+        ..., help=_("Need id (or its unique beginning)."), autocompletion=complete.needs
+    ),
     contracted: str | None = typer.Option(
         None, "--contracted", help=_("Step 1: day of the contract with the learner.")
     ),
@@ -105,8 +108,10 @@ def step(
 
 def note(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
-    need: str = typer.Argument(..., help=_("Need id (or its unique beginning).")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
+    need: str = typer.Argument(
+        ..., help=_("Need id (or its unique beginning)."), autocompletion=complete.needs
+    ),
     text: str = typer.Option(..., "--text", help=_("The note.")),
     date: str | None = typer.Option(None, "--date", help=_("Day of the note (default today).")),
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import out, root, split_list
 from olapcli.i18n import _
 
@@ -24,7 +25,7 @@ app = typer.Typer(
 )
 def set_(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
     activity: str = typer.Argument(..., help=_("Sub-activity id.")),
     ar: bool | None = typer.Option(None, "--ar/--no-ar", help=_("Feasible in this company (AR).")),
     as_: bool | None = typer.Option(

@@ -6,6 +6,7 @@ from enum import Enum
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import json_text, out, parse_date_option, root
 from olapcli.i18n import _
 
@@ -36,7 +37,7 @@ class Format(str, Enum):
 )
 def add(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
     name: str = typer.Option(..., "--name", help=_("The company's name.")),
     by: str = typer.Option(
         "alternant", "--by", help=_("Who made the first contact: alternant or cre.")
@@ -82,7 +83,7 @@ def add(
 )
 def step(
     ctx: typer.Context,
-    learner: str = typer.Argument(..., help=_("Learner id.")),
+    learner: str = typer.Argument(..., help=_("Learner id."), autocompletion=complete.learners),
     prospect: str = typer.Argument(..., help=_("Prospect id (olap prospect list).")),
     stage: str = typer.Argument(..., help=_("The stage reached.")),
     date: str | None = typer.Option(None, "--date", help=_("Day of the stage (default today).")),
@@ -116,7 +117,9 @@ def step(
 )
 def list_(
     ctx: typer.Context,
-    learner: str | None = typer.Argument(None, help=_("Learner id (default: everyone).")),
+    learner: str | None = typer.Argument(
+        None, help=_("Learner id (default: everyone)."), autocompletion=complete.learners
+    ),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help=_("Output format.")),
 ) -> None:
     import dataclasses

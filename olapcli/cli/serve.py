@@ -6,6 +6,7 @@ import shlex
 
 import typer
 
+from olapcli.cli import complete
 from olapcli.cli.common import echo, root
 from olapcli.i18n import _
 
@@ -35,6 +36,7 @@ def serve(
             "Print the link of this trainer (id in cohort.yaml) to the whole cohort, from "
             "their grant that works today — not under a service: the link would be in its log."
         ),
+        autocompletion=complete.trainers,
     ),
 ) -> None:
     from olapcli.app.access import trainer_link
