@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from olapcli.i18n import _
 
@@ -26,6 +26,8 @@ TWELVE = (
 MARKED = (*TWELVE, "prepared")
 #: the keys that say the response was prepared at the centre (steps 6 to 8, or prepared)
 PREPARATION = ("advised", "technical", "general", "prepared")
+#: where the preparation's steps written one by one (6 to 8) stand among the twelve
+_ONE_BY_ONE = tuple(TWELVE.index(k) for k in PREPARATION[:3])
 #: the steps that follow the need's collection (5 onwards): none comes before the need
 #: was identified (a contract, a training to question, the questions and the support of a
 #: call come before, by nature)
@@ -78,11 +80,11 @@ def prepared_on(steps: Any) -> dt.date | None:
     return min(days) if days else None
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One of the twelve steps of a need: its number, key and name, and whether it is done
     (``done``: recorded; ``covered``: steps 6 to 8 when only ``prepared`` says the
-    response was prepared)."""
+    response was prepared). A named tuple: the site's grid makes twelve for each need,
+    tens of thousands on a big cohort."""
 
     number: int
     key: str
@@ -116,25 +118,26 @@ def of(steps: Any, evaluation: Any = None) -> Cycle:
     the first *evaluation* answering it, if any (step 11 when ``valorised`` is not
     written: the company evaluated the application)."""
     names = labels()
+    if steps is None and evaluation is None:
+        return Cycle(tuple(Step(n, k, names[k], "") for n, k in enumerate(TWELVE, 1)), 0, "")
+    marks = [getattr(steps, k, None) for k in TWELVE] if steps is not None else [None] * 12
     prepared = getattr(steps, "prepared", None) if steps is not None else None
-    if any(getattr(steps, k, None) is not None for k in PREPARATION[:3]):
+    if any(marks[i] is not None for i in _ONE_BY_ONE):
         prepared = None  # the steps written one by one say more
     out = []
-    for number, key in enumerate(TWELVE, start=1):
-        mark = getattr(steps, key, None) if steps is not None else None
+    for number, (key, mark) in enumerate(zip(TWELVE, marks, strict=True), start=1):
         if mark is not None:
             out.append(Step(number, key, names[key], "done", mark.date, mark.by))
         elif key == "valorised" and evaluation is not None:
             out.append(Step(number, key, names[key], "done", evaluation.date, evaluation.by))
         elif key == "negotiated" and steps is not None and steps.advantage:
             out.append(Step(number, key, names[key], "done"))
-        elif key in PREPARATION and prepared is not None:
+        elif prepared is not None and key in PREPARATION:
             out.append(Step(number, key, names[key], "covered", prepared.date, prepared.by))
         else:
             out.append(Step(number, key, names[key], ""))
-    reached = [s for s in out if s.state]
-    if not reached:
+    last = next((s for s in reversed(out) if s.state), None)
+    if last is None:
         return Cycle(tuple(out), 0, "")
-    last = reached[-1]
     label = names["prepared"] if last.state == "covered" else last.label
     return Cycle(tuple(out), last.number, label)

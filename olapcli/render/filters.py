@@ -3,12 +3,14 @@ and dates: :mod:`olapcli.render.formats`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from olapcli.core import links
 
@@ -115,26 +117,69 @@ def cycle_html(c: Any) -> Markup:
     """Where a need stands in its cycle (a :class:`olapcli.core.cycle.Cycle`): twelve dots
     and the step reached, then each step with its day and who did it, in a ``<details>``
     that works without JavaScript. Built here rather than by a template loop: the site's
-    grid shows one per need, thousands on a big cohort. Every text is escaped."""
-    from markupsafe import escape  # as the templates escape (&#39; for ')
-
-    from olapcli.i18n import _
-
-    dots = "".join(
-        f'<span class="dot {escape(s.state)}"></span>' if s.state else '<span class="dot"></span>'
-        for s in c.steps
-    )
-    done, prepared = escape(_("done")), escape(_("response prepared"))
+    grid shows one per need, thousands on a big cohort; what does not depend on the need
+    (the steps' names, escaped) is made once per language. Every text is escaped."""
+    parts = _cycle_parts()
+    dots = "".join(_DOTS.get(s.state) or _dot(s.state) for s in c.steps)
     items = []
     for s in c.steps:
         if not s.state:
-            items.append(f'<li class="muted">{escape(s.label)}</li>')
+            items.append(parts.muted.get(s.label) or _muted(s.label))
             continue
-        tail = f" : {escape(str(s.date)) if s.date else done}"
-        tail += f" ({escape(s.by)})" if s.by else ""
-        tail += f", {prepared}" if s.state == "covered" else ""
-        items.append(f"<li>{escape(s.label)}{tail}</li>")
+        date = s.date
+        # a day's ISO form holds nothing to escape
+        tail = f" : {date.isoformat() if type(date) is dt.date else _esc(date) if date else parts.done}"
+        tail += f" ({_esc(s.by)})" if s.by else ""
+        tail += f", {parts.prepared}" if s.state == "covered" else ""
+        label = parts.labels.get(s.label) or _esc(s.label)
+        items.append(f"<li>{label}{tail}</li>")
     return Markup(
         f'<details class="cycle"><summary><span class="dots" aria-hidden="true">{dots}</span> '
-        f'{escape(c.text())}</summary>\n<ol class="cycle-steps">{"".join(items)}</ol>\n</details>'
+        f'{_esc(c.text())}</summary>\n<ol class="cycle-steps">{"".join(items)}</ol>\n</details>'
     )
+
+
+def _esc(text: Any) -> str:
+    """As the templates escape (&#39; for ')."""
+    return str(escape(str(text)))
+
+
+def _dot(state: str) -> str:
+    return f'<span class="dot {_esc(state)}"></span>' if state else '<span class="dot"></span>'
+
+
+def _muted(label: str) -> str:
+    return f'<li class="muted">{_esc(label)}</li>'
+
+
+_DOTS = {state: _dot(state) for state in ("", "done", "covered")}
+
+
+@dataclass(frozen=True)
+class _CycleParts:
+    """What :func:`cycle_html` writes the same for every need, in one language."""
+
+    #: each step's name -> escaped, and as the item of a step not done
+    labels: dict[str, str]
+    muted: dict[str, str]
+    done: str
+    prepared: str
+
+
+_CYCLE_PARTS: dict[str, _CycleParts] = {}
+
+
+def _cycle_parts() -> _CycleParts:
+    from olapcli.core import cycle
+    from olapcli.i18n import _, language
+
+    lang = language()
+    if lang not in _CYCLE_PARTS:
+        names = cycle.labels()
+        _CYCLE_PARTS[lang] = _CycleParts(
+            {v: _esc(v) for v in names.values()},
+            {v: _muted(v) for v in names.values()},
+            _esc(_("done")),
+            _esc(_("response prepared")),
+        )
+    return _CYCLE_PARTS[lang]
