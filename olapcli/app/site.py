@@ -11,13 +11,12 @@ and the core files: it is re-rendered only when one of them changed.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +83,30 @@ def render_site(
     if errors or base.cohort is None or base.referentiel is None:
         raise ProblemsError(_("The cohort files have errors; fix them first."), errors)
     result = Result()
+    # Reading the learners makes many objects and no cycles worth a pass of the cyclic
+    # collector; they then live until the site is written, so they are set aside
+    # (gc.freeze) where the collector's full passes do not walk them again for every few
+    # pages. Rendering makes cycles (the templates' contexts): the collector runs on those.
+    # On 1,000 learners, its passes took a fifth of a cold render, and a third of a render
+    # after one learner changed (more with a need's steps as objects, issue 14).
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        learners, texts = _learners(root, result)
+        ctx = context(base, learners, today)
+        gc.freeze()
+    finally:
+        if was:
+            gc.enable()
+    try:
+        return _render(root, out, fmt, today, progress, base, learners, texts, ctx, result)
+    finally:
+        gc.unfreeze()
+
+
+def _learners(root: Path, result: Result) -> tuple[list[Learner], dict[str, bytes]]:
+    """The valid learners of the cohort at *root*, by name, and the digest of each one's
+    file; the files skipped for their errors go to *result*."""
     from olapcli.io.load import learners as load_learners
     from olapcli.io.store import Store
 
@@ -98,23 +121,7 @@ def render_site(
     learners = [learner for _rel, learner in loaded]
     texts = {learner.id: digests.get(rel, "").encode() for rel, learner in loaded}
     learners.sort(key=_sort_name)
-    ctx = context(base, learners, today)
-    with _kept():
-        return _render(root, out, fmt, today, progress, base, learners, texts, ctx, result)
-
-
-@contextlib.contextmanager
-def _kept() -> Iterator[None]:
-    """The learners and the core files, loaded, live until the site is written: the
-    collector's full passes need not walk them again for every few pages. Rendering makes
-    cycles (templates' contexts), so the collector keeps running on the rest. On 1,000
-    learners, the full passes took a fifth of a cold render, a third of a render after one
-    learner changed (2026-12, more with the need's steps as objects)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+    return learners, texts
 
 
 def _render(
