@@ -227,10 +227,14 @@ def signal_need(
     core = need_form(root, learner_id)
     result = Signalled()
     values = {name: (form.get(name) or "").strip() for name in NEED_FIELDS}
-    required = _("This field is required.")
+    # « practice/competence »: a competence of a practice's grid, which may stand for the
+    # activity (theatre, mobility)
+    of, _sep, competence = (form.get("competence") or "").strip().partition("/")
+    if competence and (of != values["practice"] or competence not in core.grids.get(of, [])):
+        result.errors["competence"] = _("Choose a competence of the chosen practice's grid.")
     for name, value in values.items():
-        if not value:
-            result.errors[name] = required
+        if not value and not (name == "activity" and competence):
+            result.errors[name] = _("This field is required.")
     if len(values["detail"]) > TEXT_MAX:
         result.errors["detail"] = _("At most 2,000 characters.")
     if values["activity"] and values["activity"] not in core.activity_ids():
@@ -251,12 +255,13 @@ def signal_need(
         return result
     assert ident is not None and due is not None
     inp = NeedInput(
-        activity=values["activity"],
+        activity=values["activity"] or None,
         marked_by=[actor.side],
         identified=ident,
         due=due,
         detail=values["detail"],
         practice=values["practice"],
+        competence=competence or None,
     )
     try:
         warnings = check_need(core, inp)

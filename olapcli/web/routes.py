@@ -73,6 +73,7 @@ def _form(
     body = _page(
         "need_form",
         learner=data["learner"],
+        cohort=data["cohort"],
         values=values,
         errors=errors,
         warning=warning,
@@ -148,7 +149,7 @@ def install(app: Flask) -> None:
             values = {"identified": _today().isoformat(), "practice": "qualite"}
             return _form(learner_id, values, {}, None, query=request.args.get("q", ""))
         check_csrf()
-        values = {name: request.form.get(name, "") for name in use.NEED_FIELDS}
+        values = {name: request.form.get(name, "") for name in (*use.NEED_FIELDS, "competence")}
         confirmed = request.form.get("confirmed") == "1"
         done = use.signal_need(root(), learner_id, who, values, confirmed)
         if done.done is None:

@@ -41,6 +41,36 @@ def test_a_missing_field_is_marked_and_nothing_is_written(serve):
     assert snapshot(serve.root) == before and commits(serve.root) == count
 
 
+def test_a_competence_of_the_grid_may_stand_for_the_activity(serve, olap):
+    from olapcli.io import yamlread
+
+    client = logged_in(serve, LEA, "tuteur")
+    page = client.get(FORM)
+    assert '<option value="theatre/client-mecontent">' in page.text  # by its title, per grid
+    csrf = client.csrf(FORM)
+    before, count = snapshot(serve.root), commits(serve.root)
+    # a competence of another practice's grid, and neither activity nor competence
+    for changes, field in (
+        ({"competence": "mobilite/etrangers", "practice": "theatre"}, "competence"),
+        ({"competence": "theatre/voler", "practice": "theatre"}, "competence"),
+        ({"activity": ""}, "activity"),
+    ):
+        done = client.post(FORM, need_form(csrf, **changes))
+        assert done.status == 422 and f'id="err-{field}"' in done.text, changes
+    assert snapshot(serve.root) == before and commits(serve.root) == count
+    form = need_form(
+        csrf, activity="", practice="theatre", competence="theatre/client-mecontent",
+        detail="Client pressé au comptoir, le midi",
+    )  # fmt: skip
+    assert client.post(FORM, form).status == 303
+    assert commits(serve.root) == count + 1
+    data = yamlread.load((serve.root / f"learners/{LEA}.yaml").read_text(encoding="utf-8"))
+    new = data["needs"][-1]
+    assert "activity" not in new and new["competence"] == "client-mecontent"
+    assert new["practice"] == "theatre" and new["marked_by"] == ["entreprise"]
+    assert olap("-C", serve.root, "validate").code == 0
+
+
 def test_bad_dates_and_unknown_choices_are_refused_beside_their_field(serve):
     client = logged_in(serve, LEA, "tuteur")
     csrf = client.csrf(FORM)
