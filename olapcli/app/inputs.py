@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from olapcli.core import rules
 from olapcli.i18n import _
@@ -36,6 +37,26 @@ def parse_date(text: str) -> dt.date:
     from olapcli.core.dates import parse_date as parse
 
     return parse(text, today())
+
+
+def find_activities(groups: Any, query: str) -> list[Any]:
+    """The sub-activities of *groups* whose id or title holds every word of *query*,
+    whatever their case and accents (« creme » finds « Crèmes »)."""
+    words = rules.same_detail(query).split()
+    return [
+        a
+        for g in groups
+        for a in g.activities
+        if words and all(w in rules.same_detail(f"{a.id} {a.title}") for w in words)
+    ]
+
+
+def date_forms() -> str:
+    """The forms of a date olap understands, to say when one is refused."""
+    return _(
+        "accepted: aujourd'hui, demain, après-demain, a weekday (vendredi, vendredi "
+        "prochain), dans 3 jours, +3j, 15/12, 15/12/2026, 15 décembre, 2026-12-15"
+    )
 
 
 def parse_actors(text: str) -> list[str]:

@@ -86,10 +86,10 @@ class OlapGroup(TyperGroup):
             if exc.hint:
                 err.print("  → " + exc.hint, markup=False)
             raise typer.Exit(2) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort, typer.Exit, typer.Abort):
+        except (click.exceptions.Exit, click.ClickException, typer.Exit):
             raise
-        except KeyboardInterrupt:
-            err.print(_("Interrupted."))
+        except (KeyboardInterrupt, click.Abort):  # Ctrl-C, or Ctrl-D at a question
+            err.print(_("Interrupted: nothing was written."))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             closed_output()

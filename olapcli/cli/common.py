@@ -153,8 +153,14 @@ _YES = {"o", "oui", "y", "yes"}
 _NO = {"n", "non", "no"}
 
 
-def ask(label: str, check: Callable[[str], Any] | None = None, default: str | None = None) -> Any:
-    """Ask until *check* accepts the answer (it returns the value or raises ValueError)."""
+def ask(
+    label: str,
+    check: Callable[[str], Any] | None = None,
+    default: str | None = None,
+    hint: str | None = None,
+) -> Any:
+    """Ask until *check* accepts the answer (it returns the value or raises ValueError);
+    *hint* says what is accepted after a refused answer; Enter takes *default*."""
     suffix = f" [{default}]" if default else ""
     while True:
         answer = typer.prompt(label + suffix, default="", show_default=False, err=True).strip()
@@ -168,6 +174,8 @@ def ask(label: str, check: Callable[[str], Any] | None = None, default: str | No
             return check(answer)
         except ValueError:
             err.print(_("« {answer} » is not valid here.").format(answer=answer), markup=False)
+            if hint:
+                err.print(f"  → {hint}", markup=False)
 
 
 def confirm(label: str, default: bool = False) -> bool:
@@ -187,7 +195,7 @@ def confirm(label: str, default: bool = False) -> bool:
 
 def parse_date_option(value: str | None, name: str) -> object:
     """A date typed by the user, or a refusal naming the option."""
-    from olapcli.app.inputs import parse_date
+    from olapcli.app.inputs import date_forms, parse_date
 
     if value is None:
         return None
@@ -196,7 +204,7 @@ def parse_date_option(value: str | None, name: str) -> object:
     except ValueError:
         refuse(
             _("Invalid date for {option}: « {value} ».").format(option=name, value=value),
-            _("write YYYY-MM-DD, DD/MM/YYYY, aujourd'hui, demain, a weekday or +3j"),
+            date_forms(),
         )
 
 

@@ -28,6 +28,23 @@ app = typer.Typer(
 )
 
 
+def _one_actor(answer: str) -> str:
+    from olapcli.app.inputs import parse_actors
+
+    found = parse_actors(answer)
+    if len(found) != 1:
+        raise ValueError(answer)
+    return found[0]
+
+
+def _level(answer: str) -> str:
+    from olapcli.app.inputs import LEVELS
+
+    if answer.upper() not in LEVELS:
+        raise ValueError(answer)
+    return answer.upper()
+
+
 def _walk_sheet(sheet: Any) -> list[int]:
     met = []
     out.print(_("Evaluation sheet:"), style="bold")
@@ -79,7 +96,7 @@ def add(
     commit: bool = typer.Option(False, "--commit", help=_("Commit the changed file.")),
 ) -> None:
     from olapcli.app import evaluations
-    from olapcli.app.inputs import LEVELS, today
+    from olapcli.app.inputs import today
 
     folder = root(ctx)
     core = evaluations.form(folder, learner)
@@ -88,6 +105,15 @@ def add(
         found = evaluations.need_of(folder, learner, need)
         if found is not None:
             activity, competence_only = found.activity, found.activity is None
+    if interactive():  # on a terminal, what is missing is asked in turn
+        from olapcli.cli import prompts
+
+        if not (activity or competence_only):
+            activity = prompts.activity(core.referentiel.groups)
+        if not by:
+            by = ask(_("Who evaluates (entreprise, formateur, alternant)"), _one_actor)
+        if level is None and not sheet and criteria is None:
+            level = ask(_("Level") + " (A, EC, R)", _level)
     missing = [n for n, v in (("--activity", activity or competence_only), ("--by", by)) if not v]
     if level is None and not sheet and criteria is None:
         missing.append("--level")
@@ -124,13 +150,7 @@ def add(
         if level is None:
             level = proposed
             if interactive():
-
-                def check(answer: str) -> str:
-                    if answer.upper() not in LEVELS:
-                        raise ValueError(answer)
-                    return answer.upper()
-
-                level = ask(_("Level") + " (A, EC, R)", check, default=proposed)
+                level = ask(_("Level") + " (A, EC, R)", _level, default=proposed)
         elif level.upper() != proposed:
             err.print(
                 _("Note: the level given ({given}) differs from the sheet's ({proposed}).").format(

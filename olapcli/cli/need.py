@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any
 
 import typer
 
@@ -40,34 +39,10 @@ class Format(str, Enum):
     json = "json"
 
 
-def _activity_prompt(core: Any) -> str:
-    """Pick a sub-activity, showing each group's QCM stem (the « pop-up »)."""
-    activities: set[str] = set()
-    for group in core.groups:
-        echo(f"{group.id}. {group.title} — {group.question}")
-        for act in group.activities:
-            choices = f" ({' / '.join(act.choices)})" if act.choices else ""
-            echo(f"   {act.id}  {act.title}{choices}")
-            activities.add(act.id)
-
-    def check(answer: str) -> str:
-        if answer not in activities:
-            raise ValueError(answer)
-        return answer
-
-    return str(ask(_("Activity (id)"), check))
-
-
 def _actors(value: str) -> list[str]:
     from olapcli.app.inputs import parse_actors
 
     return parse_actors(value)
-
-
-def _date(value: str) -> dt.date:
-    from olapcli.app.inputs import parse_date
-
-    return parse_date(value)
 
 
 NEED_ADD_HELP = _(
@@ -171,7 +146,9 @@ def add(
             _("give every field (activity, who marks it, dates identified and due, detail)"),
         )
     if activity is None and competence is None:
-        activity = _activity_prompt(core)
+        from olapcli.cli import prompts
+
+        activity = prompts.activity(core.groups)
     if activity is not None:
         needs.check_activity(core, activity)
     if by is None:
@@ -184,15 +161,17 @@ def add(
                 _("Unknown actor in « {value} ».").format(value=by),
                 _("actors: entreprise, formateur, alternant"),
             )
+    from olapcli.cli import prompts
+
     ident = (
         parse_date_option(identified, "--identified")
         if identified
-        else ask(_("Identified on (aujourd'hui, YYYY-MM-DD…)"), _date)
+        else prompts.date(_("Identified on"), default=_("today"))
     )
     due_date = (
         parse_date_option(due, "--due")
         if due
-        else ask(_("Due on (demain, vendredi, +3j, YYYY-MM-DD…)"), _date)
+        else prompts.date(_("Due on (demain, vendredi prochain, dans 3 jours, 15/12…)"))
     )
     if detail is None or not detail.strip():
         detail = ask(_("Detail (context, equipment, the company's point of vigilance)"))
