@@ -66,4 +66,6 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
         "subject_links": subject_index(learners, base.referentiel),
         "today": today,
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
+        # people by their names on every page, never by the slug of their file
+        "learner_names": {x.id: f"{x.first_name} {x.last_name}" for x in learners},
     }

@@ -97,7 +97,8 @@ def test_grid_shows_needs_evaluations_and_states(site):
     kevin = (site / "alternants/kevin-lopez.html").read_text(encoding="utf-8")
     assert 'class="late"' in kevin and '<span class="tag">en retard</span>' in kevin
     syn = (site / "synoptique.html").read_text(encoding="utf-8")
-    assert "lea-martin (A)" in syn  # a peer proposed for an open need on 6.3
+    assert "Léa Martin (A)" in syn  # a peer proposed for an open need on 6.3, by name
+    assert "lea-martin (A)" not in syn and ">kevin-lopez<" not in syn  # never by slug
 
 
 def test_user_text_and_links_never_survive(olap, cohort_dir, tmp_path):
