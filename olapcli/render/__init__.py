@@ -46,6 +46,7 @@ def environment() -> Environment:
             href=filters.safe_href,
             markdown=filters.markdown,
             cycle_html=filters.cycle_html,
+            marks=filters.marks_html,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
             subject=rules.need_subject,

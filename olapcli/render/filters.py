@@ -113,6 +113,18 @@ def md_link(text: Any, url: Any) -> str:
     return f"[{label}](<{href.replace('>', '%3E').replace(' ', '%20')}>)"
 
 
+#: each mark of the grid: its class (a colour), the text says it too (never colour alone)
+_LEVEL_CLASS = {"I": "lv-i", "A": "lv-a", "EC": "lv-ec", "R": "lv-r"}
+
+
+def marks_html(marks: Any, sep: str = " · ") -> Markup:
+    """The marks of a cell (I, A, EC, R), each in its colour and by its letters."""
+    return Markup(sep).join(
+        Markup('<span class="lv {}">{}</span>').format(_LEVEL_CLASS.get(str(m), "lv"), m)
+        for m in marks or []
+    )
+
+
 def cycle_html(c: Any) -> Markup:
     """Where a need stands in its cycle (a :class:`olapcli.core.cycle.Cycle`): twelve dots
     and the step reached, then each step with its day and who did it, in a ``<details>``

@@ -91,7 +91,8 @@ def test_every_relative_link_resolves(site):
 def test_grid_shows_needs_evaluations_and_states(site):
     html = (site / "alternants/lea-martin.html").read_text(encoding="utf-8")
     assert "Tarte au citron meringuée servie en volume" in html
-    assert "I · EC" in html  # marked by the company, evaluated EC by the company
+    # marked by the company, evaluated EC by the company: each mark by its letters and colour
+    assert '<span class="lv lv-i">I</span> · <span class="lv lv-ec">EC</span>' in html
     assert 'scope="rowgroup"' in html and "<caption>" in html
     # open needs due soon / overdue stand out, and not by colour alone
     kevin = (site / "alternants/kevin-lopez.html").read_text(encoding="utf-8")
