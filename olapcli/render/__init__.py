@@ -47,6 +47,7 @@ def environment() -> Environment:
             markdown=filters.markdown,
             cycle_html=filters.cycle_html,
             marks=filters.marks_html,
+            split_quiet=filters.split_quiet,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
             subject=rules.need_subject,

@@ -125,6 +125,19 @@ def marks_html(marks: Any, sep: str = " · ") -> Markup:
     )
 
 
+def split_quiet(groups: Any) -> tuple[list[Any], list[Any]]:
+    """The grid's groups with only the rows that say something (a need, an evaluation, a
+    planned period, a resource of the learner's), and the quiet rows apart, with their
+    group: shown collapsed, so a learner's grid reads (and prints) short."""
+    shown, quiet = [], []
+    for group, rows in groups:
+        kept = [r for r in rows if r.entries or r.periods or r.own_resources]
+        quiet += [(group, r) for r in rows if not (r.entries or r.periods or r.own_resources)]
+        if kept:
+            shown.append((group, kept))
+    return shown, quiet
+
+
 def cycle_html(c: Any) -> Markup:
     """Where a need stands in its cycle (a :class:`olapcli.core.cycle.Cycle`): twelve dots
     and the step reached, then each step with its day and who did it, in a ``<details>``

@@ -94,6 +94,26 @@ def test_grid_shows_needs_evaluations_and_states(site):
     # marked by the company, evaluated EC by the company: each mark by its letters and colour
     assert '<span class="lv lv-i">I</span> · <span class="lv lv-ec">EC</span>' in html
     assert 'scope="rowgroup"' in html and "<caption>" in html
+    # the activities with nothing for her (no need, evaluation, planned period) collapsed
+    import yaml
+
+    from tests.conftest import SAMPLE
+
+    ref = yaml.safe_load((SAMPLE / "referentiel.yaml").read_text(encoding="utf-8"))
+    lea = yaml.safe_load((SAMPLE / "learners/lea-martin.yaml").read_text(encoding="utf-8"))
+    busy = {str(n["activity"]) for n in lea["needs"] if "activity" in n}
+    busy |= {str(e["activity"]) for e in lea["evaluations"] if "activity" in e}
+    busy |= {str(a) for a, p in (lea.get("plan") or {}).items() if p.get("periods")}
+    quiet = [
+        str(a["id"]) for g in ref["groups"] for a in g["activities"] if str(a["id"]) not in busy
+    ]
+    main, _sep, folded = html.partition('<details class="quiet">')
+    assert f"<summary>{len(quiet)} activités sans besoin" in folded
+    assert (
+        re.findall(r'<a href="../activites/([\d.]+)\.html">', folded.split("</details>")[0])
+        == quiet
+    )
+    assert not any(f'<a href="../activites/{a}.html">' in main for a in quiet)
     # open needs due soon / overdue stand out, and not by colour alone
     kevin = (site / "alternants/kevin-lopez.html").read_text(encoding="utf-8")
     assert 'class="late"' in kevin and '<span class="tag">en retard</span>' in kevin
