@@ -32,7 +32,7 @@ from olapcli.io import confine, files
 from olapcli.io.assets import templates_digest
 from olapcli.io.load import load_base
 from olapcli.io.paths import holds_data, learner_files, own_resource_files
-from olapcli.render.site import FORMATS, context, page
+from olapcli.render.site import FORMATS, context, markdown_page, page
 
 MANIFEST = ".olap-site.json"
 #: the names olap writes in a site: its pages and the files they link to. Nothing else is
@@ -205,7 +205,10 @@ def _render(
     # a link in the output folder (committed, or left there) would carry a write outside
     # it: refused before anything is written
     site = confine.Confined(out)
-    bad = site.outside([*pages, *(f"fichiers/{c}" for c in copies), MANIFEST])
+    shown = [f"fichiers/{c}" for c in copies] + [
+        f"fichiers/{c}.html" for c in copies if c.endswith(".md")
+    ]
+    bad = site.outside([*pages, *shown, MANIFEST])
     if bad:
         raise UserError(
             _("« {path} » leads outside the folder {folder}; olap writes only inside it.").format(
@@ -265,4 +268,9 @@ def _copy_files(root: Path, site: confine.Confined, wanted: list[str], result: R
         copied.add(f"fichiers/{rel}")
         if site.write(f"fichiers/{rel}", data):
             result.written.append(f"fichiers/{rel}")
+        if rel.endswith(".md"):  # read as a page, not as raw text
+            shown = f"fichiers/{rel}.html"
+            copied.add(shown)
+            if site.write(shown, markdown_page(rel, data).encode("utf-8")):
+                result.written.append(shown)
     return copied

@@ -75,6 +75,7 @@ def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")  # a resource's tables (a cleaning plan, a temperature sheet)
     default_link = md.validateLink
 
     def validate(url: str) -> bool:

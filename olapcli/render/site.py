@@ -24,6 +24,14 @@ def page(template: str, ext: str, depth: int, **values: Any) -> str:
     return render(name, root="../" * depth, ext=ext, **values)
 
 
+def markdown_page(rel: str, data: bytes) -> str:
+    """The HTML page of a Markdown resource file *rel* (``resources/files/x.md``…), shown
+    the way the site shows a need's detail (no raw HTML, safe links), beside its copy."""
+    name = rel.rsplit("/", 1)[-1]
+    text = data.decode("utf-8", "replace")
+    return page("resource_md", ".html", rel.count("/") + 1, title=name, text=text, source=name)
+
+
 def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[str, Any]:
     """What every page of the site shows or links to."""
     assert base.cohort is not None and base.referentiel is not None

@@ -264,3 +264,25 @@ def test_markdown_keeps_text_drops_html_and_bad_links():
     assert "&lt;script&gt;" in html
     assert 'href="javascript' not in html and 'href="data' not in html
     assert '<a href="https://exemple.org">ok</a>' in html and "<strong>gras</strong>" in html
+
+
+def test_a_markdown_resource_is_a_page_of_the_site(olap, cohort_dir, tmp_path):
+    """A resource deposited as Markdown is read as a page (issue 15, point 1), its tables
+    too, beside the file itself; raw HTML and scripts in it stay text."""
+    files = cohort_dir / "resources/files"
+    hostile = "# Fiche\n\n<script>alert(1)</script>\n\n[lien](javascript:alert(2))\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    (files / "plan-de-nettoyage.md").write_text(hostile, encoding="utf-8")
+    out = tmp_path / "site"
+    assert olap("-C", cohort_dir, "render", "--out", out).code == 0
+    activity = (out / "activites/2.1.html").read_text(encoding="utf-8")
+    assert 'href="../fichiers/resources/files/plan-de-nettoyage.md.html"' in activity
+    page = (out / "fichiers/resources/files/plan-de-nettoyage.md.html").read_text(encoding="utf-8")
+    main = page.split('<main id="contenu">', 1)[1]
+    assert "<h1>Fiche</h1>" in main and "<td>1</td>" in main
+    assert "<script>" not in main and "&lt;script&gt;" in main
+    assert 'href="javascript' not in main  # not a link: its text stays
+    assert 'href="plan-de-nettoyage.md"' in main  # the file as deposited, beside
+    assert (out / "fichiers/resources/files/plan-de-nettoyage.md").read_text() == hostile
+    # removed with its file: the manifest lists it as olap's own
+    manifest = (out / ".olap-site.json").read_text(encoding="utf-8")
+    assert "fichiers/resources/files/plan-de-nettoyage.md.html" in manifest
