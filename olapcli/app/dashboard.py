@@ -72,34 +72,22 @@ class Listing:
 
 def make(root: Path, today: dt.date) -> Dashboard:
     """The board computed from the files now (no memory of a previous board)."""
-    from olapcli.core.derive.grids import open_needs
+    from olapcli.core.derive.board import sections
     from olapcli.io.load import require_core
     from olapcli.io.memo import LEARNERS
 
     cohort = require_core(root).cohort
-    started = [p.start for p in cohort.periods if p.start <= today]
-    since = max(started) if started else cohort.start
-    week = today + dt.timedelta(days=7)
-    due_week: list[tuple[Learner, Any]] = []
-    overdue: list[tuple[Learner, Any]] = []
-    awaiting: list[tuple[Learner, Any]] = []
-    quiet: list[Learner] = []
     learners = sorted((m for _r, m in LEARNERS.valid(root)), key=lambda m: (m.last_name, m.id))
-    for learner in learners:
-        for need in sorted(open_needs(learner), key=lambda n: (n.due, n.id)):
-            if need.due < today:
-                overdue.append((learner, need))
-            elif need.due <= week:
-                due_week.append((learner, need))
-            if "entreprise" not in need.marked_by:
-                awaiting.append((learner, need))
-        if not any(n.identified >= since for n in learner.needs):
-            quiet.append(learner)
-    for rows in (due_week, overdue, awaiting):
-        rows.sort(key=lambda row: (row[1].due, row[0].last_name, row[1].id))
+    found = sections(learners, cohort, today)
     stages, searching = cohort_search(learners)
     return Dashboard(
-        tuple(due_week), tuple(overdue), tuple(awaiting), tuple(quiet), since, stages, searching
+        found.due_week,
+        found.overdue,
+        found.awaiting,
+        found.quiet,
+        found.since,
+        stages,
+        searching,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from olapcli.core import rules
 from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive.board import sections
 from olapcli.core.derive.grids import matches, open_needs, subject_index, synoptic
 from olapcli.core.model import Learner
 from olapcli.i18n import _
@@ -76,4 +77,7 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
         # people by their names on every page, never by the slug of their file
         "learner_names": {x.id: f"{x.first_name} {x.last_name}" for x in learners},
+        # the home page: what to follow today (as olap serve's dashboard)
+        "board": sections(learners, base.cohort, today),
+        "titles": rules.subject_titles(base.referentiel, base.cohort),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -286,3 +287,46 @@ def test_a_markdown_resource_is_a_page_of_the_site(olap, cohort_dir, tmp_path):
     # removed with its file: the manifest lists it as olap's own
     manifest = (out / ".olap-site.json").read_text(encoding="utf-8")
     assert "fichiers/resources/files/plan-de-nettoyage.md.html" in manifest
+
+
+def test_the_home_page_is_a_dashboard(site):
+    """The index says what to follow today (issue 15, point 1), counted here from the
+    files: overdue, due within a week, awaiting the company, no new need this period."""
+    import datetime as dt
+
+    import yaml
+
+    from tests.conftest import SAMPLE
+
+    today = dt.date(2026, 1, 7)  # the site fixture's OLAP_TODAY
+    cohort = yaml.safe_load((SAMPLE / "cohort.yaml").read_text(encoding="utf-8"))
+    since = max(p["start"] for p in cohort["periods"] if p["start"] <= today)
+    want = {"overdue": [], "week": [], "awaiting": [], "quiet": []}
+    for path in sorted((SAMPLE / "learners").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        answered = {e.get("need") for e in data.get("evaluations") or []}
+        needs = data.get("needs") or []
+        for n in needs:
+            if n["id"] in answered:
+                continue
+            if n["due"] < today:
+                want["overdue"].append(n["id"])
+            elif n["due"] <= today + dt.timedelta(days=7):
+                want["week"].append(n["id"])
+            if "entreprise" not in n["marked_by"]:
+                want["awaiting"].append(n["id"])
+        if not any(n["identified"] >= since for n in needs):
+            want["quiet"].append(f"{data['first_name']} {data['last_name']}")
+    page = html_module.unescape((site / "index.html").read_text(encoding="utf-8"))
+    parts = page.split('<section class="board-part">')[1:]
+    heads = [re.search(r"<h3>(.*?) \((\d+)\)</h3>", p).groups() for p in parts]
+    assert [h for h, _n in heads] == [
+        "En retard",
+        "Échéance cette semaine",
+        "En attente de la confirmation de l'entreprise",
+        f"Aucun nouveau besoin depuis le {since}",
+    ]
+    assert [int(n) for _h, n in heads] == [len(want[k]) for k in want]
+    quiet = re.findall(r'\.html">([^<]+)</a>', parts[3].split("</section>")[0])
+    assert sorted(quiet) == sorted(want["quiet"])
+    assert want["overdue"] and want["quiet"]  # the sample has some of each
