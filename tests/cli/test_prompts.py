@@ -25,6 +25,13 @@ def spawn(args, cwd):
     )
 
 
+def ends(child) -> int:
+    """Wait for the command to end; its exit status."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
 def last_need(root, learner="lea-martin"):
     return yamlfast.load((root / f"learners/{learner}.yaml").read_text())["needs"][-1]
 
@@ -57,9 +64,7 @@ def test_missing_fields_are_asked(cohort_repo):
     child.expect("n'est pas valide ici")
     child.sendline("oui")
     child.expect("Besoin imminent enregistré")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert ends(child) == 0
     need = last_need(cohort_repo)
     assert (need["activity"], need["marked_by"], str(need["identified"]), str(need["due"])) == (
         "6.3",
@@ -81,9 +86,7 @@ def test_words_find_the_sub_activity_whatever_their_case_and_accents(cohort_repo
     child.expect("Échéance")
     child.sendline("vendredi prochain")
     child.expect("Besoin imminent enregistré")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert ends(child) == 0
     need = last_need(cohort_repo)
     assert need["activity"] == "5.2" and str(need["due"]) == "2026-11-27"  # a Saturday's Friday
 
@@ -132,9 +135,7 @@ def test_eval_add_asks_what_is_missing_the_same_way(cohort_repo):
     child.expect("n'est pas valide ici")
     child.sendline("ec")
     child.expect("Évaluation enregistrée : 2.2 = EC")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert ends(child) == 0
     data = yamlfast.load((cohort_repo / "learners/lea-martin.yaml").read_text())
     ev = data["evaluations"][-1]
     assert (ev["activity"], ev["level"], ev["by"]) == ("2.2", "EC", "formateur")
@@ -162,7 +163,5 @@ def test_declining_a_not_imminent_need_writes_nothing(cohort_repo):
     )
     child.expect("L'enregistrer quand même")
     child.sendline("n")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 2
+    assert ends(child) == 2
     assert (cohort_repo / "learners/lea-martin.yaml").read_bytes() == before
