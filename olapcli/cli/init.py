@@ -31,9 +31,9 @@ def init(
     out.print(
         _("Cohort created in {path}.").format(path=directory), style="bold green", markup=False
     )
-    err.print(
-        _("Next: edit cohort.yaml and referentiel.yaml, then « olap -C {path} validate ».").format(
-            path=directory
-        ),
-        markup=False,
+    after = (
+        _("Next: « olap -C {path} validate », then « olap -C {path} render » to see the site.")
+        if sample  # the example is complete: nothing to fill in first
+        else _("Next: edit cohort.yaml and referentiel.yaml, then « olap -C {path} validate ».")
     )
+    err.print(after.format(path=directory), markup=False)
