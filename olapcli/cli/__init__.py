@@ -54,6 +54,8 @@ class OlapGroup(TyperGroup):
         for param in params:
             if isinstance(param, click.Option) and param.name in COMPLETION:
                 param.help = _(COMPLETION[param.name])
+                if param.name == "install_completion":
+                    param.callback = clicktext.install_completion
         return params
 
     def make_context(

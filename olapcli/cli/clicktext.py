@@ -66,12 +66,91 @@ MESSAGES = (
     _nmark("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
     _nmark("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
     _nmark("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    # the rest of what Click and Typer can say to a user (pybabel extract on their sources)
+    _mark("deprecated"),
+    _mark("(deprecated) "),
+    _mark("Positional arguments"),
+    _mark("DeprecationWarning: The command {name!r} is deprecated.{extra_message}"),
+    _mark("DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}"),
+    _mark("Value must be an iterable."),
+    _mark("env var: {var}"),
+    _mark("default: {default}"),
+    _mark("required"),
+    _mark("(dynamic)"),
+    _mark("Do you want to continue?"),
+    _mark("Confirm the action without prompting."),
+    _mark("%(prog)s, version %(version)s"),
+    _mark("Show the version and exit."),
+    _mark("Missing {param_type}"),
+    _mark("unknown error"),
+    _mark("Could not open file {filename!r}: {message}"),
+    _mark("Invalid start character for option ({option})"),
+    _mark("Argument {name!r} takes {nargs} values."),
+    _mark("Shell completion is not supported for Bash versions older than 4.4."),
+    _mark("Couldn't detect Bash version, shell completion is not supported."),
+    _mark("Error: invalid input"),
+    _mark("Press any key to continue..."),
+    _mark("{editor}: Editing failed"),
+    _mark("{editor}: Editing failed: {e}"),
+    _mark("Choose from:\n\t{choices}"),
+    _mark("Choice({choices})"),
+    _mark("{value!r} is not a valid UUID."),
+    _mark("{name} {filename!r} is not readable."),
+    _mark("{name} {filename!r} is not writable."),
+    _mark("{name} {filename!r} is not executable."),
+    _nmark("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."),
+    _nmark(
+        "{value!r} does not match the format {format}.",
+        "{value!r} does not match the formats {formats}.",
+    ),
+    _nmark(
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+    ),
+    _mark("{shell} completion installed in {path}"),
+    _mark("Completion will take effect once you restart the terminal"),
+    # the usage line's placeholders
+    _mark("[OPTIONS]"),
+    _mark("COMMAND [ARGS]..."),
+    _mark("[COMMAND] [ARGS]..."),
 )
+
+_USAGE = ("[OPTIONS]", "COMMAND [ARGS]...", "[COMMAND] [ARGS]...")
+
+#: the names of Click's parameter types, shown in capitals in the help (``ENTIER``) and in
+#: their errors (« 'x' n'est pas un entier valide »). The boolean keeps its name: Typer
+#: hides a flag's metavar by comparing it with "BOOLEAN".
+TYPE_NAMES = {
+    "StringParamType": _mark("text"),
+    "UnprocessedParamType": _mark("text"),
+    "IntParamType": _mark("integer"),
+    "IntRange": _mark("integer range"),
+    "FloatParamType": _mark("float"),
+    "FloatRange": _mark("float range"),
+    "DateTime": _mark("datetime"),
+    "UUIDParameterType": _mark("uuid"),
+    "File": _mark("filename"),
+    "Choice": _mark("choice"),
+}
+
+
+class _Said:
+    """A class attribute said in the language in use when read (``--lang`` may change
+    it after the classes are built)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, obj: Any, owner: Any = None) -> str:
+        return _(self.message)
+
 
 _MODULES = (
     "click.core",
     "click.exceptions",
     "click.parser",
+    "click.shell_completion",
+    "click.utils",
     "click.types",
     "click.decorators",
     "click.formatting",
@@ -83,6 +162,7 @@ _MODULES = (
 
 def _patch_rich_utils(rich_utils: Any) -> None:
     rich_utils._ = _
+    rich_utils.DEPRECATED_STRING = _("(deprecated) ")
     rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
     rich_utils.OPTIONS_PANEL_TITLE = _("Options")
     rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
@@ -140,8 +220,58 @@ class _PatchOnImport:
         return spec
 
 
+def install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """Typer's ``--install-completion``, said through the catalog."""
+    if not value or ctx.resilient_parsing:
+        return value
+    import click
+    from typer._completion_shared import install as install_for
+
+    shell, path = install_for(shell=value) if isinstance(value, str) else install_for()
+    click.secho(
+        _("{shell} completion installed in {path}").format(shell=shell, path=path), fg="green"
+    )
+    click.echo(_("Completion will take effect once you restart the terminal"))
+    sys.exit(0)
+
+
+def _patch_click() -> None:
+    """Type names, the usage line's placeholders and Typer's command suggestion."""
+    import click
+    import click.types
+    import typer.core
+
+    for name, message in TYPE_NAMES.items():
+        setattr(getattr(click.types, name), "name", _Said(message))  # noqa: B010
+    for cls in (click.Command, click.Group):
+        made = cls.collect_usage_pieces
+        if getattr(made, "olap", False):
+            continue
+
+        def pieces(self: Any, ctx: Any, made: Any = made) -> list[str]:
+            return [_(p) if p in _USAGE else p for p in made(self, ctx)]
+
+        pieces.olap = True  # type: ignore[attr-defined]
+        cls.collect_usage_pieces = pieces  # type: ignore[method-assign]
+
+    def resolve_command(self: Any, ctx: Any, args: list[str]) -> Any:
+        # Typer adds its own English « Did you mean »; Click says it through the catalog,
+        # from every command (olap's are built on demand, so not all in self.commands)
+        try:
+            return click.Group.resolve_command(self, ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            if exc.possibilities:
+                raise
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
+
+    typer.core.TyperGroup.resolve_command = resolve_command  # type: ignore[method-assign]
+
+
 def install() -> None:
     """Route Click's and Typer's gettext calls to olap's catalog."""
+    _patch_click()
     for name in _MODULES:
         module = sys.modules.get(name)
         if module is None:
