@@ -120,15 +120,99 @@ def sync(root: Path, push: bool = True, today: dt.date | None = None) -> Synced:
                 _("There are uncommitted changes: olap sync shares commits only."),
                 _("commit them (olap … --commit, or git commit), then olap sync"),
             )
+        _require_upstream(top)
         if git.uses_driver(root) and not git.registered(root):
             git.register(root)
             done.registered = True
         done.pulled, conflicted, done.detail = git.pull_rebase(top)
     if not done.pulled:
+        if not conflicted:
+            raise shared_failure(done.detail, pushing=False)
         done.conflicted = conflicted
         return done
     done.errors = [p for p in validate(root, today or clock()) if p.severity == "error"]
     if done.errors or not push:
         return done
     done.pushed, done.detail = git.push(top)
+    if not done.pushed:
+        raise shared_failure(done.detail, pushing=True)
     return done
+
+
+def _require_upstream(top: Path) -> None:
+    """Refused, before anything is done, when the branch has nowhere to share."""
+    branch, follows, remotes = git.tracking(top)
+    if branch is None:
+        raise UserError(
+            _("No branch is checked out (detached HEAD): olap sync shares a branch."),
+            _("go back to the cohort's branch (git switch main, for example), then olap sync"),
+        )
+    if follows:
+        return
+    if not remotes:
+        raise UserError(
+            _("This repository has no remote: olap sync has nowhere to share your commits."),
+            _(
+                "add the shared repository once: git remote add origin <its address>, "
+                "then git push -u origin {branch}; then olap sync"
+            ).format(branch=branch),
+        )
+    remote = "origin" if "origin" in remotes else remotes[0]
+    raise UserError(
+        _(
+            "The branch « {branch} » follows no branch of {remote}: olap sync does not know "
+            "where to share it."
+        ).format(branch=branch, remote=remote),
+        _("share it once with: git push -u {remote} {branch}; then olap sync").format(
+            remote=remote, branch=branch
+        ),
+    )
+
+
+#: what Git says (in English) when the remote refuses who you are, cannot be reached,
+#: holds commits you do not have, or refuses the push
+_DENIED = ("Authentication failed", "Permission denied", "could not read Username", "403")
+_UNREACHABLE = (
+    "Could not resolve host",
+    "unable to access",
+    "Could not read from remote",
+    "does not appear to be a git repository",
+    "Connection refused",
+    "Connection timed out",
+    "Network is unreachable",
+)
+_BEHIND = ("non-fast-forward", "fetch first", "[rejected]")
+_REFUSED = ("[remote rejected]", "protected branch", "hook declined")
+
+
+def shared_failure(detail: str, pushing: bool) -> UserError:
+    """A pull or push Git could not do, said in olap's words with what to do; Git's own
+    last line follows when the cause is not one olap knows."""
+    kept = _("your commits are kept here; olap sync again once it is fixed")
+    if any(w in detail for w in _DENIED):
+        return UserError(
+            _("The shared repository refused your access (user, SSH key or token)."),
+            _("check your access to it (git remote -v shows its address); ") + kept,
+        )
+    if any(w in detail for w in _UNREACHABLE):
+        return UserError(
+            _("The shared repository cannot be reached (network, or its address)."),
+            _("check the connection and the address (git remote -v); ") + kept,
+        )
+    if pushing and any(w in detail for w in _REFUSED):
+        return UserError(
+            _("The shared repository refused the push (a protected branch, or its rules)."),
+            _("ask whoever manages it to let you push, or share through a merge request; ") + kept,
+        )
+    if pushing and any(w in detail for w in _BEHIND):
+        return UserError(
+            _("Someone shared commits meanwhile: nothing was pushed."),
+            _("run olap sync again: it takes their commits first"),
+        )
+    last = detail.strip().splitlines()[-1] if detail.strip() else ""
+    said = (
+        _("Git could not push the commits ({detail}).")
+        if pushing
+        else _("Git could not pull the others' commits ({detail}).")
+    )
+    return UserError(said.format(detail=last or "?"), kept)

@@ -26,7 +26,7 @@ def sync(
     if done.registered:
         err.print(_("Merge driver registered in this clone (olap setup)."), markup=False)
     if not done.pulled:
-        if done.conflicted:
+        if done.conflicted:  # a pull Git could not do is refused in olap.app.setup
             err.print(
                 _("Conflict while pulling: both sides changed the same thing in {files}.").format(
                     files=", ".join(done.conflicted)
@@ -42,8 +42,6 @@ def sync(
                 ),
                 markup=False,
             )
-        else:
-            err.print(_("git pull failed: {detail}").format(detail=done.detail), markup=False)
         raise typer.Exit(1)
     if done.errors:
         out.print(reporters.text(done.errors), markup=False)
@@ -55,7 +53,4 @@ def sync(
     if not push:
         out.print(_("Up to date and valid (not pushed: --no-push)."), markup=False)
         return
-    if not done.pushed:
-        err.print(_("git push failed: {detail}").format(detail=done.detail), markup=False)
-        raise typer.Exit(1)
     out.print(_("Synchronised: pulled, valid, pushed."), style="bold green", markup=False)

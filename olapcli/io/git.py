@@ -350,6 +350,14 @@ def uncommitted(top: Path) -> bool:
     return bool(run(top, "status", "--porcelain", "--untracked-files=no").stdout.strip())
 
 
+def tracking(top: Path) -> tuple[str | None, bool, list[str]]:
+    """(the branch checked out, None when detached; whether it follows a branch of a
+    remote; the remotes' names)."""
+    branch = run(top, "symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip() or None
+    follows = run(top, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
+    return branch, follows.returncode == 0, run(top, "remote").stdout.split()
+
+
 def pull_rebase(top: Path) -> tuple[bool, list[str], str]:
     """``git pull --rebase``: (done, the files left in conflict, what Git said)."""
     pulled = run(top, "pull", "--rebase", "--no-edit")
