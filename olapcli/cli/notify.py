@@ -144,6 +144,14 @@ def send(
         markup=False,
     )
     if outcome.failed or outcome.partial:
+        err.print(
+            "  → "
+            + _(
+                "check the refused addresses in the learners' files (olap validate) or the "
+                "server, then olap notify send again: only what is still pending is sent"
+            ),
+            markup=False,
+        )
         raise typer.Exit(1)
 
 

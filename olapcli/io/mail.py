@@ -81,17 +81,90 @@ def settings(env: dict[str, str] | None = None) -> Settings:
 
 
 def _connect(s: Settings) -> smtplib.SMTP:
+    """A connection ready to send; refused, in olap's words, when it cannot be made."""
     context = ssl.create_default_context(cafile=s.cafile) if s.security != "none" else None
-    smtp: smtplib.SMTP
-    if s.security == "tls":
-        smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-        if s.security == "starttls":
-            smtp.starttls(context=context)
-    if s.user and s.password:
-        smtp.login(s.user, s.password)
-    return smtp
+    smtp: smtplib.SMTP | None = None
+    stage = "connect"
+    try:
+        if s.security == "tls":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                stage = "starttls"
+                smtp.starttls(context=context)
+        if s.user and s.password:
+            stage = "login"
+            smtp.login(s.user, s.password)
+        return smtp
+    except (OSError, smtplib.SMTPException) as exc:
+        if smtp is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.close()
+        nothing = _("nothing was sent; every e-mail stays in the outbox")
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            raise UserError(
+                _("The SMTP server refused the user name or password (OLAP_SMTP_USER)."),
+                _("check OLAP_SMTP_USER and OLAP_SMTP_PASSWORD; ") + nothing,
+            ) from None
+        why, what = _why(exc, s, stage)
+        raise UserError(
+            _("Cannot reach the SMTP server {host}:{port}: {why}").format(
+                host=s.host, port=s.port, why=why
+            ),
+            what + nothing,
+        ) from None
+
+
+def _why(exc: BaseException, s: Settings, stage: str) -> tuple[str, str]:
+    """Why the server could not be used, and what to do, in olap's words (Python's and
+    the server's English stay out, but for the server's own answer)."""
+    import socket
+
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _("its certificate is not trusted."), _(
+            "give the centre's certificate authority in OLAP_SMTP_CAFILE, and check that "
+            "OLAP_SMTP_HOST is the name on the certificate; "
+        )
+    if isinstance(exc, ssl.SSLError):
+        return _("the secure connection (TLS) failed."), _(
+            "check OLAP_SMTP_SECURITY against the port: tls for 465, starttls for 587; "
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and stage == "starttls":
+        return _("it does not offer STARTTLS."), _(
+            "set OLAP_SMTP_SECURITY=tls if it has a TLS port (465), none only on a trusted network; "
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return _("it does not offer to log in (AUTH)."), _(
+            "leave OLAP_SMTP_USER and OLAP_SMTP_PASSWORD out, or use its secure port; "
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return _("nothing answers on port {port} (connection refused).").format(port=s.port), _(
+            "check OLAP_SMTP_HOST and OLAP_SMTP_PORT (587 with starttls, 465 with tls) "
+            "and that the server is running; "
+        )
+    if isinstance(exc, socket.gaierror):
+        return _("the name {host} is unknown.").format(host=s.host), _(
+            "check OLAP_SMTP_HOST and the network; "
+        )
+    if isinstance(exc, TimeoutError):
+        return _("no answer within {seconds} s.").format(seconds=f"{s.timeout:g}"), _(
+            "check OLAP_SMTP_HOST, OLAP_SMTP_PORT and the network (a firewall?), or raise "
+            "OLAP_SMTP_TIMEOUT; "
+        )
+    return _lost(exc), _("check the OLAP_SMTP_ settings and the server; ")
+
+
+def _lost(exc: BaseException) -> str:
+    """A connection that broke, said in olap's words."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return _refusal(exc)
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
+        return _("the server closed the connection.")
+    if isinstance(exc, TimeoutError):
+        return _("the server stopped answering.")
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+    return _("the connection failed ({reason}).").format(reason=reason)
 
 
 @dataclass
@@ -111,20 +184,7 @@ def send(root: Path, s: Settings, progress: Callable[[int, int], None] | None = 
         files = outbox.pending(root)
         if not files:
             return result
-        try:
-            smtp = _connect(s)
-        except smtplib.SMTPAuthenticationError:
-            raise UserError(
-                _("The SMTP server refused the user name or password (OLAP_SMTP_USER)."),
-                _("nothing was sent; every e-mail stays in the outbox"),
-            ) from None
-        except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
-            raise UserError(
-                _("Cannot reach the SMTP server {host}:{port}: {why}").format(
-                    host=s.host, port=s.port, why=exc
-                ),
-                _("nothing was sent; every e-mail stays in the outbox"),
-            ) from None
+        smtp = _connect(s)
         try:
             for done, path in enumerate(files, 1):
                 if not _send_one(smtp, path, result):
@@ -148,7 +208,9 @@ def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
     try:
         smtp.ehlo_or_helo_if_needed()
     except (smtplib.SMTPException, OSError) as exc:
-        result.failed.append((path.name, _("the connection was lost: {why}").format(why=exc)))
+        result.failed.append(
+            (path.name, _("the connection was lost: {why}").format(why=_lost(exc)))
+        )
         return False
     utf8 = smtp.has_extn("smtputf8")  # names in UTF-8; else encoded words
     clean = outbox.read(path, utf8=utf8)
@@ -173,10 +235,12 @@ def _send_one(smtp: smtplib.SMTP, path: Path, result: Outcome) -> bool:
         _reset(smtp)
         return True
     except (smtplib.SMTPServerDisconnected, OSError) as exc:
-        result.failed.append((path.name, _("the connection was lost: {why}").format(why=exc)))
+        result.failed.append(
+            (path.name, _("the connection was lost: {why}").format(why=_lost(exc)))
+        )
         return False
     except smtplib.SMTPException as exc:
-        result.failed.append((path.name, str(exc)))
+        result.failed.append((path.name, _lost(exc)))
         return False
     box = path.parent.parent
     if refused:
