@@ -81,9 +81,8 @@ def setup_clone(root: Path) -> bool:
             _("{path} is not in a Git repository.").format(path=root),
             _("run « git init » there, or clone the cohort's repository"),
         )
-    changed = git.write_attributes(root)
-    git.register(root)
-    return changed
+    git.register(root)  # first: refused, it leaves .gitattributes as it was
+    return git.write_attributes(root)
 
 
 @dataclass

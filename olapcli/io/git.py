@@ -257,7 +257,11 @@ def register(root: Path) -> None:
             raise UserError(
                 _("Git refused to register the merge driver: {detail}").format(
                     detail=done.stderr.strip()
-                )
+                ),
+                _(
+                    "check that .git/config can be written (another Git at work, a lock "
+                    "file .git/config.lock left behind?), then olap setup"
+                ),
             )
 
 

@@ -97,3 +97,12 @@ def test_a_push_behind_the_origin_is_said():
     )
     assert "Quelqu'un a partagé des commits entre-temps" in failure.message
     assert "relancez olap sync" in (failure.hint or "")
+
+
+def test_setup_where_git_cannot_write_its_config(cohort_repo, refused):
+    (cohort_repo / ".git" / "config.lock").write_text("", encoding="utf-8")  # another Git
+    before = state(cohort_repo)
+    out = " ".join(refused(cohort_repo, "-C", cohort_repo, "setup").output.split())
+    assert "Git a refusé d'enregistrer le pilote de fusion" in out
+    assert ".git/config.lock" in out and "puis olap setup" in out
+    assert not (cohort_repo / ".gitattributes").exists() and state(cohort_repo) == before
