@@ -106,7 +106,9 @@ def load_one(
     from olapcli.io.paths import learner_files
 
     # the validate pass, through its cache: a warm run reads no YAML here
-    errors = [p for p in validate(root, today or clock()) if p.severity == "error"]
+    errors = [
+        p for p in validate(root, today or clock(), errors_only=True) if p.severity == "error"
+    ]
     bad = {p.path for p in errors if _learner_file(p.path)} if exclude_invalid else set()
     refused = [p for p in errors if p.path not in bad]
     # the core files and the learners: resource files hold nothing the figures count

@@ -129,7 +129,9 @@ def sync(root: Path, push: bool = True, today: dt.date | None = None) -> Synced:
             raise shared_failure(done.detail, pushing=False)
         done.conflicted = conflicted
         return done
-    done.errors = [p for p in validate(root, today or clock()) if p.severity == "error"]
+    done.errors = [
+        p for p in validate(root, today or clock(), errors_only=True) if p.severity == "error"
+    ]
     if done.errors or not push:
         return done
     done.pushed, done.detail = git.push(top)
