@@ -212,5 +212,8 @@ def test_terminal_table_in_french_and_english(olap, cohort_repo, figures):
 
 
 def _cells(out: str, key: str) -> list[str]:
-    line = next(x for x in out.splitlines() if x.startswith(key + " "))
-    return [c.strip() for c in line.split("│")]
+    """The cells of *key*'s row, across the slices the table is cut in (each repeats the
+    key)."""
+    parts = [x for x in out.splitlines() if x.startswith(key + " ") and "│" in x]
+    split = [[c.strip() for c in line.split("│")] for line in parts]
+    return split[0] + [c for part in split[1:] for c in part[1:]]

@@ -34,15 +34,28 @@ class _LazyConsole:
         self._console: Any = None
 
     def __getattr__(self, name: str) -> Any:
+        stream = sys.stderr if self._stderr else sys.stdout
+        # the width asked each time: COLUMNS may change between two runs in one process
+        # (tests), and rich reads it only when the console is made. Written to a file or a
+        # pipe with no COLUMNS: no terminal width to respect, so tables get room.
+        width = _columns() or (None if stream.isatty() else PIPE_WIDTH)
         if self._console is None:
-            stream = sys.stderr if self._stderr else sys.stdout
-            # Written to a file or a pipe: no terminal width to respect, and need ids must
-            # stay whole (people copy them), so tables get room.
-            width = None if stream.isatty() else int(os.environ.get("COLUMNS", "160"))
             self._console = _safe_console()(
                 stderr=self._stderr, highlight=False, soft_wrap=True, width=width, markup=False
             )
+        else:
+            self._console.width = width  # None: rich asks the terminal
         return getattr(self._console, name)
+
+
+#: the width of a table written to a file or a pipe with no COLUMNS: room for the table
+PIPE_WIDTH = 160
+
+
+def _columns() -> int | None:
+    """The width ``COLUMNS`` says, if it says one."""
+    value = os.environ.get("COLUMNS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
 
 
 def _safe_console() -> Any:
@@ -127,14 +140,42 @@ def find_cohort(folder: Path | None) -> Path:
 
 def terminal_width(fallback: int = 100) -> int:
     """The width of the terminal (``COLUMNS`` first, as the shell says), or *fallback*."""
-    try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
+    columns = _columns()
+    if columns:
+        return columns
     try:
         return os.get_terminal_size(sys.stdout.fileno()).columns
     except (OSError, ValueError):
         return fallback
+
+
+def output_width() -> int:
+    """The width standard output's lines should fit: ``COLUMNS`` first, else the
+    terminal's, else :data:`PIPE_WIDTH` (a file or a pipe)."""
+    if sys.stdout.isatty():
+        return terminal_width(fallback=PIPE_WIDTH)
+    return _columns() or PIPE_WIDTH
+
+
+def print_table(title: str, columns: list[Any], rows: list[list[Any]], keys: int = 0) -> None:
+    """A table on standard output that fits :func:`output_width`, laid out by
+    :mod:`olapcli.render.tables` (wrapped, in slices or stacked as the width asks). Styles
+    (cells given as (text, style)) show on a terminal only; elsewhere the text is plain,
+    written without rich (its layout costs seconds on thousands of rows)."""
+    from olapcli.render.tables import lay_out
+
+    lines = lay_out(title, columns, rows, output_width(), keys, head_style="bold")
+    text = "\n".join(line.text for line in lines)
+    if not sys.stdout.isatty():
+        emit(text)  # made harmless by lay_out already: no control left to act
+        return
+    from rich.text import Span, Text
+
+    spans, start = [], 0
+    for line in lines:
+        spans += [Span(start + a, start + b, style) for a, b, style in line.spans]
+        start += len(line.text) + 1
+    out.print(Text(text, spans=spans), soft_wrap=True)
 
 
 def interactive() -> bool:

@@ -14,10 +14,10 @@ from olapcli.cli.common import (
     json_text,
     out,
     parse_date_option,
+    print_table,
     refuse,
     root,
     split_list,
-    styled,
 )
 from olapcli.i18n import _
 
@@ -135,23 +135,28 @@ def list_(
     if fmt is Format.json:
         out.print(json_text(rows), markup=False)
         return
-    from rich.table import Table
+    from olapcli.render.tables import Column
 
-    table = Table(title=_("Learners"))
-    for col in (_("Id"), _("Name"), _("Status"), _("Company"), _("Needs"), _("Open"), _("Overdue")):
-        table.add_column(col)
-    for r in rows:
-        status = _("contract") if r["status"] == "contract" else _("searching")
-        table.add_row(
+    columns = [
+        Column(_("Id")),
+        Column(_("Name"), wrap=True),
+        Column(_("Status")),
+        Column(_("Company"), wrap=True),
+        *(Column(h, right=True) for h in (_("Needs"), _("Open"), _("Overdue"))),
+    ]
+    cells = [
+        [
             r["id"],
             f"{r['first_name']} {r['last_name']}",
-            status,
+            _("contract") if r["status"] == "contract" else _("searching"),
             r["company"] or "—",
             str(r["needs"]),
             str(r["open"]),
-            styled((str(r["overdue"]), "bold red")) if r["overdue"] else "0",
-        )
-    out.print(table)
+            (str(r["overdue"]), "bold red") if r["overdue"] else "0",
+        ]
+        for r in rows
+    ]
+    print_table(_("Learners"), columns, cells)
 
 
 @app.command(

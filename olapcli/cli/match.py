@@ -6,7 +6,7 @@ from enum import Enum
 
 import typer
 
-from olapcli.cli.common import json_text, out, root
+from olapcli.cli.common import json_text, out, print_table, root
 from olapcli.i18n import _
 
 HELP = _(
@@ -34,20 +34,24 @@ def match(
     if fmt is Format.json:
         out.print(json_text([m.as_json() for m in found]), markup=False)
         return
-    from rich.table import Table
+    from olapcli.render.tables import Column
 
-    table = Table(title=_("Open needs and the peers who can help"))
-    for col in (_("Learner"), _("Activity"), _("Due"), _("Need")):
-        table.add_column(col, no_wrap=True)
-    table.add_column(_("Peers (A, then R)"), overflow="fold", ratio=1)
-    for m in found:
-        peers = ", ".join(f"{p.learner} ({p.level}, {p.date})" for p in m.peers) or "—"
-        table.add_row(
+    columns = [
+        Column(_("Learner")),
+        Column(_("Activity"), wrap=True),
+        Column(_("Due")),
+        Column(_("Need")),
+        Column(_("Peers (A, then R)"), wrap=True),
+    ]
+    rows = [
+        [
             m.learner,
             f"{m.need.activity} {titles.get(m.need.activity or '', '')}",
             m.need.due.isoformat(),
             m.need.id,
-            peers,
-        )
-    out.print(table)
+            ", ".join(f"{p.learner} ({p.level}, {p.date})" for p in m.peers) or "—",
+        ]
+        for m in found
+    ]
+    print_table(_("Open needs and the peers who can help"), columns, rows)
     out.print(_("{n} open need(s).").format(n=len(found)), markup=False)

@@ -92,15 +92,26 @@ def metrics(
 
 
 def _print_table(found: Metrics, names: int) -> None:
-    from olapcli.cli.common import emit
+    from olapcli.cli.common import emit, output_width, print_table
     from olapcli.render.formats import cell
-    from olapcli.render.terminal import table
+    from olapcli.render.tables import Column, wrap
 
     title = _("Annexe 7 — {cohort}").format(cohort=found.cohort)
     # numbers as the language writes them (64 %, 0,27): olapcli.render.formats
     rows = [[v if type(v) is str else cell(v) for v in row] for row in found.rows]
-    emit(table(title, [str(h) for h in found.header], rows, left=names))
+    # the key (and the name with --identify) on the left, repeated when the table is cut
+    columns = [
+        Column(str(h), wrap=0 < i < names, right=i >= names) for i, h in enumerate(found.header)
+    ]
+    print_table(title, columns, rows, keys=names)
     statistics = [["—" if v is None else str(v) for v in row] for row in found.statistics]
-    emit("\n" + table(_("Statistics"), found.statistics_header, statistics, left=2))
+    texts = {0, 1, len(found.statistics_header) - 1}  # indicator, method, remark
+    columns = [
+        Column(h, wrap=i in texts, right=i not in texts)
+        for i, h in enumerate(found.statistics_header)
+    ]
+    emit("")
+    print_table(_("Statistics"), columns, statistics, keys=1)
     lines = ["", _("Label « proactivité pour l'emploi »"), *found.label_lines]
-    emit("\n".join(lines))
+    width = output_width()
+    emit("\n".join(part for line in lines for part in wrap(line, width)))

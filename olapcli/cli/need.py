@@ -16,10 +16,10 @@ from olapcli.cli.common import (
     json_text,
     out,
     parse_date_option,
+    print_table,
     refuse,
     root,
     say_notices,
-    styled,
 )
 from olapcli.cli.needview import print_need
 from olapcli.i18n import _
@@ -230,30 +230,29 @@ def list_(
         ]
         out.print(json_text(data), markup=False)
         return
-    from rich.table import Table
+    from olapcli.render.tables import Column
 
-    table = Table(title=_("Imminent needs"), show_lines=False)
-    for col in (_("Learner"), _("Need"), _("Activity"), _("Identified"), _("Due"), _("State")):
-        table.add_column(col, no_wrap=True)
-    table.add_column(_("Detail"), overflow="fold", ratio=1)
+    heads = (_("Learner"), _("Need"), _("Activity"), _("Identified"), _("Due"), _("State"))
+    columns = [*map(Column, heads), Column(_("Detail"), wrap=True)]
     states = {
         "": _("evaluated"),
-        "late": styled((_("overdue"), "bold red")),
-        "soon": styled((_("due soon"), "yellow")),
+        "late": (_("overdue"), "bold red"),
+        "soon": (_("due soon"), "yellow"),
         "open": _("open"),
     }
-    for row in rows:
-        need = row.need
-        table.add_row(
+    cells = [
+        [
             row.learner,
-            need.id,
-            need.activity or f"({need.competence})",  # a competence of its practice's grid
-            need.identified.isoformat(),
-            need.due.isoformat(),
+            row.need.id,
+            row.need.activity or f"({row.need.competence})",  # a competence of its practice's grid
+            row.need.identified.isoformat(),
+            row.need.due.isoformat(),
             states[row.state],
-            need.detail,
-        )
-    out.print(table)
+            row.need.detail,
+        ]
+        for row in rows
+    ]
+    print_table(_("Imminent needs"), columns, cells)
     out.print(_("{n} need(s).").format(n=len(rows)), markup=False)
 
 
