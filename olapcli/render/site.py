@@ -8,11 +8,13 @@ from typing import Any
 
 from olapcli.core import rules
 from olapcli.core.cohortdata import CohortData
+from olapcli.core.derive import metrics
 from olapcli.core.derive.board import sections
 from olapcli.core.derive.grids import matches, open_needs, subject_index, synoptic
 from olapcli.core.model import Learner
 from olapcli.i18n import _
-from olapcli.render import render
+from olapcli.render import render, verdicts
+from olapcli.render.formats import percent
 
 #: the page formats, and the templates' suffix for each
 FORMATS = {"html": (".html",), "md": (".md",), "both": (".html", ".md")}
@@ -79,5 +81,35 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
         "learner_names": {x.id: f"{x.first_name} {x.last_name}" for x in learners},
         # the home page: what to follow today (as olap serve's dashboard)
         "board": sections(learners, base.cohort, today),
+        "label": label_progress(base.cohort, learners, today),
         "titles": rules.subject_titles(base.referentiel, base.cohort),
+    }
+
+
+def label_progress(cohort: Any, learners: list[Learner], today: dt.date) -> dict[str, Any] | None:
+    """Where the cohort stands toward the label « proactivité pour l'emploi » today: what
+    it asks, the share of the learners judged who meet it so far (needs counted up to
+    today, on the units begun), and who falls short, by name. None before the start."""
+    if today < cohort.start:
+        return None
+    table = metrics.rows(cohort, learners, end=today)
+    lab = metrics.label(cohort, table, end=today)
+    names = {x.id: f"{x.first_name} {x.last_name}" for x in learners}
+    judged = len(table) - len(lab.exempt)
+    return {
+        "rule": verdicts.label_rule(lab, {p.id: p.label for p in cohort.practices}),
+        "share": percent(lab.share),
+        "width": round(100 * lab.share),
+        "required": percent(lab.required_share),
+        "meeting": judged - len(lab.short),
+        "judged": judged,
+        "reached": lab.granted,
+        "short": [
+            (
+                s["learner"],
+                names.get(s["learner"], s["learner"]),
+                verdicts.shortfall(s["missing"], lab.per),
+            )
+            for s in lab.short
+        ],
     }
