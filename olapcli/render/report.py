@@ -1,5 +1,6 @@
-"""The impact report as HTML: charts, the statistics in words, and the long parts
-(the Annexe 7 table, the coverage, the annex) built as strings.
+"""The impact report as HTML: the statistics in words, the charts (drawn with their
+tables by :mod:`olapcli.render.charts`), and the long parts (the Annexe 7 table, the
+coverage, the annex) built as strings.
 
 At 10,000 learners the long parts are most of the page; they are written here rather
 than in the template, plain string building being several times faster than the
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html as _html
-import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,92 +25,8 @@ from olapcli.core.derive.impact import CohortPart
 from olapcli.core.derive.redact import Redactor, staff
 from olapcli.i18n import _
 from olapcli.io.workers import Child
-from olapcli.render import verdicts
-from olapcli.render.formats import cell, date, number, percent
-
-
-def _bars(title: str, desc: str, items: list[tuple[str, float, str]], unit: str = "") -> str:
-    """A horizontal bar chart as inline SVG, with its title and description for readers."""
-    from markupsafe import escape
-
-    width, bar_h, gap, label_w = 820, 22, 8, 380
-    top = max((v for _l, v, _c in items), default=0) or 1
-    height = len(items) * (bar_h + gap) + gap
-    ident = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chart"
-    parts = [
-        f'<svg role="img" aria-labelledby="{ident}-t {ident}-d" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>',
-    ]
-    for i, (label, value, colour) in enumerate(items):
-        y = gap + i * (bar_h + gap)
-        w = (width - label_w - 70) * value / top
-        text = percent(value) if unit == "%" else cell(value)
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="13">{escape(label)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="13">{escape(text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def charts(parts: list[CohortPart], table: list[metrics.Row]) -> dict[str, str]:
-    """The report's charts (inline SVG)."""
-    practices: dict[str, tuple[str, int]] = {}
-    for part in parts:
-        for p in part.data.cohort.practices:  # type: ignore[union-attr]
-            label, n = practices.get(p.id, (p.label, 0))
-            practices[p.id] = (label, n + sum(r.counts.get(p.id, 0) for r in part.table))
-    per_practice = _bars(
-        _("Anticipated needs per practice"),
-        _("Number of anticipated imminent needs counted in each practice."),
-        [(label, n, "#0b4f8a") for label, n in practices.values()],
-    )
-    periods: dict[str, int] = {}
-    for part in parts:
-        cohort = part.data.cohort
-        spans = rules.period_spans([(p.id, p.start, p.end) for p in cohort.periods], cohort.start)  # type: ignore[union-attr]
-        found = Counter(rules.period_of(n.identified, spans) for r in part.table for n in r.needs)
-        for period in cohort.periods:  # type: ignore[union-attr]
-            key = period.id if len(parts) == 1 else f"{cohort.formation.name} {period.id}"  # type: ignore[union-attr]
-            periods[key] = periods.get(key, 0) + found[period.id]
-    per_period = _bars(
-        _("Anticipated needs per company period"),
-        _(
-            "Number of anticipated imminent needs identified for each company period (in it, "
-            "or since the previous one ended)."
-        ),
-        [(k, v, "#4a7c2a") for k, v in periods.items()],
-    )
-    return {"practices": per_practice, "periods": per_period, "outcomes": outcomes_chart(table)}
-
-
-def outcomes_chart(table: list[Any]) -> str:
-    """The share of « yes » of each yes/no outcome, proactive learners beside the others
-    (*table*: rows with ``proactive`` and ``outcomes``)."""
-    from olapcli.core.derive.impact import indicator_label
-
-    outcome_items = []
-    for key, kind in metrics.INDICATORS.items():
-        if kind != "binary":
-            continue
-        for proactive, colour in ((True, "#0b4f8a"), (False, "#8a5a00")):
-            known = [
-                r.outcomes[key]
-                for r in table
-                if r.outcomes[key] is not None and r.proactive == proactive
-            ]
-            if known:
-                group = _("proactive") if proactive else _("not proactive")
-                label = f"{indicator_label(key)} — {group} (n={len(known)})"
-                outcome_items.append((label, sum(known) / len(known), colour))
-    return _bars(
-        _("Outcomes of proactive and non-proactive learners"),
-        _("Share of « yes » for each outcome, among the learners whose outcome is known."),
-        outcome_items,
-        unit="%",
-    )
+from olapcli.render import charts, verdicts
+from olapcli.render.formats import cell, date, number
 
 
 def html(parts: list[CohortPart], identify: bool, today: dt.date, statistician: Any = None) -> str:
@@ -242,7 +157,7 @@ def context(
         "parts": parts,
         "identify": identify,
         "summaries": summaries,
-        "charts": charts(parts, table),
+        "charts": charts.charts(parts, table),
         "header": header,
         "table_body": _table_body(rows),
         "sentences": [

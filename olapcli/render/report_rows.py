@@ -18,8 +18,8 @@ from olapcli.core.derive import charter, metrics, pipeline, quality, stats
 from olapcli.core.derive.impact import indicator_label
 from olapcli.core.derive.observatoire import BaseRow, CohortRows
 from olapcli.i18n import _
-from olapcli.render import verdicts
-from olapcli.render.report import _bars, _search_cells, _table_body, outcomes_chart
+from olapcli.render import charts, verdicts
+from olapcli.render.report import _search_cells, _table_body
 
 
 @dataclass
@@ -151,12 +151,10 @@ def context(groups: list[CohortRows], today: dt.date, statistician: Any = None) 
         "summaries": summaries,
         "windows": " / ".join(sorted({str(g.first.imminence_days) for g in groups})),
         "charts": {
-            "practices": _bars(
-                _("Anticipated needs per practice"),
-                _("Number of anticipated imminent needs counted in each practice."),
-                [(labels.get(p, p), n, "#0b4f8a") for p, n in per_practice.items()],
+            "practices": charts.practices_figure(
+                [(labels.get(p, p), n) for p, n in per_practice.items()]
             ),
-            "outcomes": outcomes_chart(table),
+            "outcomes": charts.outcomes_figure(table),
         },
         "header": header,
         "table_body": _table_body(rows),

@@ -275,3 +275,150 @@ def test_the_quality_of_anticipation_matches_a_count_by_hand(olap, cohort_repo, 
     assert got == per_learner
     assert any(q["valorised_share"] for q in per_learner.values())  # the sample has some
     assert 'id="qualite-anticipation"' in report and "Préparés à temps" in report
+
+
+class Figures(HTMLParser):
+    """Each chart of a report (div.figure): its title, the labels, values and bar widths
+    of its drawing, and the rows of the table beside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.figures = []
+        self.depth = 0  # inside a div.figure: how many divs deep
+        self.text = None  # the class of the <text> being read
+        self.cell = None  # the <th>/<td> of a table row being read
+        self.row = None
+        self.svg_title = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div" and a.get("class") == "figure":
+            self.figures.append({"title": "", "labels": [], "values": [], "widths": [], "rows": []})
+            self.depth = 1
+            return
+        if not self.depth:
+            return
+        f = self.figures[-1]
+        if tag == "div":
+            self.depth += 1
+        elif tag == "title":
+            self.svg_title = True
+        elif tag == "text":
+            self.text = a.get("class")
+            f[{"label": "labels", "value": "values"}[self.text]].append("")
+        elif tag == "tspan":
+            f["labels"][-1] += " "
+        elif tag == "rect":
+            f["widths"].append(float(a["width"]))
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("th", "td") and self.row is not None:
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        f = self.figures[-1]
+        if tag == "div":
+            self.depth -= 1
+        elif tag == "title":
+            self.svg_title = False
+        elif tag == "text":
+            self.text = None
+        elif tag in ("th", "td") and self.cell is not None:
+            self.row.append(self.cell)
+            self.cell = None
+        elif tag == "tr":
+            f["rows"].append(self.row)
+            self.row = None
+
+    def handle_data(self, data):
+        if not self.depth:
+            return
+        f = self.figures[-1]
+        if self.svg_title:
+            f["title"] += data
+        elif self.text:
+            f[{"label": "labels", "value": "values"}[self.text]][-1] += data
+        elif self.cell is not None:
+            self.cell += data
+
+
+def _figures(page: str) -> list[dict]:
+    found = Figures()
+    found.feed(page)
+    return found.figures
+
+
+def _amount(text: str) -> float:
+    """« 49 », « 1 234 », « 17 % » (the spaces French puts in) as a number."""
+    return float(re.sub(r"[^\d,.]", "", text).replace(",", "."))
+
+
+def _check_figures(page: str) -> list[dict]:
+    """Each chart's table says what its bars draw: the same labels, the same values, and
+    bars as long as their values (the longest one for the largest)."""
+    figures = _figures(page)
+    for f in figures:
+        head, *rows = f["rows"]
+        assert len(head) == 2 and rows
+        squeeze = lambda t: re.sub(r"\s+", "", t)  # noqa: E731 (a label wraps in the drawing)
+        assert [squeeze(label) for label, _v in rows] == [squeeze(x) for x in f["labels"]]
+        assert [v for _label, v in rows] == f["values"]
+        amounts = [_amount(v) for _label, v in rows]
+        assert len(f["widths"]) == len(amounts)
+        top, longest = max(amounts), max(f["widths"])
+        for amount, width in zip(amounts, f["widths"], strict=True):
+            # a share is rounded to the percent in the text, a count is exact
+            assert abs(width / (longest or 1) - amount / (top or 1)) < 0.02, f["title"]
+    return figures
+
+
+def test_each_chart_has_a_table_of_the_same_figures(olap, cohort_repo, report):
+    """Issue 15: beside each chart, a table of its figures, taken from the same bars; and
+    the figures are those of olap metrics, counted again here."""
+    figures = _check_figures(report)
+    titles = [f["title"] for f in figures]
+    assert titles == [
+        "Besoins anticipés par pratique",
+        "Besoins anticipés par période en entreprise",
+        "Résultats des alternants proactifs et non proactifs",
+    ]
+    data = json.loads(olap("-C", cohort_repo, "metrics", "--format", "json").stdout)
+    per_practice = {
+        p["label"]: str(sum(r["counts"][p["id"]] for r in data["learners"]))
+        for p in data["practices"]
+    }
+    assert dict(figures[0]["rows"][1:]) == per_practice
+    periods = dict(figures[1]["rows"][1:])
+    assert sum(int(v) for v in periods.values()) <= sum(r["total"] for r in data["learners"])
+    # the outcomes: « yes » among those whose outcome is known, per group
+    for label, value in figures[2]["rows"][1:]:
+        match = re.fullmatch(r"(.+) — (proactifs|non proactifs) \(n=(\d+)\)", label)
+        assert match, label
+        assert value.endswith("\xa0%")
+    # each drawing has its title and description, and so does each table (its caption)
+    assert report.count('<table class="chart-data"><caption>Les chiffres du graphique') == 3
+    assert report.count('<svg role="img" aria-labelledby=') == 3
+
+
+def test_the_report_from_exports_has_the_same_chart_tables(olap, cohort_repo, tmp_path, report):
+    out = tmp_path / "a.jsonl"
+    assert olap("-C", cohort_repo, "export", "observatoire", "--out", out).code == 0
+    page = tmp_path / "rows.html"
+    assert olap("report", out, "--out", page).code == 0
+    rows = _check_figures(page.read_text(encoding="utf-8"))
+    folder = _figures(report)
+    assert [f["rows"] for f in rows] == [folder[0]["rows"], folder[2]["rows"]]
+
+
+def test_a_long_label_wraps_above_its_bar_and_an_empty_chart_says_so():
+    from olapcli.render import charts
+
+    long = "Une pratique au nom très long, qui ne tiendrait pas sur une seule ligne du tout"
+    page = str(charts.practices_figure([(long, 3), ("Sport", 1)]))
+    (f,) = _check_figures(page)
+    assert page.count("<tspan") == 3  # two lines for the long label, one for « Sport »
+    assert f["rows"][1] == [long, "3"]
+    empty = str(charts.outcomes_figure([]))
+    assert "<svg" not in empty and "Aucun chiffre à montrer" in empty
