@@ -14,7 +14,8 @@ import pytest
 from olapcli.io import yamlread as yamlfast
 from tests.conftest import SAMPLE, git, make_repo
 from tests.independent_ref import prepared_day
-from tests.test_browser import AXE, CHROMIUM, VNU, _need, is_a4_landscape, print_a4_boxes
+from tests.test_browser import AXE, CHROMIUM, VNU, _need, print_a4_boxes
+from tests.test_report_browser import is_a4_portrait
 
 NAMES = set()
 for _p in (SAMPLE / "learners").glob("*.yaml"):
@@ -186,7 +187,7 @@ def test_report_in_chromium_axe_vnu_and_a4(olap, cohort_repo, tmp_path):
         text=True,
     )
     assert [m for m in json.loads(proc.stderr)["messages"] if m.get("type") == "error"] == []
-    assert is_a4_landscape(print_a4_boxes(out.as_uri(), tmp_path))
+    assert is_a4_portrait(print_a4_boxes(out.as_uri(), tmp_path))
 
 
 def test_out_dash_is_standard_output(cohort_repo, tmp_path):
