@@ -423,3 +423,17 @@ def test_a_long_label_wraps_above_its_bar_and_an_empty_chart_says_so():
     assert f["rows"][1] == [long, "3"]
     empty = str(charts.outcomes_figure([]))
     assert "<svg" not in empty and "Aucun chiffre à montrer" in empty
+
+
+def test_the_summary_and_the_proactive_learners_are_said_in_words(report):
+    text = html.unescape(re.sub(r"[ \t\n]+", " ", report))  # \s would take the no-break ones
+    assert "Un alternant est dit proactif quand au moins un de ses besoins est compté." in text
+    said = re.search(
+        r"CAP Cuisine : (\d+) besoin\(s\) enregistré\(s\) pour (\d+) alternant\(s\), "
+        r"dont (\d+) compté\(s\) comme besoins imminents anticipés ; (\d+) alternant\(s\) "
+        r"\((\d+)\xa0%\) sont proactifs\.",
+        text,
+    )
+    assert said, "the summary in words"
+    recorded, learners, counted, proactive, share = map(int, said.groups())
+    assert learners == 14 and counted <= recorded and share == round(100 * proactive / learners)
