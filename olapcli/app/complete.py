@@ -58,6 +58,12 @@ def activities(folder: Path | None) -> Choices:
     return [(a.id, a.title) for g in found.groups for a in g.activities]
 
 
+def groups(folder: Path | None) -> Choices:
+    """The référentiel's groups, with their titles."""
+    found = _summary(folder)
+    return [] if found is None else [(g.id, g.title) for g in found.groups]
+
+
 def practices(folder: Path | None) -> Choices:
     """The practices of cohort.yaml (the Annexe 7 columns)."""
     found = _summary(folder)

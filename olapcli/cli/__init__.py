@@ -209,6 +209,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "log": ("log", False),
     "qcm": ("qcm", False),
     "match": ("match", False),
+    "synoptic": ("synoptic", False),
     "resource": ("resource", True),
     "render": ("render", False),
     "metrics": ("metrics", False),

@@ -68,6 +68,13 @@ def activities(ctx: click.Context, incomplete: str) -> Items:
     return _keep(complete.activities(_folder(ctx)), incomplete)
 
 
+def groups(ctx: click.Context, incomplete: str) -> Items:
+    """Group ids of the référentiel, with their titles."""
+    from olapcli.app import complete
+
+    return _keep(complete.groups(_folder(ctx)), incomplete)
+
+
 def practices(ctx: click.Context, incomplete: str) -> Items:
     """Practices of cohort.yaml."""
     from olapcli.app import complete
