@@ -96,9 +96,10 @@ def settle(cohort: Path, limit: float = 10.0) -> None:
 
 @dataclass
 class Figure:
-    """Several runs of one measure."""
+    """Several runs of one measure (in seconds, or in *unit*)."""
 
     times: list[float] = field(default_factory=list)
+    unit: str = "s"
 
     @property
     def median(self) -> float:
@@ -106,10 +107,10 @@ class Figure:
 
     def text(self) -> str:
         if len(self.times) == 1:
-            return f"{self.times[0]:.3f} s"
+            return f"{self.times[0]:.3f} {self.unit}"
         return (
-            f"median {self.median:.3f} s (min {min(self.times):.3f}, max {max(self.times):.3f}, "
-            f"{len(self.times)} runs)"
+            f"median {self.median:.3f} {self.unit} (min {min(self.times):.3f}, "
+            f"max {max(self.times):.3f}, {len(self.times)} runs)"
         )
 
 
@@ -308,7 +309,42 @@ def render(olap: Path, source: Path, work: Path, env: dict[str, str]) -> dict:
     args = [str(olap), "-C", str(cohort), "render", "--out", str(site)]
     cold = run(args, env)
     _edit(cohort / "learners/alternant-00007.yaml", "Tarte au citron", "Tarte citron")
-    return {"render cold": Figure([cold]), "render one": Figure([run(args, env)])}
+    one = run(args, env)
+    return {
+        "render cold": Figure([cold]),
+        "render one": Figure([one]),
+        "page kb": Figure([page_weight(site) / 1024], "KB"),
+    }
+
+
+#: what a page may load: a style sheet, a script (``src``), an ``@import`` or ``url()``
+LOADS = re.compile(
+    r"<link\b[^>]*\brel=\"?stylesheet[^>]*\bhref=\"?([^\" >]+)"
+    r"|<script\b[^>]*\bsrc=\"?([^\" >]+)"
+    r"|@import\s+(?:url\()?[\"']?([^\"')\s;]+)"
+    r"|url\(\s*[\"']?([^\"')\s]+)",
+    re.I,
+)
+
+
+def page_weight(site: Path) -> int:
+    """The bytes a browser gets for the heaviest learner page of *site* (its grid, not its
+    resources page): the HTML with its inline CSS and JS, plus any style sheet or script
+    it loads from the site. A page that loads something from elsewhere is refused: its
+    weight could not be measured here."""
+    pages = [
+        p for p in (site / "alternants").glob("*.html") if not p.name.endswith("-ressources.html")
+    ]
+    heaviest = max(pages, key=lambda p: p.stat().st_size)
+    size = heaviest.stat().st_size
+    for match in LOADS.finditer(heaviest.read_text(encoding="utf-8")):
+        ref = next(g for g in match.groups() if g)
+        if ref.startswith("data:"):
+            continue
+        if re.match(r"[a-z]+:|//", ref, re.I):
+            raise SystemExit(f"{heaviest} loads {ref}: its weight cannot be measured here")
+        size += (heaviest.parent / ref.split("#")[0].split("?")[0]).stat().st_size
+    return size
 
 
 def machine() -> tuple[str, int]:
@@ -333,16 +369,20 @@ def measure_all(olap: Path, work: Path, env: dict[str, str], args, cohorts) -> d
     print(f"  need add: {out['need add'].text()}", flush=True)
     out["merge"] = merge_ten(olap, work, env)
     out.update(render(olap, thousand, work, env))
-    print(f"  render: {out['render cold'].text()}, {out['render one'].text()}", flush=True)
+    print(
+        f"  render: {out['render cold'].text()}, {out['render one'].text()}, "
+        f"heaviest learner page {out['page kb'].text()}",
+        flush=True,
+    )
     out["report cold"] = report_cold(olap, big, work, env)
     out.update(big_cohort(olap, big, work, env, args.big_runs))
     for name, figure in out.items():
-        if name != "report size":
+        if name not in ("report size", "page kb"):
             print(f"  {name}: {figure.text()}", flush=True)
     return out
 
 
-#: (key, what, target in s or as a ratio to PyYAML, how it is checked)
+#: (key, what, target in s — in KB for a page — or as a ratio to PyYAML)
 ROWS = [
     ("floor", "`olap --version`: Python and the command line starting, nothing else", None),
     ("need add", "`olap need add` (all flags) on the sample cohort", 0.15),
@@ -359,7 +399,13 @@ ROWS = [
     ("export csv", "`olap export observatoire -f csv`, {n} learners, after validate", None),
     ("report export", "`olap report` of that JSON Lines export ({n} rows), no cohort", None),
     ("render cold", "`olap render`, 1,000 learners, cold (empty output folder and caches)", 20.0),
-    ("render one", "`olap render`, 1,000 learners, again after one learner changed", 3.0),
+    ("render one", "`olap render`, 1,000 learners, again after one learner changed", 2.0),
+    (
+        "page kb",
+        "the heaviest learner page of that site (HTML with its inline CSS and JS; the pages "
+        "load nothing else)",
+        200,
+    ),
     ("merge", "`git merge` of two clones that each added a need to the same 10 learners", 3.0),
 ]
 
@@ -438,6 +484,9 @@ def write(args, results: dict, reference: float, big: Path) -> None:
             ratio = figure.median / this["cold"].median
             cell = f"{figure.text()} → **{ratio:.2f}× validate's first run**"
             goal, ok = "≤ 1.5× validate cold", ratio <= 1.5
+        elif key == "page kb":
+            cell = f"{figure.times[0]:.1f} KB"
+            goal, ok = f"≤ {target} KB", figure.times[0] <= target
         elif target is None:
             cell, goal, ok = figure.text(), "(no target)", True
         else:
