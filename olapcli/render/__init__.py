@@ -48,6 +48,7 @@ def environment() -> Environment:
             cycle_html=filters.cycle_html,
             marks=filters.marks_html,
             split_quiet=filters.split_quiet,
+            synoptic_cells=filters.synoptic_cells,
             mdx=filters.md_escape,
             mdlink=filters.md_link,
             subject=rules.need_subject,

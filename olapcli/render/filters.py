@@ -209,3 +209,34 @@ def _cycle_parts() -> _CycleParts:
             _esc(_("response prepared")),
         )
     return _CYCLE_PARTS[lang]
+
+
+def synoptic_cells(row: Any, activities: Any, names: Any) -> Markup:
+    """The cells of one learner's row of the synoptic table, one per activity, as a
+    template loop would write them, built here: 1,000 learners by 89 activities make
+    89,000 cells, which the loop took 1.5 s to write, on every render. Every text is
+    escaped (the peers' names, their levels)."""
+    from olapcli.i18n import _
+
+    late = f' <span class="tag">{_esc(_("overdue"))}</span>'
+    soon = f' <span class="tag">{_esc(_("soon"))}</span>'
+    out = []
+    for a in activities:
+        cell = row.get(a.id)
+        if not cell:
+            out.append('    <td class="center"></td>\n')
+            continue
+        state = cell.state
+        text = str(marks_html(cell.marks, " "))
+        if state == "late":
+            text += late
+        elif state == "soon":
+            text += soon
+        if cell.peers:
+            peers = ", ".join(
+                f"{_esc(names.get(p.learner, p.learner))} ({_esc(p.level)})" for p in cell.peers[:3]
+            )
+            text += f'<span class="peers"><br><span class="muted">→ {peers}</span></span>'
+        cls = f"center {state}" if state in ("soon", "late") else "center"
+        out.append(f'    <td class="{cls}">{text}</td>\n')
+    return Markup("".join(out))
