@@ -34,6 +34,17 @@ PAGES = [
 ]
 
 
+def serious_violations(page) -> list[tuple]:
+    """axe-core's serious and critical violations on *page* (id, impact, first targets)."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def _need(ok: bool, what: str) -> None:
     if not ok:
         if os.environ.get("OLAP_REQUIRE_BROWSER"):
@@ -139,14 +150,7 @@ def test_page_in_chromium(browser, server, page_path):
     assert failed == []
     assert [u for u in requests if not u.startswith(server)] == []  # nothing leaves the site
     assert requests == [server + page_path]  # CSS inline, no font, no script, no image
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     page.close()
 
 

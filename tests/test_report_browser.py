@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE, TODAY, make_repo
-from tests.test_browser import AXE, browser, print_a4_boxes  # noqa: F401 (a fixture)
+from tests.test_browser import browser, print_a4_boxes, serious_violations  # noqa: F401 (a fixture)
 
 PAGES = ["rapport.html", "rapport-exports.html"]
 #: an A4 page's width less the report's 12 mm margins, in CSS pixels (96 per inch)
@@ -105,14 +105,7 @@ def test_readable_on_a_phone_and_a_desktop(browser, reports, name, width):  # no
             "f.querySelector('table').getBoundingClientRect().top])"
         )
         assert all(abs(svg - table) < 40 for svg, table in boxes), boxes
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     page.close()
 
 

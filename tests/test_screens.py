@@ -13,7 +13,7 @@ import re
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_browser import AXE, PAGES, browser, server, site  # noqa: F401 (fixtures)
+from tests.test_browser import PAGES, browser, serious_violations, server, site  # noqa: F401 (fixtures)
 
 WIDTHS = (375, 1280)
 GRID = "alternants/lea-martin.html"
@@ -35,14 +35,7 @@ def test_nothing_wider_than_the_screen(browser, server, page_path, width):  # no
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll <= client, f"{page_path} is {scroll} px wide on a {client} px screen"
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     page.close()
 
 
