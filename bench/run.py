@@ -46,8 +46,18 @@ def install(source: Path, venv: Path, editable: bool = False) -> Path:
         subprocess.run([*pip, "-e", str(source)], check=True)
         return venv / "bin/olap"
     wheels = venv / "wheels"
+    # built from a copy: pip builds in the tree it is given, and its build/ and
+    # olap.egg-info left in the repository would then shadow the wheel in tests/test_wheel.py
+    copy = venv / "source"
+    shutil.copytree(
+        source,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "build", "*.egg-info", "__pycache__", "site"
+        ),
+    )
     subprocess.run(
-        [*pip[:-2], "wheel", "-q", "--no-deps", str(source), "-w", str(wheels)], check=True
+        [*pip[:-2], "wheel", "-q", "--no-deps", str(copy), "-w", str(wheels)], check=True
     )
     subprocess.run([*pip, *wheels.glob("*.whl")], check=True)
     return venv / "bin/olap"
