@@ -15,9 +15,9 @@ from olapcli.i18n import _
 
 @dataclass
 class Synoptic:
-    """The rows (learner id, name), the columns (activity id, title) and the cells."""
+    """The rows (learner ids), the columns (activity id, title) and the cells."""
 
-    learners: list[tuple[str, str]]
+    learners: list[str]
     activities: list[tuple[str, str]]
     cells: dict[str, dict[str, Cell]]
 
@@ -47,4 +47,4 @@ def synoptic(root: Path, today: dt.date, group: str | None = None) -> Synoptic:
         for a in g.activities
         if a.id in marked
     ]
-    return Synoptic([(x.id, f"{x.first_name} {x.last_name}") for x in learners], activities, cells)
+    return Synoptic([x.id for x in learners], activities, cells)

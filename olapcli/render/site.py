@@ -53,6 +53,8 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
     for learner in learners:
         for activity, mine in own.get(learner.id, {}).items():
             deposits.setdefault(activity, []).append((learner, mine))
+    # people by their names on every page, never by the slug of their file
+    learner_names = {x.id: f"{x.first_name} {x.last_name}" for x in learners}
     return {
         "deposits": deposits,
         "kind_labels": {
@@ -77,16 +79,17 @@ def context(base: CohortData, learners: list[Learner], today: dt.date) -> dict[s
         "subject_links": subject_index(learners, base.referentiel),
         "today": today,
         "trainer_names": {t.id: f"{t.first_name} {t.last_name}" for t in base.cohort.trainers},
-        # people by their names on every page, never by the slug of their file
-        "learner_names": {x.id: f"{x.first_name} {x.last_name}" for x in learners},
+        "learner_names": learner_names,
         # the home page: what to follow today (as olap serve's dashboard)
         "board": sections(learners, base.cohort, today),
-        "label": label_progress(base.cohort, learners, today),
+        "label": label_progress(base.cohort, learners, today, learner_names),
         "titles": rules.subject_titles(base.referentiel, base.cohort),
     }
 
 
-def label_progress(cohort: Any, learners: list[Learner], today: dt.date) -> dict[str, Any] | None:
+def label_progress(
+    cohort: Any, learners: list[Learner], today: dt.date, names: dict[str, str]
+) -> dict[str, Any] | None:
     """Where the cohort stands toward the label « proactivité pour l'emploi » today: what
     it asks, the share of the learners judged who meet it so far (needs counted up to
     today, on the units begun), and who falls short, by name. None before the start."""
@@ -94,13 +97,13 @@ def label_progress(cohort: Any, learners: list[Learner], today: dt.date) -> dict
         return None
     table = metrics.rows(cohort, learners, end=today)
     lab = metrics.label(cohort, table, end=today)
-    names = {x.id: f"{x.first_name} {x.last_name}" for x in learners}
     judged = len(table) - len(lab.exempt)
     return {
         "rule": verdicts.label_rule(lab, {p.id: p.label for p in cohort.practices}),
         "share": percent(lab.share),
         "width": round(100 * lab.share),
         "required": percent(lab.required_share),
+        "threshold": round(100 * lab.required_share),
         "meeting": judged - len(lab.short),
         "judged": judged,
         "reached": lab.granted,
